@@ -1,0 +1,36 @@
+# Quick start: `make demo` and `make test`; each builds .venv first when it is absent.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: venv demo test lint score bench clean
+
+venv: $(BIN)/conflictwire
+
+$(BIN)/conflictwire: pyproject.toml
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: venv
+	$(BIN)/conflictwire extract conflictwire/samples --format table
+
+test: venv
+	$(BIN)/ruff check conflictwire tests benchmarks
+	$(BIN)/pytest
+
+lint: venv
+	$(BIN)/ruff check conflictwire tests benchmarks
+
+# Score the annotated corpus with the shared scorer (needs ../shared).
+score: venv
+	$(PY) ../shared/eval/score.py --articles ../shared/corpus/dev > /tmp/cw-articles.jsonl
+	$(BIN)/conflictwire extract /tmp/cw-articles.jsonl --format jsonl > /tmp/cw-events.jsonl
+	$(PY) ../shared/eval/score.py --gold ../shared/corpus/dev --pred /tmp/cw-events.jsonl --misses
+
+bench: venv
+	$(BIN)/python benchmarks/throughput.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,433 @@
+"""Assemble: group a report's event sentences into events and fill their fields.
+
+Each candidate sentence becomes a `Mention` (its triggers, actors, dates, places and
+figures). Mentions are grouped into events by day, place and kind (rule 1: one event
+per actor pair, location and day); a sentence that names no day or place of its own
+continues the event being told. Background sentences (rule 2) never start an event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+
+from . import toll as tolls
+from .actors import ActorKB
+from .classify import REMOTE_ORDER, classify, families
+from .detect import Trigger, compile_alternation, load_toml
+from .models import (
+    Actor,
+    ActorMention,
+    Article,
+    Claim,
+    DateMention,
+    Event,
+    Evidence,
+    Location,
+    Sentence,
+    disorder_type,
+)
+from .place import km
+from .timex import anaphoric_offset
+
+NEWS_WINDOW = timedelta(days=14)  # older dated events are background (rule 2)
+SAME_PLACE_KM = 30.0
+NON_STATE = {"Rebel group", "Political militia", "Identity militia", "External/Other forces"}
+
+
+@dataclass
+class Mention:
+    sentence: Sentence
+    triggers: list[Trigger]
+    actors: list[ActorMention]
+    dates: list[DateMention]
+    figures: list[tolls.Figure]
+    lang: str = "en"
+    place: Location | None = None
+    place_score: float = 0.0
+    date: date | None = None
+    precision: int = 1
+    report_date: date | None = None
+    background: bool = False
+    statement: bool = False
+
+    @property
+    def strong(self) -> bool:
+        """Can this sentence start an event of its own?"""
+        if self.background or self.statement:
+            return False
+        hard = [t for t in self.triggers if not t.cue and t.weight >= 0.8]
+        cues = [t for t in self.triggers if t.cue and t.sub in ("violence", "territory")]
+        return bool(hard) or bool(cues and (self.actors or self.figures))
+
+
+@dataclass
+class Draft:
+    mentions: list[Mention] = field(default_factory=list)
+    date: date | None = None
+    precision: int = 1
+    place: Location | None = None
+
+    @property
+    def triggers(self) -> list[Trigger]:
+        return [t for m in self.mentions for t in m.triggers]
+
+
+@dataclass(frozen=True)
+class _Cues:
+    background: object
+    modal: object
+    statement: object
+    sport: object
+    market: object
+    responsibility: object
+    denial: object
+    claim_statement: object
+
+
+@cache
+def cues(lang: str) -> _Cues:
+    data = load_toml("discourse.toml")
+    key = "fr" if lang == "fr" else "en"
+    claims = data["claims"]
+    return _Cues(
+        background=compile_alternation(data["background"][key]),
+        modal=compile_alternation(data["modal"][key]),
+        statement=compile_alternation(data["statement"][key]),
+        sport=compile_alternation(data["domain"]["sport"]),
+        market=compile_alternation(data["domain"]["market"]),
+        responsibility=compile_alternation(claims["responsibility"]),
+        denial=compile_alternation(claims["denial"]),
+        claim_statement=compile_alternation(claims["statement"]),
+    )
+
+
+def judge_time(m: Mention, published: date | None, last_date: date | None) -> None:
+    """Resolve the mention's event day and decide whether it is background."""
+    old = current = False
+    for d in m.dates:
+        if d.role == "report":
+            m.report_date = m.report_date or d.date
+            continue
+        if d.role == "dateline":
+            continue
+        day = d.date
+        if d.kind == "anaphoric":
+            base = last_date or published
+            day = base + timedelta(days=anaphoric_offset(d)) if base else None
+        if d.since:
+            old = True
+            continue
+        if day is None:
+            continue
+        if published and day < published - NEWS_WINDOW:
+            old = True
+        elif d.kind in ("explicit", "weekday", "relative", "anaphoric") and (
+            published is None or day <= published
+        ):
+            current = True
+            if m.date is None:
+                m.date, m.precision = day, 1
+        elif d.kind == "period" and (published is None or day >= published - NEWS_WINDOW):
+            if m.date is None:
+                m.date, m.precision = day, d.precision
+        elif d.kind in ("period", "year") and published and day < published - timedelta(days=3):
+            old = True
+    text = m.sentence.text
+    c = cues(m.lang)
+    if old and not current:
+        m.background = True
+    elif not current and c.background.search(text):
+        m.background = True
+    elif not current and c.modal.search(text) and not m.figures:
+        m.background = True
+    if c.statement.search(text) and not m.figures:
+        m.statement = True
+
+
+def off_topic(text: str, lang: str) -> bool:
+    """A sports or markets story, where war words are metaphors."""
+    c = cues(lang)
+    sport = {w.group(0).lower() for w in c.sport.finditer(text)}
+    market = {w.group(0).lower() for w in c.market.finditer(text)}
+    return len(sport) >= 5 or len(market) >= 6
+
+
+def group(mentions: list[Mention], default_date: date | None, default_place: Location | None
+          ) -> list[Draft]:
+    drafts: list[Draft] = []
+    current: Draft | None = None
+    for m in mentions:
+        if m.background:
+            continue
+        target = _compatible(drafts, current, m)
+        if target is None:
+            if not m.strong:
+                continue
+            target = Draft(date=m.date or (current.date if current else default_date),
+                           precision=m.precision if m.date else (current.precision if current else 1),
+                           place=m.place or (current.place if current else default_place))
+            drafts.append(target)
+        target.mentions.append(m)
+        if target.date is None and m.date:
+            target.date, target.precision = m.date, m.precision
+        if m.place and (target.place is None or target.place.geo_precision > m.place.geo_precision):
+            target.place = m.place
+        current = target
+    return drafts
+
+
+def _compatible(drafts: list[Draft], current: Draft | None, m: Mention) -> Draft | None:
+    mine = families(m.triggers) - {"violence"} if m.triggers else set()
+    candidates = []
+    for d in drafts:
+        if m.date and d.date and m.date != d.date:
+            continue
+        if m.place and d.place and m.place.latitude is not None and d.place.latitude is not None \
+                and m.place.geo_precision < 3 and d.place.geo_precision < 3 \
+                and km(m.place.latitude, m.place.longitude, d.place.latitude, d.place.longitude) > SAME_PLACE_KM:
+            continue
+        theirs = families(d.triggers) - {"violence"}
+        if mine and theirs and not (mine & theirs) and m.strong:
+            continue
+        candidates.append(d)
+    if not candidates:
+        return None
+    if current in candidates:
+        return current
+    return candidates[-1]
+
+
+# --- fields of an event ------------------------------------------------------------
+
+def _is_state(mention: ActorMention) -> bool:
+    if mention.role in ("military", "police", "government"):
+        return True
+    return bool(mention.actor and mention.actor.type == "State forces")
+
+
+def _is_armed_non_state(mention: ActorMention) -> bool:
+    if mention.role == "unidentified":
+        return True
+    return bool(mention.role == "named" and mention.actor and mention.actor.type in NON_STATE)
+
+
+_FIRED = re.compile(r"(?i)\b(?:fired|shot|opened fire|killed|killing|live rounds|tirs?|tué|tués|abattu)")
+
+
+@dataclass
+class Sides:
+    state: list[Actor] = field(default_factory=list)
+    armed: list[Actor] = field(default_factory=list)
+    civilians: list[Actor] = field(default_factory=list)
+    protesters: list[Actor] = field(default_factory=list)
+    rioters: list[Actor] = field(default_factory=list)
+
+
+def _add_actor(bucket: list[Actor], actor: Actor, surface: str) -> None:
+    for known in bucket:
+        if known.name == actor.name:
+            if surface not in known.mentions:
+                known.mentions.append(surface)
+            return
+    bucket.append(actor.model_copy(update={"mentions": [surface]}))
+
+
+def sides(draft: Draft, kb: ActorKB, iso3: str | None) -> Sides:
+    s = Sides()
+    for m in draft.mentions:
+        for a in m.actors:
+            country = a.country or iso3
+            if a.role == "named" and a.actor:
+                bucket = s.state if a.actor.type == "State forces" else (
+                    s.civilians if a.actor.type == "Civilians" else
+                    s.protesters if a.actor.type == "Protesters" else
+                    s.rioters if a.actor.type == "Rioters" else s.armed)
+                _add_actor(bucket, a.actor, a.text)
+            elif a.role in ("military", "police", "government"):
+                if country:
+                    _add_actor(s.state, kb.state_forces(country, a.role), a.text)
+            elif a.role == "unidentified":
+                _add_actor(s.armed, kb.generic_actor("unidentified", country), a.text)
+            elif a.role == "civilians":
+                _add_actor(s.civilians, kb.generic_actor("civilians", country), a.text)
+            elif a.role == "protesters":
+                _add_actor(s.protesters, kb.generic_actor("protesters", country), a.text)
+            elif a.role == "rioters":
+                _add_actor(s.rioters, kb.generic_actor("rioters", country), a.text)
+    # A named group makes the generic "gunmen" of the same report redundant.
+    named_armed = [a for a in s.armed if not a.name.startswith("Unidentified")]
+    if named_armed:
+        generic = [a for a in s.armed if a.name.startswith("Unidentified")]
+        for g in generic:
+            named_armed[0].mentions.extend(x for x in g.mentions if x not in named_armed[0].mentions)
+        s.armed = named_armed
+    return s
+
+
+def taker_is_state(draft: Draft) -> bool | None:
+    """Who took the place: the actor named closest before the territory word."""
+    for m in draft.mentions:
+        for t in m.triggers:
+            if t.sub != "territory":
+                continue
+            before = [a for a in m.actors if a.end <= t.start and (_is_state(a) or _is_armed_non_state(a))]
+            if before:
+                return _is_state(before[-1])
+            after = [a for a in m.actors if _is_state(a) or _is_armed_non_state(a)]
+            if after:
+                return _is_state(after[0])
+    return None
+
+
+def choose_actors(event_type: str, sub: str, s: Sides, kb: ActorKB, iso3: str | None
+                  ) -> tuple[Actor | None, Actor | None, list[str], list[str]]:
+    state, armed = list(s.state), list(s.armed)
+    a1: Actor | None = None
+    a2: Actor | None = None
+    if event_type == "Protests":
+        a1 = s.protesters[0] if s.protesters else kb.generic_actor("protesters", iso3)
+        a2 = state[0] if state and sub != "Peaceful protest" else None
+    elif event_type == "Riots":
+        a1 = s.rioters[0] if s.rioters else (
+            s.protesters[0].model_copy(update={"name": kb.generic_actor("rioters", iso3).name,
+                                               "type": "Rioters"}) if s.protesters
+            else kb.generic_actor("rioters", iso3))
+        a2 = state[0] if state else (s.civilians[0] if s.civilians else None)
+    elif event_type == "Strategic developments":
+        if sub == "Agreement":
+            a1 = kb.state_forces(iso3, "government") if iso3 else (state[0] if state else None)
+            a2 = armed[0] if armed else None
+        else:
+            a1 = state[0] if state else (armed[0] if armed else None)
+            a2 = armed[0] if armed and a1 is not armed[0] else (
+                s.protesters[0] if s.protesters else s.civilians[0] if s.civilians else None)
+    elif event_type == "Violence against civilians":
+        a1 = armed[0] if armed else (state[0] if state else kb.generic_actor("unidentified", iso3))
+        a2 = s.civilians[0] if s.civilians else kb.generic_actor("civilians", iso3)
+    elif sub == "Government regains territory":
+        a1 = state[0] if state else None
+        a2 = armed[0] if armed else None
+    elif sub == "Air/drone strike":
+        a1 = state[0] if state else (armed[0] if armed else None)
+        a2 = s.civilians[0] if s.civilians else (armed[0] if armed and a1 is not armed[0] else None)
+    elif event_type == "Explosions/Remote violence":
+        a1 = armed[0] if armed else (state[0] if state else kb.generic_actor("unidentified", iso3))
+        a2 = s.civilians[0] if s.civilians else (state[0] if state and a1 is not state[0] else None)
+    else:  # Battles
+        a1 = armed[0] if armed else (state[0] if state else kb.generic_actor("unidentified", iso3))
+        rest = [x for x in state + armed if x is not a1]
+        a2 = rest[0] if rest else None
+    used = {a.name for a in (a1, a2) if a}
+    assoc1, assoc2 = [], []
+    side1_state = bool(a1 and a1.type == "State forces")
+    for extra in state + armed + (s.civilians if event_type != "Violence against civilians" else []):
+        if extra.name in used:
+            continue
+        used.add(extra.name)
+        same_side = (extra.type == "State forces") == side1_state
+        (assoc1 if same_side else assoc2).append(extra.name)
+    return a1, a2, assoc1, assoc2
+
+
+def claims_of(sentence: str, lang: str, article_id: str, s: Sides) -> list[Claim]:
+    c = cues(lang)
+    found: list[Claim] = []
+    claimant = tolls.attribution(sentence)
+    named = [a for a in s.armed + s.state if any(x in sentence for x in a.mentions)]
+    who = named[0].name if named else (claimant or "unattributed")
+    if c.responsibility.search(sentence):
+        group = [a for a in s.armed if any(x in sentence for x in a.mentions)]
+        found.append(Claim(claimant=group[0].name if group else who, kind="responsibility",
+                           text=sentence, article_id=article_id))
+    if c.denial.search(sentence):
+        found.append(Claim(claimant=who, kind="denial", text=sentence, article_id=article_id))
+    figures = tolls.figures(sentence, lang)
+    if figures or tolls.unquantified_loss(sentence):
+        found.append(Claim(claimant=who, kind="casualties", text=sentence, article_id=article_id))
+    elif not found and c.claim_statement.search(sentence):
+        found.append(Claim(claimant=who, kind="statement", text=sentence, article_id=article_id))
+    return found
+
+
+def event_id(article_id: str, day: date | None, sub: str, place: str) -> str:
+    digest = hashlib.sha1(f"{article_id}|{day}|{sub}|{place}".encode()).hexdigest()
+    return digest[:16]
+
+
+def notes(day: date | None, a1: Actor | None, a2: Actor | None, sub: str, place: Location,
+          fatalities: int, injured: int | None) -> str:
+    when = f"On {day.day} {day:%B %Y}" if day else "On an unknown date"
+    who = a1.name if a1 else "an unidentified actor"
+    target = f" against {a2.name}" if a2 else ""
+    where = ", ".join(x for x in (place.name, place.admin1, place.country) if x)
+    cost = f"{fatalities} fatalities" + (f", {injured} injured" if injured else "")
+    return f"{when}, {who}: {sub.lower()}{target} in {where}. {cost}."
+
+
+def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Location,
+          claim_sentences: list[tuple[Sentence, int]]) -> Event:
+    place = draft.place or fallback
+    iso3 = place.iso3
+    s = sides(draft, kb, iso3)
+    trig = draft.triggers
+    civilians_targeted = bool(s.civilians) or any(
+        f.victims == "civilians" for m in draft.mentions for f in m.figures)
+    fired = any(
+        any(a.role == "protesters" for a in m.actors) and any(_is_state(a) for a in m.actors)
+        and _FIRED.search(m.sentence.text) for m in draft.mentions)
+    armed_sides = (1 if s.state else 0) + min(len(s.armed), 2)
+    event_type, sub = classify(
+        trig, armed_sides=armed_sides, civilians_targeted=civilians_targeted,
+        state_involved=bool(s.state), taker_is_state=taker_is_state(draft),
+        protesters=bool(s.protesters) and not any(t.sub in REMOTE_ORDER for t in trig),
+        forces_fired_on_protesters=fired)
+    a1, a2, assoc1, assoc2 = choose_actors(event_type, sub, s, kb, iso3)
+    found = [f for m in draft.mentions for f in m.figures]
+    fatalities = tolls.conservative_toll(found, "dead") or 0
+    injured = tolls.conservative_toll(found, "injured")
+    claims: list[Claim] = []
+    for sentence, _ in claim_sentences:
+        for claim in claims_of(sentence.text, lang, article.id, s):
+            if claim not in claims:
+                claims.append(claim)
+    evidence = [Evidence(article_id=article.id, start=m.sentence.start, end=m.sentence.end,
+                         text=m.sentence.text) for m in draft.mentions]
+    confidence = min(1.0, 0.3 + 0.1 * len(draft.mentions)
+                     + (0.2 if draft.date else 0) + (0.2 if draft.place else 0))
+    return Event(
+        event_id=event_id(article.id, draft.date, sub, place.name),
+        article_ids=[article.id],
+        event_date=draft.date,
+        time_precision=draft.precision,  # type: ignore[arg-type]
+        disorder_type=disorder_type(event_type, sub),
+        event_type=event_type,
+        sub_event_type=sub,
+        actor1=a1,
+        actor2=a2,
+        assoc_actor_1=assoc1,
+        assoc_actor_2=assoc2,
+        civilian_targeting=event_type == "Violence against civilians" or (
+            event_type == "Explosions/Remote violence" and civilians_targeted),
+        location=place,
+        fatalities=fatalities,
+        injured=injured,
+        claims=claims,
+        evidence=evidence,
+        confidence=round(confidence, 2),
+        notes=notes(draft.date, a1, a2, sub, place, fatalities, injured),
+        source=[article.source] if article.source else [],
+        published=article.published,
+    )
+
+
+def country_focus(kb: ActorKB, texts: list[str]) -> Counter[str]:
+    focus: Counter[str] = Counter()
+    for weight, text in zip((3, 2) + (1,) * len(texts), texts, strict=False):
+        for iso3, _, _ in kb.countries_in(text):
+            focus[iso3] += weight
+    return focus

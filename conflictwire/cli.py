@@ -1,0 +1,129 @@
+"""The `conflictwire` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+FORMATS = ("jsonl", "csv", "geojson", "table")
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="conflictwire", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ex = sub.add_parser("extract", help="extract event records from news reports")
+    ex.add_argument("paths", nargs="+", help="JSON Lines, .txt, .html files, folders, or - for stdin")
+    ex.add_argument("--format", choices=FORMATS, default="jsonl")
+    ex.add_argument("--output", "-o", help="write here instead of standard output")
+    ex.add_argument("--published", type=_day, help="publication day for articles that lack one")
+
+    ev = sub.add_parser("eval", help="score extracted events against an annotated corpus")
+    ev.add_argument("--gold", nargs="+", required=True, help="corpus folders (*.json)")
+    ev.add_argument("--pred", help="events JSON Lines (extracts the corpus itself when absent)")
+    ev.add_argument("--json", action="store_true", help="print one JSON object")
+    ev.add_argument("--misses", action="store_true", help="list what each miss got wrong")
+
+    gz = sub.add_parser("gazetteer", help="manage the gazetteer")
+    gz_sub = gz.add_subparsers(dest="action", required=True)
+    imp = gz_sub.add_parser("import", help="add a GeoNames dump file (XX.txt or .zip)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--store", type=Path, help="extension store (default: the user cache)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "extract":
+            return _extract(args)
+        if args.command == "eval":
+            return _eval(args)
+        if args.command == "gazetteer":
+            return _gazetteer(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    return 2
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from .export import write_events
+    from .pipeline import Extractor
+    from .read import read_sources
+
+    articles, skipped = [], 0
+    for item in read_sources(args.paths, published=args.published, stdin=sys.stdin):
+        if hasattr(item, "text"):
+            articles.append(item)
+        else:
+            skipped += 1
+            print(f"skipped {item}", file=sys.stderr)
+    events = Extractor().extract_batch(articles)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="") as out:
+            write_events(events, args.format, out)
+    else:
+        write_events(events, args.format, sys.stdout)
+    print(f"{len(articles)} articles read, {skipped} skipped, {len(events)} events",
+          file=sys.stderr)
+    return 1 if skipped else 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from .evaluate import load_gold, score
+
+    docs = load_gold([Path(g) for g in args.gold])
+    if args.pred:
+        preds = []
+        for n, line in enumerate(Path(args.pred).read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                try:
+                    preds.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    print(f"{args.pred}:{n}: not JSON: {exc}", file=sys.stderr)
+                    return 1
+    else:
+        from .models import Article
+        from .pipeline import Extractor
+
+        articles = [Article.model_validate(d["article"]) for d in docs]
+        preds = [e.model_dump(mode="json") for e in Extractor().extract_batch(articles)]
+    result = score(docs, preds)
+    misses = result.pop("_misses", [])
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    for key, value in result.items():
+        print(f"{key:32} {value}")
+    if args.misses:
+        for miss in misses:
+            print("miss", *miss)
+    return 0
+
+
+def _gazetteer(args: argparse.Namespace) -> int:
+    from .gazetteer_import import import_geonames
+
+    if not args.file.exists():
+        print(f"{args.file}: no such file", file=sys.stderr)
+        return 1
+    result = import_geonames(args.file, args.store)
+    print(result)
+    return 1 if getattr(result, "errors", 0) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""Detect: the cheap lexicon pass that finds the sentences that can hold an event.
+
+Every sentence of every report goes through here, so this is one compiled regular
+expression per language and sub-event type; the spaCy model only sees the sentences
+that match (and their neighbours the pipeline chooses to add).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Trigger:
+    start: int
+    end: int
+    text: str
+    sub: str  # an ACLED sub-event type, or a cue: violence, territory, intervention, riot
+    weight: float
+    cue: bool
+
+
+@dataclass(frozen=True)
+class _Entry:
+    sub: str
+    weight: float
+    cue: bool
+    pattern: re.Pattern[str]
+
+
+def load_toml(name: str) -> dict:
+    """A data file of the package (conflictwire/data/NAME)."""
+    return tomllib.loads(resources.files("conflictwire.data").joinpath(name).read_text("utf-8"))
+
+
+def compile_alternation(patterns: list[str], flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    """One word-bounded regex for a list of lexicon patterns, longest first."""
+    ordered = sorted(patterns, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in ordered) + r")(?![\w])", flags)
+
+
+@cache
+def _lexicon(lang: str) -> tuple[_Entry, ...]:
+    entries = []
+    for item in load_toml("events.toml")["trigger"]:
+        patterns = item.get(lang if lang in ("en", "fr") else "en", [])
+        if not patterns:
+            continue
+        # Acronym patterns (all capitals) stay case-sensitive so "IED" never matches "ied".
+        upper = [p for p in patterns if p.isupper()]
+        other = [p for p in patterns if not p.isupper()]
+        for group, flags in ((other, re.IGNORECASE), (upper, 0)):
+            if group:
+                entries.append(_Entry(item["sub"], float(item["weight"]), bool(item.get("cue")),
+                                      compile_alternation(group, flags)))
+    return tuple(entries)
+
+
+def find_triggers(text: str, lang: str = "en") -> list[Trigger]:
+    """Every lexicon match in `text`, in order of position."""
+    found = []
+    for entry in _lexicon(lang):
+        for match in entry.pattern.finditer(text):
+            found.append(Trigger(match.start(), match.end(), match.group(0), entry.sub,
+                                 entry.weight, entry.cue))
+    found.sort(key=lambda t: (t.start, -t.end))
+    return found
+
+
+def has_trigger(text: str, lang: str = "en") -> bool:
+    return any(entry.pattern.search(text) for entry in _lexicon(lang))

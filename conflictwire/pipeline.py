@@ -1,0 +1,194 @@
+"""The extraction pipeline: articles in, event records out.
+
+read -> detect -> (spaCy on candidate sentences) -> actors, places, dates, tolls ->
+assemble (group and type) -> merge. `Extractor` holds the models and knowledge bases,
+loaded once; it has no other state, so one instance serves any number of batches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from . import assemble, toll
+from .actors import ActorKB
+from .detect import find_triggers
+from .gazetteer import Gazetteer
+from .merge import merge_events
+from .models import Article, Event, Location, Sentence
+from .nlp import load_model, model_language, split_sentences
+from .place import Geocoder
+from .timex import find_dates
+
+TOPONYM_LABELS = {"GPE", "LOC", "FAC"}
+PERSON_LABELS = {"PERSON", "PER", "ORG", "NORP"}
+# The word before a place name that says the event happened there.
+_LOCATIVE = re.compile(
+    r"(?i)(?:\b(?:in|at|near|outside|around|into|inside|on|of the (?:town|village|city|district|"
+    r"province|region|area|locality) of|town of|village of|city of|district of|à|au|aux|dans|près de|"
+    r"localité de|ville de|village de|commune de|région de|province de|cercle de)\s+(?:the\s+)?)$")
+_CLAIM_CUE = re.compile(
+    r"(?i)claim|denied|denies|statement|communiqué|revendiqu|démenti|under control|assured|"
+    r"according to|selon|said|told|a déclaré|a affirmé|a annoncé")
+MAX_CANDIDATES = 60  # sentences analysed in depth per article: a 5 MB page stays bounded
+
+
+@dataclass
+class _Context:
+    article: Article
+    lang: str
+    countries: dict[str, float]
+    anchors: list[tuple[float, float]]
+
+
+class Extractor:
+    """Extract ACLED-style events from articles. Models and data load once, lazily."""
+
+    def __init__(self, kb: ActorKB | None = None, gazetteer: Gazetteer | None = None) -> None:
+        self.kb = kb or ActorKB.load()
+        self.geocoder = Geocoder(gazetteer or Gazetteer.load())
+
+    # -- public -------------------------------------------------------------------
+    def extract_batch(self, articles: Iterable[Article]) -> list[Event]:
+        events: list[Event] = []
+        for article in articles:
+            events.extend(self.extract_article(article))
+        return merge_events(events)
+
+    def extract_article(self, article: Article) -> list[Event]:
+        lang = language_of(article)
+        sentences = split_sentences(article.text)
+        if not sentences or assemble.off_topic(article.text, lang):
+            return []
+        candidates = [(s, t) for s in sentences if (t := find_triggers(s.text, lang))]
+        candidates = candidates[:MAX_CANDIDATES]
+        if not candidates:
+            return []
+        ctx = self._context(article, lang, sentences)
+        docs = load_model(model_language(lang)).pipe([s.text for s, _ in candidates])
+        mentions: list[assemble.Mention] = []
+        last_date = None
+        for (sentence, triggers), doc in zip(candidates, docs, strict=True):
+            m = self._mention(sentence, triggers, doc, ctx)
+            assemble.judge_time(m, article.published, last_date)
+            if m.date and not m.background:
+                last_date = m.date
+            mentions.append(m)
+        fallback = self._fallback_place(ctx, sentences)
+        default_date = self._default_date(mentions, article)
+        drafts = assemble.group(mentions, default_date, fallback)
+        claim_sentences = self._claim_sentences(sentences, drafts)
+        return [
+            assemble.build(d, article, lang, self.kb, fallback, claim_sentences.get(i, []))
+            for i, d in enumerate(drafts)
+        ]
+
+    # -- stages -------------------------------------------------------------------
+    def _context(self, article: Article, lang: str, sentences: list[Sentence]) -> _Context:
+        lead = " ".join(s.text for s in sentences[:3])
+        focus = assemble.country_focus(self.kb, [article.title or "", lead, article.text])
+        total = sum(focus.values()) or 1
+        return _Context(article, lang, {k: v / total for k, v in focus.items()}, [])
+
+    def _mention(self, sentence: Sentence, triggers, doc, ctx: _Context) -> assemble.Mention:
+        text = sentence.text
+        actors = self.kb.find(text, ctx.lang)
+        m = assemble.Mention(
+            sentence=sentence,
+            triggers=triggers,
+            actors=actors,
+            dates=find_dates(text, ctx.article.published, ctx.lang),
+            figures=toll.figures(text, ctx.lang),
+            lang=ctx.lang,
+        )
+        m.place, m.place_score = self._place(text, doc, actors, ctx)
+        if m.place and m.place.latitude is not None and m.place.geo_precision < 3:
+            ctx.anchors.append((m.place.latitude, m.place.longitude))
+        return m
+
+    def _toponyms(self, text: str, doc, actors) -> list[tuple[int, str]]:
+        """Place names of a sentence, each with how strongly its context says "there"."""
+        blocked = [(a.start, a.end) for a in actors if a.role == "named"]
+        blocked += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in PERSON_LABELS]
+        spans = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in TOPONYM_LABELS]
+        spans += self.geocoder.gazetteer.find_toponyms(text)
+        found: dict[str, int] = {}
+        for start, end, name in spans:
+            if any(s <= start < e or s < end <= e for s, e in blocked):
+                continue
+            locative = 2 if _LOCATIVE.search(text[max(0, start - 40) : start]) else 1
+            found[name] = max(found.get(name, 0), locative)
+        return sorted(found.items(), key=lambda kv: -kv[1])
+
+    def _place(self, text: str, doc, actors, ctx: _Context) -> tuple[Location | None, float]:
+        best: tuple[Location | None, float] = (None, 0.0)
+        for name, locative in self._toponyms(text, doc, actors):
+            ranked = self.geocoder.resolve([name], countries=ctx.countries, near=ctx.anchors)
+            if not ranked:
+                continue
+            place, score = ranked[0]
+            location = self.geocoder.to_location(place)
+            # A town beats a province, a province beats a country; "in X" beats a mention.
+            rank = score * locative * (2.0 if location.geo_precision == 1 else 1.0)
+            if rank > best[1]:
+                best = (location, rank)
+        return best
+
+    def _fallback_place(self, ctx: _Context, sentences: list[Sentence]) -> Location:
+        """Where the report is, when an event sentence names no place: the lead's place."""
+        for sentence in sentences[:4]:
+            for start, _end, name in self.geocoder.gazetteer.find_toponyms(sentence.text):
+                ranked = self.geocoder.resolve([name], countries=ctx.countries, near=ctx.anchors)
+                if ranked and _LOCATIVE.search(sentence.text[max(0, start - 40) : start]):
+                    return self.geocoder.to_location(ranked[0][0])
+            for start, _end, name in self.geocoder.gazetteer.find_toponyms(sentence.text):
+                ranked = self.geocoder.resolve([name], countries=ctx.countries, near=ctx.anchors)
+                if ranked:
+                    return self.geocoder.to_location(ranked[0][0])
+        if ctx.countries:
+            iso3 = max(ctx.countries, key=ctx.countries.__getitem__)
+            return self.geocoder.country_location(iso3)
+        return Location(name="Unknown", geo_precision=3)
+
+    @staticmethod
+    def _default_date(mentions: list[assemble.Mention], article: Article):
+        for m in mentions[:3]:
+            if m.date and not m.background:
+                return m.date
+        for m in mentions[:3]:
+            if m.report_date:
+                return m.report_date
+        return article.published
+
+    def _claim_sentences(self, sentences: list[Sentence], drafts: list[assemble.Draft]
+                         ) -> dict[int, list[tuple[Sentence, int]]]:
+        """Sentences that claim, deny or count, each given to the event told nearest before."""
+        if not drafts:
+            return {}
+        starts = [(min(m.sentence.index for m in d.mentions), i) for i, d in enumerate(drafts)]
+        owned = {m.sentence.index: i for i, d in enumerate(drafts) for m in d.mentions}
+        result: dict[int, list[tuple[Sentence, int]]] = {}
+        for s in sentences:
+            if not _CLAIM_CUE.search(s.text):
+                continue
+            if s.index in owned:
+                owner = owned[s.index]
+            else:
+                before = [i for start, i in starts if start <= s.index]
+                owner = before[-1] if before else starts[0][1]
+            result.setdefault(owner, []).append((s, s.index))
+        return result
+
+
+def language_of(article: Article) -> str:
+    if article.language:
+        return article.language.lower()[:2]
+    import py3langid
+
+    lang, _ = py3langid.classify(article.text[:2000])
+    return lang
+
+
+def extract(articles: Iterable[Article], extractor: Extractor | None = None) -> Iterator[Event]:
+    yield from (extractor or Extractor()).extract_batch(articles)

@@ -1,0 +1,220 @@
+"""Toll and claims: who died or was hurt, how many, on whose word (rules 4 and 7).
+
+Each number in an event's sentences that counts dead or injured becomes a `Figure`
+with the victims it counts and the source that gives it. `conservative_toll` then
+applies rule 4: figures claimed by a party about the enemy's losses are set aside
+(kept as claims), the rest give the most conservative total.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from .detect import compile_alternation, load_toml
+from .numbers import find_quantities
+
+Kind = Literal["dead", "injured"]
+VictimClass = Literal["forces", "civilians", "militants", "generic"]
+SourceClass = Literal["neutral", "state", "group", "unknown"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: int
+    kind: Kind
+    victims: VictimClass
+    source: str  # who gives it, as the text says ("" when unattributed)
+    source_class: SourceClass
+    admissible: bool  # counts toward the toll under rule 4
+    cumulative: bool  # a running total "since" something: not this event's toll
+    text: str  # the sentence
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    death_after: re.Pattern[str]
+    death_before: re.Pattern[str]
+    injury_after: re.Pattern[str]
+    injury_before: re.Pattern[str]
+    victims: tuple[tuple[VictimClass, re.Pattern[str]], ...]
+    subset: re.Pattern[str]
+    cumulative: re.Pattern[str]
+    superseded: re.Pattern[str]
+    enemy_claim: re.Pattern[str]
+    unquantified: re.Pattern[str]
+    attribution: tuple[re.Pattern[str], ...]
+    neutral: re.Pattern[str]
+    state: re.Pattern[str]
+    group: re.Pattern[str]
+
+
+def _mixed(patterns: list[str]) -> re.Pattern[str]:
+    """Case-insensitive alternation, but acronyms (ICRC, ISPR) only in capitals."""
+    upper = [p for p in patterns if re.fullmatch(r"[A-Z\\.?]+", p)]
+    lower = [p for p in patterns if p not in upper]
+    parts = [f"(?i:{p})" for p in lower] + upper
+    return re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")")
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    data = load_toml("toll.toml")
+    at_end = lambda ps: re.compile(r"(?:" + "|".join(ps) + r")\s*$", re.IGNORECASE)  # noqa: E731
+    victims = tuple((name, _mixed(data["victims"][name]))
+                    for name in ("forces", "civilians", "militants"))
+    return _Lexicon(
+        death_after=compile_alternation(data["death"]["after"]),
+        death_before=at_end(data["death"]["before"]),
+        injury_after=compile_alternation(data["injury"]["after"]),
+        injury_before=at_end(data["injury"]["before"]),
+        victims=victims,  # type: ignore[arg-type]
+        subset=at_end([p + r"[\w\s,]{0,12}" for p in data["markers"]["subset"]]),
+        cumulative=compile_alternation(data["markers"]["cumulative"]),
+        superseded=compile_alternation(data["markers"]["superseded"]),
+        enemy_claim=compile_alternation(data["markers"]["enemy_claim"]),
+        unquantified=compile_alternation(data["markers"]["unquantified_loss"]),
+        attribution=tuple(re.compile(p) for p in data["sources"]["attribution"]),
+        neutral=_mixed(data["sources"]["neutral"]),
+        state=_mixed(data["sources"]["state"]),
+        group=_mixed(data["sources"]["group"]),
+    )
+
+
+_STOP = re.compile(r"\b(?:and|et|but|mais|while|as|after|before|when|in|at|on|near|à|dans|près)\b"
+                   r"|[,;:()]|\.(?!\w)")
+# "60 Afghans", "20 Christians": a capitalised plural right after the number names civilians.
+_PEOPLE = re.compile(r"^\s*(?:[A-Z][a-z]+ ){0,1}[A-Z][a-zé]+(?:ans|ens|ais|ois|ites|is|ns|s)\b")
+# "60 Afghans and 12 U.S. service members": the second number shares the first one's verb.
+_SAME_CLAUSE = re.compile(r"^[\w\s.'’-]{0,40}\b(?:and|et)\s*(?:at least |au moins )?$")
+
+
+def _kind_of(text: str, start: int, end: int) -> tuple[Kind | None, str]:
+    """Whether the number at text[start:end] counts dead or injured, and the words after it."""
+    lex = _lexicon()
+    before = text[max(0, start - 60) : start]
+    # Qualifiers ("at least", "au moins") stand between the verb and the number.
+    before = re.sub(r"(?i)(?:at least|more than|over|nearly|almost|about|around|some|up to|"
+                    r"au moins|plus de|près de|environ|quelque|une?|the|a|an)\s*$", "", before)
+    before = before.rstrip()
+    if lex.injury_before.search(before):
+        return "injured", ""
+    if lex.death_before.search(before):
+        after = text[end : end + 50]
+        stop = _STOP.search(after)
+        return "dead", after[: stop.start()] if stop else after
+    after = text[end : end + 70]
+    stop = _STOP.search(after)
+    head = after[: stop.start()] if stop else after
+    # "...were killed and 15 wounded": the verb may follow the stop word for the first number.
+    death = lex.death_after.search(head)
+    injury = lex.injury_after.search(head)
+    if death and (not injury or death.start() < injury.start()):
+        return "dead", head
+    if injury:
+        return "injured", head
+    tail = after[: 45]
+    death = lex.death_after.search(tail)
+    if death and not lex.injury_after.search(tail[: death.start()]) and re.fullmatch(
+        r"[\w\s'’-]*?(?:were|was|have been|had been|are|ont été|sont|a été)?\s*", tail[: death.start()]
+    ):
+        return "dead", tail
+    return None, ""
+
+
+def _victims(words: str) -> VictimClass:
+    for name, pattern in _lexicon().victims:
+        if pattern.search(words):
+            return name
+    return "civilians" if _PEOPLE.search(words) else "generic"
+
+
+def attribution(sentence: str) -> str:
+    """The source a sentence gives for what it reports ("" when none)."""
+    for pattern in _lexicon().attribution:
+        match = pattern.search(sentence)
+        if match:
+            return match.group(1).strip(" \"'“”«»")
+    return ""
+
+
+def classify_source(source: str) -> SourceClass:
+    lex = _lexicon()
+    if not source:
+        return "unknown"
+    if lex.neutral.search(source):
+        return "neutral"
+    if lex.group.search(source):
+        return "group"
+    if lex.state.search(source):
+        return "state"
+    return "unknown"
+
+
+def figures(sentence: str, lang: str = "en") -> list[Figure]:
+    """The counts of dead and injured a sentence gives, with their sources."""
+    lex = _lexicon()
+    found: list[Figure] = []
+    source = attribution(sentence)
+    source_class = classify_source(source)
+    if source_class != "group" and lex.group.search(sentence):
+        source_class = "group" if source_class == "unknown" else source_class
+    cumulative = bool(lex.cumulative.search(sentence) or lex.superseded.search(sentence))
+    enemy_claim = bool(lex.enemy_claim.search(sentence))
+    previous: tuple[int, Kind] | None = None
+    for q in find_quantities(sentence, lang):
+        if lex.subset.search(sentence[max(0, q.start - 40) : q.start]):
+            continue
+        kind, words = _kind_of(sentence, q.start, q.end)
+        if kind is None and previous and _SAME_CLAUSE.match(sentence[previous[0] : q.start]):
+            kind = previous[1]
+            after = sentence[q.end : q.end + 50]
+            stop = _STOP.search(after)
+            words = after[: stop.start()] if stop else after
+        if kind is None:
+            continue
+        previous = (q.end, kind)
+        victims = _victims(words)
+        admissible = not (cumulative or _enemy_loss(victims, source_class, enemy_claim))
+        found.append(Figure(q.value, kind, victims, source, source_class, admissible,
+                            cumulative, sentence))
+    return found
+
+
+def _enemy_loss(victims: VictimClass, source_class: SourceClass, enemy_claim: bool) -> bool:
+    """Rule 4: a party's count of the other side's dead is a claim, not a toll."""
+    if enemy_claim:
+        return True
+    if victims == "militants":
+        return source_class != "neutral"
+    if victims == "forces":
+        return source_class == "group"
+    return False
+
+
+def conservative_toll(found: list[Figure], kind: Kind) -> int | None:
+    """Rule 4 over an event's figures: the most conservative admissible total.
+
+    Each figure for everyone ("56 people") is one estimate of the total; figures for
+    distinct victim groups ("60 Afghans", "12 U.S. service members") add up, each
+    group counted by its lowest figure. The toll is the lowest estimate.
+    """
+    usable = [f for f in found if f.kind == kind and f.admissible]
+    if not usable:
+        return None
+    estimates = [f.value for f in usable if f.victims == "generic"]
+    by_group: dict[str, int] = {}
+    for f in usable:
+        if f.victims != "generic":
+            by_group[f.victims] = min(f.value, by_group.get(f.victims, f.value))
+    if by_group:
+        estimates.append(sum(by_group.values()))
+    return min(estimates)
+
+
+def unquantified_loss(sentence: str) -> str | None:
+    """A claim of losses without a number ("huge human losses"), if the sentence has one."""
+    match = _lexicon().unquantified.search(sentence)
+    return match.group(0) if match else None
