@@ -19,6 +19,7 @@ from . import toll as tolls
 from .actors import ActorKB
 from .classify import REMOTE_ORDER, classify, families
 from .detect import Trigger, compile_alternation, load_toml
+from .gazetteer import haversine_km as km
 from .models import (
     Actor,
     ActorMention,
@@ -31,7 +32,6 @@ from .models import (
     Sentence,
     disorder_type,
 )
-from .place import km
 from .timex import anaphoric_offset
 
 NEWS_WINDOW = timedelta(days=14)  # older dated events are background (rule 2)
@@ -139,11 +139,9 @@ def judge_time(m: Mention, published: date | None, last_date: date | None) -> No
             old = True
     text = m.sentence.text
     c = cues(m.lang)
-    if old and not current:
-        m.background = True
-    elif not current and c.background.search(text):
-        m.background = True
-    elif not current and c.modal.search(text) and not m.figures:
+    habitual = bool(c.background.search(text))
+    hypothetical = bool(c.modal.search(text)) and not m.figures
+    if not current and (old or habitual or hypothetical):
         m.background = True
     if c.statement.search(text) and not m.figures:
         m.statement = True
@@ -181,15 +179,22 @@ def group(mentions: list[Mention], default_date: date | None, default_place: Loc
     return drafts
 
 
+def _apart(a: Location | None, b: Location | None) -> bool:
+    """Two places too far apart to be one event (regions and countries are never apart)."""
+    if not a or not b or a.latitude is None or b.latitude is None:
+        return False
+    if a.geo_precision >= 3 or b.geo_precision >= 3:
+        return False
+    return km(a.latitude, a.longitude, b.latitude, b.longitude) > SAME_PLACE_KM
+
+
 def _compatible(drafts: list[Draft], current: Draft | None, m: Mention) -> Draft | None:
     mine = families(m.triggers) - {"violence"} if m.triggers else set()
     candidates = []
     for d in drafts:
         if m.date and d.date and m.date != d.date:
             continue
-        if m.place and d.place and m.place.latitude is not None and d.place.latitude is not None \
-                and m.place.geo_precision < 3 and d.place.geo_precision < 3 \
-                and km(m.place.latitude, m.place.longitude, d.place.latitude, d.place.longitude) > SAME_PLACE_KM:
+        if _apart(m.place, d.place):
             continue
         theirs = families(d.triggers) - {"violence"}
         if mine and theirs and not (mine & theirs) and m.strong:
@@ -275,12 +280,12 @@ def taker_is_state(draft: Draft) -> bool | None:
         for t in m.triggers:
             if t.sub != "territory":
                 continue
-            before = [a for a in m.actors if a.end <= t.start and (_is_state(a) or _is_armed_non_state(a))]
+            armed = [a for a in m.actors if _is_state(a) or _is_armed_non_state(a)]
+            before = [a for a in armed if a.end <= t.start]
             if before:
                 return _is_state(before[-1])
-            after = [a for a in m.actors if _is_state(a) or _is_armed_non_state(a)]
-            if after:
-                return _is_state(after[0])
+            if armed:
+                return _is_state(armed[0])
     return None
 
 

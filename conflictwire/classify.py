@@ -56,15 +56,14 @@ def classify(
     strong = {t.sub for t in triggers if not t.cue or t.weight >= 0.6}
 
     if protesters or "Peaceful protest" in subs:
-        if "Peaceful protest" in subs or protesters:
-            if forces_fired_on_protesters:
-                return "Protests", "Excessive force against protesters"
-            if "riot" in subs:
-                return "Riots", "Violent demonstration"
-            if "intervention" in subs:
-                return "Protests", "Protest with intervention"
-            if not (subs & (VIOLENT - {"violence"})):
-                return "Protests", "Peaceful protest"
+        if forces_fired_on_protesters:
+            return "Protests", "Excessive force against protesters"
+        if "riot" in subs:
+            return "Riots", "Violent demonstration"
+        if "intervention" in subs:
+            return "Protests", "Protest with intervention"
+        if not (subs & (VIOLENT - {"violence"})):
+            return "Protests", "Peaceful protest"
     if "Mob violence" in subs:
         return "Riots", "Mob violence"
     for sub in REMOTE_ORDER:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 
+from .gazetteer import haversine_km as km
 from .models import Event
-from .place import km
 
 SAME_EVENT_KM = 30.0
 
@@ -49,7 +49,7 @@ def combine(a: Event, b: Event) -> Event:
     evidence = list(a.evidence) + [x for x in b.evidence if x not in a.evidence]
     ids = sorted(set(a.article_ids) | set(b.article_ids))
     return sharper.model_copy(update={
-        "event_id": hashlib.sha1("|".join(ids + [sharper.sub_event_type]).encode()).hexdigest()[:16],
+        "event_id": hashlib.sha1("|".join([*ids, sharper.sub_event_type]).encode()).hexdigest()[:16],
         "article_ids": ids,
         "fatalities": latest.fatalities,
         "injured": latest.injured,

@@ -142,7 +142,7 @@ class Extractor:
                 ranked = self.geocoder.resolve([name], countries=ctx.countries, near=ctx.anchors)
                 if ranked and _LOCATIVE.search(sentence.text[max(0, start - 40) : start]):
                     return self.geocoder.to_location(ranked[0][0])
-            for start, _end, name in self.geocoder.gazetteer.find_toponyms(sentence.text):
+            for _start, _end, name in self.geocoder.gazetteer.find_toponyms(sentence.text):
                 ranked = self.geocoder.resolve([name], countries=ctx.countries, near=ctx.anchors)
                 if ranked:
                     return self.geocoder.to_location(ranked[0][0])

@@ -84,7 +84,7 @@ def _lexicon() -> _Lexicon:
 
 
 _STOP = re.compile(r"\b(?:and|et|but|mais|while|as|after|before|when|in|at|on|near|à|dans|près)\b"
-                   r"|[,;:()]|\.(?!\w)")
+                   r"|[,;:()]|(?<![A-Z])\.(?!\w)")
 # "60 Afghans", "20 Christians": a capitalised plural right after the number names civilians.
 _PEOPLE = re.compile(r"^\s*(?:[A-Z][a-z]+ ){0,1}[A-Z][a-zé]+(?:ans|ens|ais|ois|ites|is|ns|s)\b")
 # "60 Afghans and 12 U.S. service members": the second number shares the first one's verb.

@@ -1,0 +1,583 @@
+"""Actor stage: find who acts in a sentence and name them the way ACLED does.
+
+Three curated data files drive it (conflictwire/data):
+
+* ``actors.toml``: named armed groups, militias, external forces, state-force units and
+  political organisations, with aliases in English, French and transliteration variants;
+* ``countries.toml``: every country's ACLED name, English and French names, demonyms;
+* ``actor_nouns.toml``: generic nouns ("gunmen", "villageois", "troops") by ACLED role.
+
+Matching works on tokens of a length-preserving folded copy of the text (accents, curly
+quotes and dashes folded), so offsets are those of the original text. Each data file is
+compiled once into a dictionary keyed by token tuples; a sentence is scanned left to
+right, longest match first. Acronyms (two or more capitals, or a capital and a digit)
+match case-sensitively; a capitalised alias word needs a capital in the text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Literal
+
+from conflictwire.models import Actor, ActorMention, ActorType
+
+Role = Literal["unidentified", "civilians", "protesters", "rioters", "military", "police",
+               "government"]
+ROLES: tuple[str, ...] = ("unidentified", "civilians", "protesters", "rioters", "military",
+                          "police", "government")
+
+TYPE_CODES: dict[str, ActorType] = {
+    "state": "State forces",
+    "rebel": "Rebel group",
+    "polmil": "Political militia",
+    "idmil": "Identity militia",
+    "ext": "External/Other forces",
+    "prot": "Protesters",
+    "riot": "Rioters",
+    "civ": "Civilians",
+}
+
+# ---------------------------------------------------------------------------------------
+# Folding and tokens
+# ---------------------------------------------------------------------------------------
+
+_PUNCT_FOLD = {
+    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u02bb": "'", "`": "'", "\u00b4": "'",
+    "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"', "\u201e": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ",
+}
+
+
+@functools.cache
+def _fold_char(ch: str) -> str:
+    """One character for one: strip accents, straighten quotes and dashes."""
+    if ch in _PUNCT_FOLD:
+        return _PUNCT_FOLD[ch]
+    if ch.isascii():
+        return ch
+    base = unicodedata.normalize("NFKD", ch)
+    if base and base[0].isascii() and base[0].isalpha():
+        return base[0]
+    return ch
+
+
+def fold(text: str) -> str:
+    """Fold accents, quotes and dashes; the result has the same length as `text`."""
+    if text.isascii():
+        return text
+    return "".join(_fold_char(c) for c in text)
+
+
+_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_]+(?:'[^\W_]+)*|[&/]")
+_ELISION = re.compile(r"(?i)^(?:qu|jusqu|lorsqu|puisqu|[ldjmnstc])'(?=[^\W_])")
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    start: int
+    end: int
+    surface: str  # folded text, apostrophes and dots kept
+    key: str  # lower case, apostrophes and dots removed
+    gap: str = ""  # folded text between the previous token and this one
+
+    @property
+    def joined(self) -> bool:
+        """Only spaces or hyphens separate this token from the previous one."""
+        return not self.gap.strip(" \t\n-")
+
+    @property
+    def plain(self) -> str:
+        return self.surface.replace(".", "").replace("'", "")
+
+
+def tokenize(text: str) -> list[Tok]:
+    """Tokens of `text` with offsets into it (elisions and possessives split off)."""
+    folded = fold(text)
+    toks: list[Tok] = []
+    prev = 0
+    for m in _TOKEN.finditer(folded):
+        s, e, w = m.start(), m.end(), m.group()
+        gap = folded[prev:s]
+        prev = e
+        el = _ELISION.match(w)
+        if el:
+            k = el.end()
+            toks.append(Tok(s, s + k, w[:k], w[: k - 1].lower(), gap))
+            s, w, gap = s + k, w[k:], ""
+        if len(w) > 2 and w.endswith("'s"):
+            toks.append(Tok(s, e - 2, w[:-2], _key(w[:-2]), gap))
+            toks.append(Tok(e - 2, e, "'s", "'s"))
+            continue
+        toks.append(Tok(s, e, w, _key(w), gap))
+    return toks
+
+
+def _key(word: str) -> str:
+    return word.replace("'", "").replace(".", "").lower()
+
+
+def _is_acronym(word: str) -> bool:
+    """JNIM, FAMa, M23, IS, U.S., IDPs: two capitals, or a capital and a digit."""
+    w = word.replace(".", "")
+    uppers = sum(1 for c in w if c.isupper())
+    return uppers >= 2 or (uppers >= 1 and any(c.isdigit() for c in w))
+
+
+def _shouting(toks: list[Tok], i: int) -> bool:
+    """Is the token at i surrounded by all-caps words (a headline in capitals)?"""
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(toks):
+            w = toks[j].plain
+            if len(w) >= 2 and w.isalpha() and w.isupper():
+                return True
+    return False
+
+
+def _run(toks: list[Tok], a: int, b: int) -> bool:
+    """Are tokens a..b-1 one run of words (no punctuation between them)?"""
+    return all(toks[k].joined for k in range(a + 1, b))
+
+
+# ---------------------------------------------------------------------------------------
+# A token lexicon: alias -> payload, longest match
+# ---------------------------------------------------------------------------------------
+
+_EXACT, _CAP, _ANY = 0, 1, 2
+
+
+@dataclass(slots=True)
+class _Pattern:
+    checks: tuple[tuple[int, str], ...]
+    payload: Any
+    guard: bool  # a short acronym: not inside an all-caps headline
+    loose: frozenset[int] = frozenset()  # tokens the alias itself separates by punctuation
+
+
+@dataclass(slots=True)
+class Lexicon:
+    table: dict[tuple[str, ...], list[_Pattern]] = field(default_factory=dict)
+    firsts: set[str] = field(default_factory=set)
+    longest: int = 0
+
+    def add(self, alias: str, payload: Any, case: bool = True) -> None:
+        toks = tokenize(alias)
+        if not toks or "(" in alias:  # "SNA (Syria)": a label, not a surface form
+            return
+        checks = []
+        for t in toks:
+            if case and _is_acronym(t.surface):
+                checks.append((_EXACT, t.plain))
+            elif case and t.surface[:1].isupper():
+                checks.append((_CAP, ""))
+            else:
+                checks.append((_ANY, ""))
+        guard = len(toks) == 1 and checks[0][0] == _EXACT and len(toks[0].plain) <= 3
+        loose = frozenset(k for k, t in enumerate(toks) if k and not t.joined)
+        keys = tuple(t.key for t in toks)
+        self.table.setdefault(keys, []).append(_Pattern(tuple(checks), payload, guard, loose))
+        self.firsts.add(keys[0])
+        self.longest = max(self.longest, len(keys))
+
+    def match(self, toks: list[Tok], i: int,
+              accept: Callable[[Any], bool] | None = None) -> tuple[int, Any] | None:
+        """Longest alias starting at token i: (number of tokens, payload)."""
+        if toks[i].key not in self.firsts:
+            return None
+        for n in range(min(self.longest, len(toks) - i), 0, -1):
+            pats = self.table.get(tuple(t.key for t in toks[i : i + n]))
+            if not pats:
+                continue
+            for p in pats:
+                if (accept is None or accept(p.payload)) and self._fits(p, toks, i):
+                    return n, p.payload
+        return None
+
+    @staticmethod
+    def _fits(p: _Pattern, toks: list[Tok], i: int) -> bool:
+        for k, (mode, want) in enumerate(p.checks):
+            t = toks[i + k]
+            if k and k not in p.loose and not t.joined:
+                return False
+            if mode == _EXACT and t.plain != want:
+                return False
+            if mode == _CAP and not t.surface[:1].isupper():
+                return False
+        return not (p.guard and _shouting(toks, i))
+
+
+# ---------------------------------------------------------------------------------------
+# Knowledge base
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A named actor of actors.toml."""
+
+    name: str
+    type: ActorType
+    country: str | None
+    aliases: tuple[str, ...]
+    by_country: tuple[tuple[str, str], ...] = ()
+    ambiguous: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    iso3: str
+    name: str
+    of_name: str
+    names: tuple[str, ...]
+    demonyms: tuple[str, ...]
+    people: tuple[str, ...]
+    exclude_before: frozenset[str] = frozenset()
+    exclude_after: frozenset[str] = frozenset()
+
+
+_OF = {"of"}
+_FR_DE = {"du", "de", "des", "d"}
+_FR_ART = {"la", "l"}
+_EN_ART = {"the"}
+_FR_BETWEEN = {"nationale", "nationales", "national", "nationaux", "regulieres", "reguliere",
+               "gouvernementales", "speciales", "armees", "armee"}
+
+
+def _read(name: str) -> dict[str, Any]:
+    data = resources.files("conflictwire").joinpath("data", name).read_bytes()
+    return tomllib.loads(data.decode("utf-8"))
+
+
+class ActorKB:
+    """Named actors, countries and generic nouns, compiled once for fast matching."""
+
+    def __init__(self, actors: dict[str, Any], countries: dict[str, Any],
+                 nouns: dict[str, Any]) -> None:
+        self.entries: dict[str, Entry] = {}
+        for region in actors.values():
+            for raw in region["entries"]:
+                entry = Entry(
+                    name=raw["n"], type=TYPE_CODES[raw["t"]], country=raw.get("c") or None,
+                    aliases=tuple(raw["a"]),
+                    by_country=tuple(sorted(raw.get("by_country", {}).items())),
+                    ambiguous=bool(raw.get("ambiguous", False)))
+                if entry.name in self.entries:
+                    raise ValueError(f"duplicate actor {entry.name!r}")
+                self.entries[entry.name] = entry
+        self.countries: dict[str, Country] = {}
+        for iso, raw in countries.items():
+            self.countries[iso] = Country(
+                iso3=iso, name=raw["name"], of_name=raw.get("of_name", raw["name"]),
+                names=tuple(raw.get("names", ())), demonyms=tuple(raw.get("demonyms", ())),
+                people=tuple(raw.get("people", ())),
+                exclude_before=frozenset(raw.get("exclude_before", ())),
+                exclude_after=frozenset(raw.get("exclude_after", ())))
+        for entry in self.entries.values():
+            for _, target in entry.by_country:
+                if target not in self.entries and not self._generated(target):
+                    raise ValueError(f"{entry.name!r}: unknown by_country target {target!r}")
+
+        self._names = Lexicon()
+        for entry in self.entries.values():
+            for alias in (entry.name, *entry.aliases):
+                if entry.ambiguous and alias == entry.name:
+                    continue
+                self._names.add(alias, entry.name)
+        # countries: names and demonyms -> ("name"|"dem"|"people", iso3)
+        self._countries = Lexicon()
+        for c in self.countries.values():
+            for n in c.names:
+                self._countries.add(n, ("name", c.iso3))
+            for d in c.demonyms:
+                self._countries.add(d, ("dem", c.iso3))
+            for p in c.people:
+                self._countries.add(p, ("people", c.iso3))
+        self._nouns: dict[str, Lexicon] = {}
+        self._mods: dict[str, Lexicon] = {}
+        self._qualified: dict[str, set[tuple[str, ...]]] = {}
+        for lang in ("en", "fr"):
+            lex = Lexicon()
+            for role in ROLES:
+                for noun in nouns.get(role, {}).get(lang, ()):
+                    lex.add(noun, role)
+            self._nouns[lang] = lex
+            mods = Lexicon()
+            for m in nouns.get("modifiers", {}).get(lang, ()):
+                mods.add(m, True, case=False)
+            self._mods[lang] = mods
+            self._qualified[lang] = {
+                tuple(t.key for t in tokenize(w))
+                for w in nouns.get("qualified_only", {}).get(lang, ())}
+
+    # -- loading ----------------------------------------------------------------------
+
+    @classmethod
+    @functools.cache
+    def load(cls) -> ActorKB:
+        """The knowledge base of the package data files (built once, then cached)."""
+        return cls(_read("actors.toml"), _read("countries.toml"), _read("actor_nouns.toml"))
+
+    # -- names ------------------------------------------------------------------------
+
+    def country_names(self, iso3: str) -> str:
+        """The country as ACLED writes it after "of": "Mali", "the United States"."""
+        c = self.countries.get(iso3)
+        return c.of_name if c else iso3
+
+    def country_name(self, iso3: str) -> str:
+        """The country as ACLED writes it in brackets: "Democratic Republic of Congo"."""
+        c = self.countries.get(iso3)
+        return c.name if c else iso3
+
+    def state_forces(self, iso3: str, kind: str = "military") -> Actor:
+        """ "Military Forces of Mali", "Police Forces of Nigeria", "Government of Sudan"."""
+        of = self.country_names(iso3)
+        if kind == "police":
+            name = f"Police Forces of {of}"
+        elif kind == "government":
+            name = f"Government of {of}"
+        else:
+            name = f"Military Forces of {of}"
+        return Actor(name=name, type="State forces", country=iso3)
+
+    def generic_actor(self, role: str, iso3: str | None) -> Actor:
+        """The ACLED generic actor of a role in a country (iso3 None: no country)."""
+        if role in ("military", "police", "government"):
+            if iso3:
+                return self.state_forces(iso3, role)
+            label = {"military": "Military Forces", "police": "Police Forces",
+                     "government": "Government"}[role]
+            return Actor(name=f"Unidentified {label}", type="State forces")
+        labels: dict[str, tuple[str, ActorType]] = {
+            "unidentified": ("Unidentified Armed Group", "Political militia"),
+            "civilians": ("Civilians", "Civilians"),
+            "protesters": ("Protesters", "Protesters"),
+            "rioters": ("Rioters", "Rioters"),
+        }
+        if role not in labels:
+            raise ValueError(f"unknown role {role!r}")
+        label, typ = labels[role]
+        name = f"{label} ({self.country_name(iso3)})" if iso3 else label
+        return Actor(name=name, type=typ, country=iso3)
+
+    def actor(self, name: str, country: str | None = None,
+              mentions: Iterable[str] = ()) -> Actor | None:
+        """The Actor of a canonical name (or a generated state-forces name)."""
+        entry = self.entries.get(name)
+        if entry is None:
+            return self._generated(name, mentions)
+        if country and entry.by_country:
+            target = dict(entry.by_country).get(country)
+            if target and target != name:
+                return self.actor(target, None, mentions)
+        if entry.ambiguous:
+            return None
+        return Actor(name=entry.name, type=entry.type, country=entry.country,
+                     mentions=list(mentions))
+
+    def resolve(self, alias: str, country: str | None = None) -> Actor | None:
+        """The named actor an alias stands for ("GSIM" -> JNIM), or None."""
+        toks = tokenize(alias)
+        if not toks or "(" in alias:  # "SNA (Syria)": a label, not a surface form
+            return None
+        hit = self._names.match(toks, 0)
+        if hit is None or hit[0] != len(toks):
+            return None
+        return self.actor(hit[1], country, [alias])
+
+    def actor_for(self, mention: ActorMention, country: str | None = None) -> Actor:
+        """An Actor for any mention: the named one, or the generic one of its role."""
+        if mention.actor is not None:
+            return mention.actor
+        actor = self.generic_actor(mention.role, mention.country or country)
+        actor.mentions = [mention.text]
+        return actor
+
+    def _generated(self, name: str, mentions: Iterable[str] = ()) -> Actor | None:
+        m = re.match(r"(Military Forces|Police Forces|Government) of (.+)$", name)
+        if not m:
+            return None
+        for c in self.countries.values():
+            if m.group(2) in (c.of_name, c.name):
+                kind = {"Military Forces": "military", "Police Forces": "police"}.get(
+                    m.group(1), "government")
+                actor = self.state_forces(c.iso3, kind)
+                actor.mentions = list(mentions)
+                return actor
+        return None
+
+    # -- countries --------------------------------------------------------------------
+
+    def demonym_country(self, word: str) -> str | None:
+        """ISO3 of a demonym or country name: "Malian", "tchadiennes", "Afghans"."""
+        toks = tokenize(word)
+        if not toks:
+            return None
+        hit = self._countries.match(toks, 0)
+        if hit is None or hit[0] != len(toks):
+            return None
+        return hit[1][1]
+
+    def countries_in(self, text: str) -> list[tuple[str, int, int]]:
+        """(iso3, start, end) of every country name and demonym in `text`, EN and FR."""
+        toks = tokenize(text)
+        out: list[tuple[str, int, int]] = []
+        i = 0
+        while i < len(toks):
+            hit = self._country_at(toks, i)
+            if hit:
+                n, _kind, iso = hit
+                out.append((iso, toks[i].start, toks[i + n - 1].end))
+                i += n
+            else:
+                i += 1
+        return out
+
+    def _country_at(self, toks: list[Tok], i: int,
+                    kinds: tuple[str, ...] = ("name", "dem", "people"),
+                    ) -> tuple[int, str, str] | None:
+        hit = self._countries.match(toks, i, lambda payload: payload[0] in kinds)
+        if hit is None:
+            return None
+        n, (kind, iso) = hit
+        c = self.countries[iso]
+        if i > 0 and toks[i - 1].key in c.exclude_before:
+            return None
+        if i + n < len(toks) and toks[i + n].key in c.exclude_after:
+            return None
+        if kind == "name" and i > 0 and toks[i - 1].key == "new" and n == 1:
+            return None  # New Mexico, New Guinea
+        return n, kind, iso
+
+    # -- mentions ---------------------------------------------------------------------
+
+    def find(self, text: str, lang: str = "en", country: str | None = None,
+             ) -> list[ActorMention]:
+        """Every actor mention in `text`, left to right, non-overlapping, longest first.
+
+        Named entities of the knowledge base come back with role "named" and an Actor;
+        generic nouns with their role, no Actor, and the country an adjacent demonym or
+        country name gives ("Nigerian troops", "l'armée tchadienne", "police of Kenya",
+        "Mali's army"). A plural demonym alone ("Afghans", "les Maliens") is civilians
+        of that country. `country` (ISO3) resolves names that depend on it
+        ("Islamic State" in Nigeria is ISWAP).
+        """
+        toks = tokenize(text)
+        langs = ("en", "fr") if lang not in ("en", "fr") else (lang,)
+        out: list[ActorMention] = []
+        i = 0
+        while i < len(toks):
+            hit = self._names.match(toks, i)
+            if hit is not None:
+                n, name = hit
+                surface = text[toks[i].start : toks[i + n - 1].end]
+                actor = self.actor(name, country, [surface])
+                if actor is not None:
+                    out.append(ActorMention(start=toks[i].start, end=toks[i + n - 1].end,
+                                            text=surface, role="named", actor=actor,
+                                            country=actor.country))
+                    i += n
+                    continue
+            generic = None
+            for lg in langs:
+                generic = self._generic_at(toks, i, lg)
+                if generic:
+                    break
+            if generic:
+                j, role, iso = generic
+                start, end = toks[i].start, toks[j - 1].end
+                out.append(ActorMention(start=start, end=end, text=text[start:end],
+                                        role=role, country=iso))
+                i = j
+                continue
+            iso_people = self._country_at(toks, i, ("people",))
+            if iso_people and toks[i].surface[:1].isupper():
+                n, _, iso = iso_people
+                start, end = toks[i].start, toks[i + n - 1].end
+                out.append(ActorMention(start=start, end=end, text=text[start:end],
+                                        role="civilians", country=iso))
+                i += n
+                continue
+            i += 1
+        return out
+
+    def _skip_mods(self, toks: list[Tok], i: int, lang: str) -> int:
+        while i < len(toks):
+            m = self._mods[lang].match(toks, i)
+            if m is None:
+                return i
+            i += m[0]
+        return i
+
+    def _generic_at(self, toks: list[Tok], i: int, lang: str) -> tuple[int, str, str | None] | None:
+        """A generic noun phrase starting at token i: (end token, role, iso3)."""
+        nouns = self._nouns[lang]
+        j = self._skip_mods(toks, i, lang)
+        iso: str | None = None
+        # a demonym or country name before the noun (English word order, and "FDS
+        # burkinabè" aside, rare in French)
+        if j < len(toks):
+            pre = self._country_at(toks, j, ("name", "dem"))
+            if pre:
+                k = j + pre[0]
+                if k < len(toks) and toks[k].key == "'s":
+                    k += 1
+                k = self._skip_mods(toks, k, lang)
+                if k < len(toks) and nouns.match(toks, k) and _run(toks, j, k + 1):
+                    iso = pre[2]
+                    j = k
+        if j >= len(toks) or not _run(toks, i, j + 1):
+            return None
+        hit = nouns.match(toks, j)
+        if hit is None:
+            return None
+        n, role = hit
+        noun_keys = tuple(t.key for t in toks[j : j + n])
+        end = j + n
+        if iso is None:
+            post = self._country_after(toks, end, lang)
+            if post and _run(toks, end - 1, post[0]):
+                end, iso = post
+        if iso is None and noun_keys in self._qualified[lang]:
+            return None
+        return end, role, iso
+
+    def _country_after(self, toks: list[Tok], k: int, lang: str) -> tuple[int, str] | None:
+        """A country qualifying a noun from the right: "of Mali", "malienne", "du Mali"."""
+        if k >= len(toks):
+            return None
+        key = toks[k].key
+        if lang == "en" and key in _OF:
+            m = k + 1
+            if m < len(toks) and toks[m].key in _EN_ART:
+                m += 1
+            if m < len(toks):
+                hit = self._country_at(toks, m, ("name",))
+                if hit:
+                    return m + hit[0], hit[2]
+            return None
+        if lang == "fr":
+            m = k
+            while m < len(toks) and m - k <= 2:
+                hit = self._country_at(toks, m, ("dem",))
+                if hit:
+                    return m + hit[0], hit[2]
+                if toks[m].key not in _FR_BETWEEN:
+                    break
+                m += 1
+            if toks[k].key in _FR_DE:
+                m = k + 1
+                if m < len(toks) and toks[m].key in _FR_ART:
+                    m += 1
+                if m < len(toks):
+                    hit = self._country_at(toks, m, ("name",))
+                    if hit:
+                        return m + hit[0], hit[2]
+        return None

@@ -1,0 +1,322 @@
+"""PLACE stage: geocode the toponyms of a report in context (Mordecai-style ranking).
+
+Each name is looked up in the gazetteer (`conflictwire.gazetteer`), and every candidate
+entry is scored on
+
+* country agreement with the report's focus (`countries`: ISO3 -> weight),
+* proximity to the report's other resolved places and its dateline city (`near`),
+* population (log scale),
+* feature type (populated places and divisions; capitals and division seats first),
+* how the name matched (own name, alternate name, article variant, transliteration).
+
+The score (0..1) of the best candidate, lowered when a distant rival scores close to it,
+is the confidence. `Geocoder.resolve_mentions` resolves all the toponyms of a report
+jointly: unambiguous and dateline places anchor the ambiguous ones ("Faladie" in a Bamako
+report is the one in or near Bamako). Prepositions ("near X", "X region") are the caller's:
+it passes the precision it wants to `to_location`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from conflictwire.gazetteer import Gazetteer, Place, fold, haversine_km
+from conflictwire.models import Location
+
+# weights of the score's components (renormalised over the components available)
+W_COUNTRY = 0.30
+W_NEAR = 0.25
+W_POP = 0.20
+W_NAME = 0.15
+W_FEATURE = 0.10
+
+_FEATURE_SCORE = {
+    "PPLC": 1.0, "PPLA": 0.95, "PPLA2": 0.93, "PPLA3": 0.9, "PPLA4": 0.88, "PPL": 0.85,
+    "PPLG": 0.9, "PPLX": 0.82, "PPLL": 0.75, "PPLS": 0.75, "PPLF": 0.7, "PPLR": 0.7,
+    "PPLQ": 0.3, "PPLW": 0.3, "PPLH": 0.2, "PPLCH": 0.2,
+    "PCLI": 0.9, "PCLD": 0.85, "PCLIX": 0.8, "PCL": 0.85, "PCLS": 0.8, "PCLF": 0.8,
+    "ADM1": 0.8, "ADM2": 0.7, "ADM3": 0.65, "ADM4": 0.6, "ADM5": 0.55, "ADMD": 0.6,
+}
+_NEAR_HALF_KM = 60.0  # distance at which proximity scores 0.5
+_SAME_PLACE_KM = 25.0  # candidates this close to the best are not its rivals
+
+
+def feature_score(place: Place) -> float:
+    code = place.feature_code
+    if code in _FEATURE_SCORE:
+        return _FEATURE_SCORE[code]
+    if place.feature_class == "P":
+        return 0.75
+    if place.feature_class == "A":
+        return 0.55
+    return 0.3
+
+
+def population_score(population: int) -> float:
+    return min(1.0, math.log10(population + 1) / 6.5)
+
+
+def proximity_score(place: Place, near: Sequence[tuple[float, float]]) -> float:
+    d = min(haversine_km(place.latitude, place.longitude, la, lo) for la, lo in near)
+    return 1.0 / (1.0 + (d / _NEAR_HALF_KM) ** 1.5)
+
+
+def contains(area: Place, place: Place) -> bool:
+    """Whether division `area` holds `place` (by the place's division names)."""
+    if not area.is_admin or area.iso3 != place.iso3 or place is area:
+        return False
+    if area.admin_level == 1:
+        return place.admin1 == area.name and place.admin_level > 1
+    return place.admin2 == area.name and place.admin_level > 2
+
+
+def namesake(area: Place, place: Place) -> bool:
+    """`area` is a division named after `place` that holds it ("Kidal" region and town,
+    "Mandalay District" and Mandalay)."""
+    if place.feature_class != "P" or not contains(area, place):
+        return False
+    a, p = fold(area.name), fold(place.name)
+    return a == p or a.startswith(p + " ") or a.endswith(" " + p)
+
+
+def order(ranked: list[tuple[Place, float]], prefer: str = "town") -> list[tuple[Place, float]]:
+    """Sort by score, a town before its namesake division ("Kidal" the town, not the
+    region) unless `prefer` is "admin" ("Kidal region"), then the reverse."""
+    ranked = sorted(ranked, key=lambda pq: -pq[1])
+    if len(ranked) < 2:
+        return ranked
+    adjusted: list[tuple[Place, float]] = []
+    for p, sc in ranked:
+        for q, sq in ranked:
+            if prefer == "admin":
+                if namesake(q, p) and sc >= sq:
+                    sc = sq - 0.001
+            elif namesake(p, q) and sc >= sq:
+                sc = sq - 0.001
+        adjusted.append((p, sc))
+    adjusted.sort(key=lambda pq: -pq[1])
+    return adjusted
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A toponym of the text and the place it was resolved to."""
+
+    start: int
+    end: int
+    text: str
+    place: Place
+    score: float  # the candidate's score
+    confidence: float  # the score lowered by close rivals
+
+
+class Geocoder:
+    """Rank gazetteer candidates of place names in the context of a report."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+        self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.load()
+
+    # ------------------------------------------------------------- scoring
+    def score(
+        self, place: Place, name_quality: float = 1.0, *,
+        countries: Mapping[str, float] | None = None,
+        near: Sequence[tuple[float, float]] | None = None,
+    ) -> float:
+        """Score (0..1) of one candidate."""
+        total = W_POP * population_score(place.population)
+        total += W_NAME * name_quality + W_FEATURE * feature_score(place)
+        weight = W_POP + W_NAME + W_FEATURE
+        if countries:
+            top = max(countries.values()) or 1.0
+            total += W_COUNTRY * max(0.0, countries.get(place.iso3, 0.0)) / top
+            weight += W_COUNTRY
+        if near and not place.is_country:
+            total += W_NEAR * proximity_score(place, near)
+            weight += W_NEAR
+        score = total / weight
+        if name_quality <= 0.5 and countries and place.iso3 not in countries:
+            score *= 0.5  # a loose spelling match abroad is not credible
+        return score
+
+    def candidates(
+        self, name: str, *, countries: Mapping[str, float] | None = None,
+        near: Sequence[tuple[float, float]] | None = None, prefer: str = "town",
+    ) -> list[tuple[Place, float]]:
+        """All entries for one name with their scores, best first."""
+        scored = [
+            (p, self.score(p, q, countries=countries, near=near))
+            for p, q in self.gazetteer.match(name)
+        ]
+        return order(scored, prefer)
+
+    def resolve(
+        self, names: Iterable[str], *, countries: Mapping[str, float] | None = None,
+        near: Sequence[tuple[float, float]] | None = None, prefer: str = "town",
+    ) -> list[tuple[Place, float]]:
+        """Candidates for several spellings of one place, merged (best score per entry).
+        `prefer="admin"` when the text says "X region/province/state"."""
+        best: dict[tuple[int, str, str], tuple[Place, float]] = {}
+        for name in names:
+            for p, s in self.candidates(name, countries=countries, near=near, prefer=prefer):
+                key = (p.geonameid, p.feature_code, p.name)
+                if key not in best or best[key][1] < s:
+                    best[key] = (p, s)
+        return order(list(best.values()), prefer)
+
+    @staticmethod
+    def confidence(ranked: Sequence[tuple[Place, float]]) -> float:
+        """The best score, lowered when a rival elsewhere scores close to it."""
+        if not ranked:
+            return 0.0
+        best, s1 = ranked[0]
+        for p, s in ranked[1:]:
+            if contains(p, best) or contains(best, p):
+                continue  # the town and its namesake division are one answer
+            km = haversine_km(best.latitude, best.longitude, p.latitude, p.longitude)
+            if km <= _SAME_PLACE_KM:
+                continue
+            margin = (s1 - s) / max(s1, 1e-9)
+            return round(s1 * (0.5 + 0.5 * min(1.0, 4 * margin)), 4)
+        return round(s1, 4)
+
+    def best(
+        self, names: str | Iterable[str], *, countries: Mapping[str, float] | None = None,
+        near: Sequence[tuple[float, float]] | None = None, prefer: str = "town",
+    ) -> tuple[Place, float] | None:
+        """The best entry for a name (or spellings of one place) and its confidence."""
+        ranked = self.resolve([names] if isinstance(names, str) else names,
+                              countries=countries, near=near, prefer=prefer)
+        if not ranked:
+            return None
+        return ranked[0][0], self.confidence(ranked)
+
+    # ------------------------------------------------------------- a whole report
+    def resolve_mentions(
+        self, mentions: Sequence[tuple[int, int, str]], *,
+        countries: Mapping[str, float] | None = None, dateline: str | None = None,
+        near: Sequence[tuple[float, float]] | None = None,
+    ) -> list[Resolved]:
+        """Resolve the toponyms of a report jointly.
+
+        `mentions` are (start, end, surface) as found by `Gazetteer.find_toponyms` or NER;
+        `countries` the report's country focus (ISO3 -> weight; derived from the country
+        names among the mentions when absent); `dateline` the dateline city. A first pass
+        ranks each name on country focus and the dateline; a second adds proximity to the
+        best places of the report's other names. Returns one `Resolved` per mention that
+        has a candidate, in text order."""
+        geo = self.gazetteer
+        focus: dict[str, float] = dict(countries or {})
+        anchors: list[tuple[float, float]] = list(near or [])
+        if dateline:
+            dl = self.best(dateline, countries=focus or None)
+            if dl is not None and not dl[0].is_country:
+                anchors.append((dl[0].latitude, dl[0].longitude))
+                if not countries:
+                    focus[dl[0].iso3] = focus.get(dl[0].iso3, 0.0) + 1.0
+        keys: dict[str, str] = {}
+        for _, _, text in mentions:
+            keys.setdefault(fold(text), text)
+        matches = {k: geo.match(t) for k, t in keys.items()}
+        if not countries:
+            counts: Counter[str] = Counter()
+            for _, _, text in mentions:
+                m = [pq for pq in matches.get(fold(text)) or [] if pq[1] >= 0.9]
+                if not m:
+                    continue
+                countries_of = [p for p, _ in m if p.is_country]
+                if countries_of:
+                    counts[countries_of[0].iso3] += 1.0
+                    continue
+                # a place tells its country, by the weight of its most prominent entry
+                top = max(m, key=lambda pq: pq[0].population)[0]
+                share = 1.0 / len({p.iso3 for p, _ in m})
+                counts[top.iso3] += 0.5 * population_score(top.population) ** 2 * share
+            for iso3, c in counts.items():
+                focus[iso3] = focus.get(iso3, 0.0) + c
+
+        def rank(key: str, near_pts: Sequence[tuple[float, float]]) -> list[tuple[Place, float]]:
+            ranked = [
+                (p, self.score(p, q, countries=focus or None, near=near_pts or None))
+                for p, q in matches[key]
+            ]
+            return order(ranked)
+
+        first = {k: rank(k, anchors) for k in keys}
+        final: dict[str, list[tuple[Place, float]]] = {}
+        for k in keys:
+            pts = list(anchors)
+            for other, ranked in first.items():
+                if other == k or not ranked:
+                    continue
+                p = ranked[0][0]
+                if p.is_country or p.admin_level == 1:
+                    continue  # large areas are no anchor
+                if self.confidence(ranked) >= 0.5:
+                    pts.append((p.latitude, p.longitude))
+            final[k] = rank(k, pts)
+        out: list[Resolved] = []
+        for start, end, text in sorted(mentions):
+            ranked = final.get(fold(text)) or []
+            if ranked:
+                p, s = ranked[0]
+                out.append(Resolved(start, end, text, p, round(s, 4), self.confidence(ranked)))
+        return out
+
+    # ------------------------------------------------------------- records
+    def to_location(self, place: Place, precision: int | None = None) -> Location:
+        """The event `Location` of a place. Precision by default: 1 a populated place,
+        2 a second-level division or a neighbourhood (given as its city), 3 a first-level
+        division or a country. A caller's `precision` ("near X": 2) overrides, never
+        making a division more precise than its default."""
+        if place.is_country:
+            return self.country_location(place.iso3) or Location(
+                name=place.country, country=place.country, iso3=place.iso3,
+                latitude=place.latitude, longitude=place.longitude, geo_precision=3,
+                geonameid=place.geonameid or None,
+            )
+        default = 1
+        target = place
+        if place.is_admin:
+            default = 3 if place.admin_level == 1 else 2
+        elif place.feature_code == "PPLX":
+            city = self.gazetteer.populated_near(place.latitude, place.longitude, place.iso3)
+            if city is not None and city.geonameid != place.geonameid:
+                target = city
+            default = 2
+        geo_precision = max(default, precision or default)
+        geo_precision = min(3, max(1, geo_precision))
+        return Location(
+            name=target.name,
+            admin1=target.admin1,
+            admin2=target.admin2 if target.admin_level != 1 else None,
+            country=target.country,
+            iso3=target.iso3,
+            latitude=round(target.latitude, 5),
+            longitude=round(target.longitude, 5),
+            geo_precision=geo_precision,  # type: ignore[arg-type]
+            geonameid=target.geonameid or None,
+        )
+
+    def country_location(self, iso3: str) -> Location | None:
+        """A country-only location (precision 3) at a point inside the country."""
+        place = self.gazetteer.country(iso3)
+        if place is None:
+            return None
+        return Location(
+            name=place.country, country=place.country, iso3=place.iso3,
+            latitude=round(place.latitude, 5), longitude=round(place.longitude, 5),
+            geo_precision=3, geonameid=place.geonameid or None,
+        )
+
+    def locate(
+        self, name: str, *, countries: Mapping[str, float] | None = None,
+        near: Sequence[tuple[float, float]] | None = None, precision: int | None = None,
+    ) -> tuple[Location, float] | None:
+        """Convenience: the best place for a name as a `Location`, with its confidence."""
+        found = self.best(name, countries=countries, near=near)
+        if found is None:
+            return None
+        return self.to_location(found[0], precision), found[1]

@@ -1,0 +1,183 @@
+"""Actor stage: named actors, generic nouns with their country, ACLED naming."""
+
+from __future__ import annotations
+
+import pytest
+
+from conflictwire.actors import ActorKB, fold, tokenize
+
+JNIM = "JNIM: Group for Support of Islam and Muslims"
+
+
+@pytest.fixture(scope="module")
+def kb() -> ActorKB:
+    return ActorKB.load()
+
+
+def named(kb: ActorKB, text: str, lang: str = "en", country: str | None = None) -> list[str]:
+    return [m.actor.name for m in kb.find(text, lang, country) if m.actor]
+
+
+def generic(kb: ActorKB, text: str, lang: str = "en") -> list[tuple[str, str, str | None]]:
+    return [(m.text, m.role, m.country) for m in kb.find(text, lang) if m.role != "named"]
+
+
+def test_load_is_cached(kb: ActorKB) -> None:
+    assert ActorKB.load() is kb
+    assert len(kb.entries) > 300
+    assert len(kb.countries) > 240
+
+
+def test_fold_keeps_length() -> None:
+    text = "Jama’at Nusrat — l’armée “malienne” à Ségou"
+    assert len(fold(text)) == len(text)
+    assert fold("Ségou") == "Segou"
+
+
+def test_tokenize_splits_elision_and_possessive() -> None:
+    keys = [t.key for t in tokenize("l'armée du Mali's U.S. troops")]
+    assert keys == ["l", "armee", "du", "mali", "'s", "us", "troops"]
+
+
+@pytest.mark.parametrize("alias", [
+    "JNIM", "GSIM", "Group for Support of Islam and Muslims",
+    "Jama'at Nusrat al-Islam wal-Muslimin", "Jama’at Nusrat al-Islam wal Muslimeen",
+    "Jamaat Nusrat al Islam wal Muslimin", "Groupe de soutien à l’islam et aux musulmans",
+])
+def test_jnim_aliases_resolve_to_one_name(kb: ActorKB, alias: str) -> None:
+    assert named(kb, f"On Monday {alias} fighters raided the camp.") == [JNIM]
+
+
+def test_component_unit_folds_into_parent(kb: ActorKB) -> None:
+    assert named(kb, "Des éléments de la katiba Macina ont été interpellés.", "fr") == [JNIM]
+
+
+def test_resolve_alias(kb: ActorKB) -> None:
+    actor = kb.resolve("ISWAP")
+    assert actor is not None and actor.name == "Islamic State West Africa Province"
+    assert actor.type == "Rebel group"
+    houthis = kb.resolve("Ansar Allah")
+    assert houthis is not None and houthis.country == "YEM"
+    assert kb.resolve("the weather") is None
+
+
+def test_acronyms_are_case_sensitive(kb: ActorKB) -> None:
+    assert named(kb, "The ADF attacked a village near Beni.") == ["ADF: Allied Democratic Forces"]
+    assert named(kb, "Their adf report and the jnim note were filed.") == []
+    # "IS" the group, not the verb; not in an all-caps headline either
+    assert named(kb, "It is unclear. This is the island.") == []
+    assert named(kb, "WHAT IS NEXT FOR THE SAHEL") == []
+    assert named(kb, "An IS cell claimed the bombing.") == ["Islamic State"]
+
+
+def test_no_match_inside_words(kb: ActorKB) -> None:
+    assert named(kb, "The hamastring and Talibanesque slogans, transmitted nightly.") == []
+    assert kb.countries_in("Chadwick met Omaniac fans in Malibu.") == []
+
+
+def test_generic_name_depends_on_country(kb: ActorKB) -> None:
+    text = "Islamic State fighters stormed the base."
+    assert named(kb, text, country="NGA") == ["Islamic State West Africa Province"]
+    assert named(kb, text, country="MLI") == ["Islamic State (Sahel)"]
+    assert named(kb, text, country="AFG") == ["Islamic State Khorasan Province"]
+    assert named(kb, text) == ["Islamic State"]
+    # an alias that only means something in one country
+    pakistan = ["Military Forces of Pakistan"]
+    assert named(kb, "Rangers dispersed the crowd.", country="PAK") == pakistan
+    assert named(kb, "Rangers dispersed the crowd.", country="BEN") == []
+
+
+def test_national_forces_acronyms(kb: ActorKB) -> None:
+    assert named(kb, "Les FAMa ont repris Kidal.", "fr") == ["Military Forces of Mali"]
+    assert named(kb, "The ISPR said four soldiers died.") == ["Military Forces of Pakistan"]
+    assert named(kb, "L'ANT a repoussé l'attaque.", "fr") == ["Military Forces of Chad"]
+    assert named(kb, "ENDF drones struck the town.") == ["Military Forces of Ethiopia"]
+    assert named(kb, "Tatmadaw jets bombed the village.") == ["Military Forces of Myanmar (2021-)"]
+
+
+def test_demonym_qualified_nouns_english(kb: ActorKB) -> None:
+    got = generic(kb, "Nigerian troops and Kenyan police clashed with unidentified gunmen.")
+    assert got == [("Nigerian troops", "military", "NGA"), ("Kenyan police", "police", "KEN"),
+                   ("unidentified gunmen", "unidentified", None)]
+    assert generic(kb, "Mali's army said the soldiers of Niger helped.") == [
+        ("Mali's army", "military", "MLI"), ("soldiers of Niger", "military", "NER")]
+    assert generic(kb, "Russian forces advanced.") == [("Russian forces", "military", "RUS")]
+    assert generic(kb, "The forces advanced.") == []  # too vague without a country
+
+
+def test_demonym_qualified_nouns_french(kb: ActorKB) -> None:
+    got = generic(kb, "L'armée tchadienne et des soldats tchadiens ont tué des assaillants.", "fr")
+    assert got == [("armée tchadienne", "military", "TCD"),
+                   ("soldats tchadiens", "military", "TCD"),
+                   ("assaillants", "unidentified", None)]
+    assert generic(kb, "La police du Niger et les forces de l'ordre de la RDC.", "fr") == [
+        ("police du Niger", "police", "NER"), ("forces de l'ordre de la RDC", "police", "COD")]
+    assert generic(kb, "des villageois et la gendarmerie nationale burkinabè", "fr") == [
+        ("villageois", "civilians", None), ("gendarmerie nationale burkinabè", "military", "BFA")]
+
+
+def test_plural_demonym_alone_is_civilians(kb: ActorKB) -> None:
+    assert generic(kb, "The blast killed 60 Afghans.") == [("Afghans", "civilians", "AFG")]
+    assert generic(kb, "Des Maliens ont fui.", "fr") == [("Maliens", "civilians", "MLI")]
+
+
+def test_us_forces(kb: ActorKB) -> None:
+    assert named(kb, "U.S. troops and the Pentagon") == ["Military Forces of the United States"] * 2
+    assert generic(kb, "American soldiers were wounded.") == [
+        ("American soldiers", "military", "USA")]
+
+
+def test_state_forces_and_generic_naming(kb: ActorKB) -> None:
+    assert kb.state_forces("USA").name == "Military Forces of the United States"
+    assert kb.state_forces("NGA", "police").name == "Police Forces of Nigeria"
+    assert kb.state_forces("MOZ", "government").name == "Government of Mozambique"
+    assert kb.state_forces("MLI").type == "State forces"
+    assert kb.country_names("USA") == "the United States"
+    assert kb.country_names("MLI") == "Mali"
+    a = kb.generic_actor("unidentified", "NER")
+    assert (a.name, a.type, a.country) == ("Unidentified Armed Group (Niger)", "Political militia",
+                                           "NER")
+    assert kb.generic_actor("civilians", "COD").name == "Civilians (Democratic Republic of Congo)"
+    assert kb.generic_actor("protesters", "KEN").type == "Protesters"
+    assert kb.generic_actor("rioters", "PAK").name == "Rioters (Pakistan)"
+    assert kb.generic_actor("military", "TCD").name == "Military Forces of Chad"
+    assert kb.generic_actor("civilians", None).name == "Civilians"
+
+
+def test_actor_for_generic_mention(kb: ActorKB) -> None:
+    (m,) = kb.find("Villagers fled.")
+    actor = kb.actor_for(m, "BFA")
+    assert actor.name == "Civilians (Burkina Faso)" and actor.mentions == ["Villagers"]
+
+
+def test_demonym_country(kb: ActorKB) -> None:
+    assert kb.demonym_country("malienne") == "MLI"
+    assert kb.demonym_country("Maliennes") == "MLI"
+    assert kb.demonym_country("Burkinabè") == "BFA"
+    assert kb.demonym_country("South Sudanese") == "SSD"
+    assert kb.demonym_country("Nigerien") == "NER"
+    assert kb.demonym_country("Nigerian") == "NGA"
+    assert kb.demonym_country("polish") is None  # English demonyms need a capital
+    assert kb.demonym_country("table") is None
+
+
+def test_countries_in_french(kb: ActorKB) -> None:
+    text = "Au Tchad, en RDC, en Côte d’Ivoire et au Burkina Faso, l'armée malienne"
+    found = [(iso, text[s:e]) for iso, s, e in kb.countries_in(text)]
+    assert found == [("TCD", "Tchad"), ("COD", "RDC"), ("CIV", "Côte d’Ivoire"),
+                     ("BFA", "Burkina Faso"), ("MLI", "malienne")]
+
+
+def test_countries_in_english_exclusions(kb: ActorKB) -> None:
+    text = ("From Latin America to Niger State in Nigeria, "
+            "the Democratic Republic of Congo and the US")
+    found = [(iso, text[s:e]) for iso, s, e in kb.countries_in(text)]
+    assert found == [("NGA", "Nigeria"), ("COD", "Democratic Republic of Congo"), ("USA", "US")]
+    assert kb.countries_in("let us go") == []
+
+
+def test_mentions_do_not_cross_punctuation(kb: ActorKB) -> None:
+    text = "The National Liberation Army (ELN) guerrillas left Mali. Soldiers came."
+    got = [(m.text, m.role) for m in kb.find(text)]
+    assert got == [("National Liberation Army", "named"), ("ELN", "named"),
+                   ("guerrillas", "unidentified"), ("Soldiers", "military")]

@@ -1,0 +1,119 @@
+"""Gazetteer: folding, alternate names, countries, divisions, toponyms, GeoNames import."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conflictwire.gazetteer import Gazetteer, fold, skeleton
+from conflictwire.gazetteer_import import import_geonames
+
+FIXTURE = Path(__file__).parent / "fixtures" / "geonames_sample.txt"
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.load(use_default_store=False)
+
+
+def test_fold_accents_case_apostrophes_hyphens():
+    assert fold("Tibú") == fold("Tibu") == "tibu"
+    assert fold("N'Djamena") == fold("Ndjamena") == fold("N’Djaména")
+    assert fold("Pont-Sondé") == "pont sonde"
+    assert fold("  SÉGOU ") == "segou"
+    assert skeleton(fold("Tin Zaouatene")) == skeleton(fold("Tinzaouaten"))
+
+
+def test_lookup_folds_and_finds_alternate_names(gaz: Gazetteer):
+    assert any(p.iso3 == "COL" for p in gaz.lookup("Tibu"))
+    assert any(p.iso3 == "MLI" and p.feature_class == "P" for p in gaz.lookup("Segou"))
+    chad = [p for p in gaz.lookup("Ndjamena") if p.iso3 == "TCD"]
+    assert chad and chad[0].feature_code == "PPLC"
+    # an alternate name: GeoNames lists "Mogadiscio" for Mogadishu
+    assert any(p.name == "Mogadishu" for p in gaz.lookup("Mogadiscio"))
+
+
+def test_city_has_division_names(gaz: Gazetteer):
+    kumba = next(p for p in gaz.lookup("Kumba") if p.iso3 == "CMR")
+    assert kumba.admin1 and kumba.population > 100000
+    culiacan = next(p for p in gaz.lookup("Culiacán") if p.feature_class == "P")
+    assert culiacan.admin1 == "Sinaloa"
+
+
+def test_countries_in_english_and_french(gaz: Gazetteer):
+    assert gaz.lookup("Tchad")[0].iso3 == "TCD"
+    assert gaz.lookup("Ivory Coast")[0].iso3 == "CIV"
+    assert gaz.lookup("Côte d'Ivoire")[0].iso3 == "CIV"
+    mali = gaz.country("MLI")
+    assert mali is not None and mali.feature_code == "PCLI"
+    assert 10 < mali.latitude < 25 and -12 < mali.longitude < 4
+
+
+def test_divisions_with_and_without_generic_term(gaz: Gazetteer):
+    borno = [p for p in gaz.lookup("Borno State") if p.iso3 == "NGA"]
+    assert borno and borno[0].feature_code == "ADM1"
+    assert 10 < borno[0].latitude < 14
+    assert any(p.feature_code == "ADM1" and p.iso3 == "NGA" for p in gaz.lookup("Borno"))
+
+
+def test_find_toponyms_takes_places_and_skips_common_words(gaz: Gazetteer):
+    text = (
+        "Police said on Saturday that gunmen attacked Konduga in Borno State, Nigeria. "
+        "Reuters reported that Hamid Karzai met the Army chief in N'Djamena."
+    )
+    found = [s for _, _, s in gaz.find_toponyms(text)]
+    assert "Konduga" in found
+    assert "Borno State" in found
+    assert "Nigeria" in found
+    assert "N'Djamena" in found
+    for word in ("Police", "Saturday", "Reuters", "Army", "Hamid"):
+        assert word not in found
+    for start, end, surface in gaz.find_toponyms(text):
+        assert text[start:end] == surface
+
+
+def test_find_toponyms_multiword_and_french(gaz: Gazetteer):
+    text = "Des hommes armés ont attaqué Téra, près de Homa Bay et à Pont-Sondé mardi."
+    found = [s for _, _, s in gaz.find_toponyms(text)]
+    assert "Téra" in found and "Homa Bay" in found
+    assert "mardi" not in found
+
+
+def test_import_adds_places_and_reports_bad_lines(tmp_path: Path):
+    store = tmp_path / "extra.sqlite"
+    result = import_geonames(FIXTURE, store)
+    assert result.places == 3  # two populated places and one division; the stream skipped
+    assert result.skipped == 1
+    assert result.admin_areas == 1
+    assert len(result.errors) == 2
+    assert result.errors[0].startswith(f"{FIXTURE}:3:")
+    assert result.errors[1].startswith(f"{FIXTURE}:6:")
+
+    gaz = Gazetteer.load(store)
+    village = gaz.lookup("Kourbale")
+    assert village and village[0].geonameid == 99000001
+    assert village[0].iso3 == "MLI" and village[0].admin1  # admin1 name from the codes
+    assert gaz.lookup("Kurbale")[0].geonameid == 99000001  # alternate name
+    assert any(p.feature_code == "PPLX" for p in gaz.lookup("Faladié Sokoro"))
+    text = "Gunmen raided Kourbalé on Monday."
+    # a village of no recorded population is taken in a report about its country
+    assert "Kourbalé" in [s for _, _, s in gaz.find_toponyms(text, countries=["MLI"])]
+    assert gaz.find_toponyms(text) == []
+
+
+def test_import_zip_and_reimport_is_idempotent(tmp_path: Path):
+    txt = tmp_path / "ML.txt"
+    shutil.copy(FIXTURE, txt)
+    archive = tmp_path / "ML.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(txt, "ML.txt")
+    store = tmp_path / "extra.sqlite"
+    first = import_geonames(archive, store)
+    second = import_geonames(archive, store)
+    assert first.places == second.places == 3
+    assert "ML.zip!ML.txt:3:" in first.errors[0]
+    gaz = Gazetteer.load(store)
+    assert len([p for p in gaz.lookup("Kourbale") if p.geonameid == 99000001]) == 1

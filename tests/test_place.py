@@ -1,0 +1,91 @@
+"""Geocoding in context: country focus, proximity, feature types, locations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conflictwire.gazetteer import Gazetteer, haversine_km
+from conflictwire.gazetteer_import import import_geonames
+from conflictwire.models import Location
+from conflictwire.place import Geocoder
+
+FIXTURE = Path(__file__).parent / "fixtures" / "geonames_sample.txt"
+BAMAKO = (12.60915, -7.97522)
+QUERETARO = (20.59, -100.39)
+
+
+@pytest.fixture(scope="module")
+def geo() -> Geocoder:
+    return Geocoder(Gazetteer.load(use_default_store=False))
+
+
+def test_country_focus_disambiguates(geo: Geocoder):
+    # "Téra" is a town of Niger and a village of Côte d'Ivoire in the packaged data
+    niger = geo.best("Téra", countries={"NER": 1.0})
+    ivory = geo.best("Tera", countries={"CIV": 1.0})
+    assert niger and niger[0].iso3 == "NER"
+    assert ivory and ivory[0].iso3 == "CIV"
+    # "Wau": South Sudan by population alone, Papua New Guinea in a PNG report
+    assert geo.best("Wau")[0].iso3 == "SSD"
+    assert geo.best("Wau", countries={"PNG": 1.0})[0].iso3 == "PNG"
+
+
+def test_proximity_disambiguates(geo: Geocoder):
+    # several Jesús María in Mexico: the one near the report's other place wins
+    place, _ = geo.best("Jesus Maria", countries={"MEX": 1.0}, near=[QUERETARO])
+    assert place.admin1 and "Quer" in place.admin1
+    far, _ = geo.best("Jesus Maria", countries={"MEX": 1.0})
+    assert far.admin1 != place.admin1
+
+
+def test_town_preferred_to_its_namesake_division(geo: Geocoder):
+    place, conf = geo.best("Kidal", countries={"MLI": 1.0})
+    assert place.feature_class == "P" and place.iso3 == "MLI"
+    assert conf > 0.6
+    region, _ = geo.best("Kidal", countries={"MLI": 1.0}, prefer="admin")
+    assert region.feature_code == "ADM1"
+
+
+def test_confidence_lower_when_ambiguous(geo: Geocoder):
+    _, sure = geo.best("Mogadishu", countries={"SOM": 1.0})
+    _, unsure = geo.best("Boma", countries={"TCD": 1.0})  # only a Congolese Boma is known
+    assert sure > unsure
+
+
+def test_to_location_precisions(geo: Geocoder):
+    town = geo.to_location(geo.best("Konduga", countries={"NGA": 1.0})[0])
+    assert isinstance(town, Location)
+    assert town.geo_precision == 1 and town.iso3 == "NGA" and town.admin1
+    assert town.geonameid and town.latitude and town.longitude
+    near = geo.to_location(geo.best("Konduga", countries={"NGA": 1.0})[0], precision=2)
+    assert near.geo_precision == 2
+    state = geo.to_location(geo.best("Borno State")[0])
+    assert state.geo_precision == 3 and state.admin1 == state.name
+    country = geo.country_location("MLI")
+    assert country is not None and country.geo_precision == 3 and country.country == "Mali"
+
+
+def test_resolve_mentions_uses_the_report_context(geo: Geocoder):
+    text = "Gunmen attacked Téra on Monday, days after an ambush near Torodi, Niger."
+    mentions = geo.gazetteer.find_toponyms(text)
+    resolved = {r.text: r for r in geo.resolve_mentions(mentions)}
+    assert resolved["Téra"].place.iso3 == "NER"
+    assert resolved["Torodi"].place.iso3 == "NER"
+    assert 0 < resolved["Téra"].confidence <= 1
+
+
+def test_neighbourhood_resolves_near_the_report_city(tmp_path: Path):
+    store = tmp_path / "extra.sqlite"
+    import_geonames(FIXTURE, store)
+    geo = Geocoder(Gazetteer.load(store))
+    # the packaged "Faladié" is a village far from Bamako; the imported one is in Bamako
+    place, _ = geo.best("Faladie", countries={"MLI": 1.0}, near=[BAMAKO])
+    assert place.feature_code == "PPLX"
+    assert haversine_km(place.latitude, place.longitude, *BAMAKO) < 10
+    loc = geo.to_location(place)
+    assert loc.name == "Bamako" and loc.geo_precision == 2
+    mentions = [(0, 7, "Faladie")]
+    resolved = geo.resolve_mentions(mentions, countries={"MLI": 1.0}, dateline="Bamako")
+    assert resolved[0].place.feature_code == "PPLX"

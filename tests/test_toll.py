@@ -1,0 +1,71 @@
+"""Rule 4 on sentences written for these tests."""
+
+from conflictwire.toll import (
+    attribution,
+    classify_source,
+    conservative_toll,
+    figures,
+    unquantified_loss,
+)
+
+
+def toll(*sentences, kind="dead", lang="en"):
+    found = [f for s in sentences for f in figures(s, lang)]
+    return conservative_toll(found, kind)
+
+
+def test_dead_and_injured_in_one_sentence():
+    s = "The blast killed nine people and wounded 14 others, a hospital official said."
+    assert toll(s) == 9
+    assert toll(s, kind="injured") == 14
+
+
+def test_most_conservative_admissible_figure():
+    assert toll("At least 31 villagers were killed, residents said.",
+                "The death toll rose to 40, according to a local official.") == 31
+
+
+def test_enemy_losses_claimed_by_a_party_do_not_count():
+    s = "The army said 25 militants were killed in the fighting."
+    assert figures(s)[0].admissible is False
+    assert toll(s) is None
+    claimed = "The group said in a statement on Telegram that it had killed 30 soldiers."
+    assert toll(claimed) is None
+
+
+def test_own_losses_count():
+    assert toll("Seven soldiers were killed and three wounded, the army said.") == 7
+
+
+def test_distinct_victim_groups_add_up():
+    s = "The attack killed at least 20 Iraqis and 3 U.S. service members, officials said."
+    assert toll(s) == 23
+
+
+def test_subsets_are_not_added():
+    assert toll("Gunmen killed 41 people, including 12 children, in the raid.") == 41
+
+
+def test_cumulative_figures_are_not_this_events_toll():
+    assert toll("The insurgency has killed more than 2,000 people since 2019.") is None
+
+
+def test_vague_quantities_follow_acled():
+    assert toll("Dozens of civilians were killed in the raid.") == 12
+
+
+def test_french():
+    s = "Au moins douze civils ont été tués et cinq autres blessés, selon une source locale."
+    assert toll(s, lang="fr") == 12
+    assert toll(s, kind="injured", lang="fr") == 5
+
+
+def test_unquantified_losses_are_a_claim():
+    assert unquantified_loss("The group said the raid caused huge human and material losses.")
+    assert unquantified_loss("A quiet day at the market.") is None
+
+
+def test_sources():
+    assert attribution("Five were killed, according to the Red Cross.") == "the Red Cross"
+    assert classify_source("the Red Cross") == "neutral"
+    assert classify_source("the army spokesman") == "state"
