@@ -242,10 +242,35 @@ def _add_actor(bucket: list[Actor], actor: Actor, surface: str) -> None:
     bucket.append(actor.model_copy(update={"mentions": [surface]}))
 
 
+# "Al-Qaeda-linked fighters", "backed by Russia": an affiliation, not the actor itself.
+_AFFILIATION_AFTER = re.compile(r"^[-\s]*(?:linked|affiliated|backed|allied|aligned|inspired|"
+                                r"allied|supported|led)\b", re.IGNORECASE)
+_AFFILIATION_BEFORE = re.compile(r"(?:linked to|affiliated (?:with|to)|allied (?:with|to)|loyal to|"
+                                 r"backed by|pledged allegiance to|lié à|liés à|affilié à|proche d[eu])"
+                                 r"\s+(?:the\s+|l.|le\s+|la\s+)?$", re.IGNORECASE)
+
+
+def participants(m: Mention) -> list[ActorMention]:
+    """The actors a sentence shows taking part, not those who speak about it or stand behind it."""
+    if m.statement:
+        return []
+    text = m.sentence.text
+    speakers = tolls.speaker_spans(text)
+    kept = []
+    for a in m.actors:
+        if any(s <= a.start and a.end <= e for s, e in speakers):
+            continue
+        if _AFFILIATION_AFTER.match(text[a.end : a.end + 12]) or _AFFILIATION_BEFORE.search(
+                text[max(0, a.start - 40) : a.start]):
+            continue
+        kept.append(a)
+    return kept
+
+
 def sides(draft: Draft, kb: ActorKB, iso3: str | None) -> Sides:
     s = Sides()
     for m in draft.mentions:
-        for a in m.actors:
+        for a in participants(m):
             country = a.country or iso3
             if a.role == "named" and a.actor:
                 bucket = s.state if a.actor.type == "State forces" else (
@@ -253,7 +278,7 @@ def sides(draft: Draft, kb: ActorKB, iso3: str | None) -> Sides:
                     s.protesters if a.actor.type == "Protesters" else
                     s.rioters if a.actor.type == "Rioters" else s.armed)
                 _add_actor(bucket, a.actor, a.text)
-            elif a.role in ("military", "police", "government"):
+            elif a.role in ("military", "police"):
                 if country:
                     _add_actor(s.state, kb.state_forces(country, a.role), a.text)
             elif a.role == "unidentified":
@@ -330,7 +355,7 @@ def choose_actors(event_type: str, sub: str, s: Sides, kb: ActorKB, iso3: str | 
     used = {a.name for a in (a1, a2) if a}
     assoc1, assoc2 = [], []
     side1_state = bool(a1 and a1.type == "State forces")
-    for extra in state + armed + (s.civilians if event_type != "Violence against civilians" else []):
+    for extra in state + armed:
         if extra.name in used:
             continue
         used.add(extra.name)
@@ -339,15 +364,27 @@ def choose_actors(event_type: str, sub: str, s: Sides, kb: ActorKB, iso3: str | 
     return a1, a2, assoc1, assoc2
 
 
-def claims_of(sentence: str, lang: str, article_id: str, s: Sides) -> list[Claim]:
+def claimed_by(sentence: str, lang: str, kb: ActorKB) -> Actor | None:
+    """The armed group a sentence says claimed responsibility, if any."""
+    if not cues(lang).responsibility.search(sentence):
+        return None
+    for a in kb.find(sentence, lang):
+        if a.role == "named" and a.actor and a.actor.type in NON_STATE and not (
+            _AFFILIATION_AFTER.match(sentence[a.end : a.end + 12])
+        ):
+            return a.actor.model_copy(update={"mentions": [a.text]})
+    return None
+
+
+def claims_of(sentence: str, lang: str, article_id: str, s: Sides, kb: ActorKB) -> list[Claim]:
     c = cues(lang)
     found: list[Claim] = []
     claimant = tolls.attribution(sentence)
     named = [a for a in s.armed + s.state if any(x in sentence for x in a.mentions)]
     who = named[0].name if named else (claimant or "unattributed")
     if c.responsibility.search(sentence):
-        group = [a for a in s.armed if any(x in sentence for x in a.mentions)]
-        found.append(Claim(claimant=group[0].name if group else who, kind="responsibility",
+        group = claimed_by(sentence, lang, kb)
+        found.append(Claim(claimant=group.name if group else who, kind="responsibility",
                            text=sentence, article_id=article_id))
     if c.denial.search(sentence):
         found.append(Claim(claimant=who, kind="denial", text=sentence, article_id=article_id))
@@ -374,12 +411,27 @@ def notes(day: date | None, a1: Actor | None, a2: Actor | None, sub: str, place:
     return f"{when}, {who}: {sub.lower()}{target} in {where}. {cost}."
 
 
+def typing_triggers(draft: Draft) -> list[Trigger]:
+    """The words that decide the event's type: those of the sentence that first tells it
+    (the lead holds the main event), with what the others say of a crowd's behaviour."""
+    lead = next((m for m in draft.mentions if m.strong), draft.mentions[0])
+    crowd = [t for m in draft.mentions if m is not lead for t in m.triggers
+             if t.sub in ("intervention", "riot", "Peaceful protest")]
+    return lead.triggers + crowd
+
+
 def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Location,
           claim_sentences: list[tuple[Sentence, int]]) -> Event:
     place = draft.place or fallback
     iso3 = place.iso3
     s = sides(draft, kb, iso3)
-    trig = draft.triggers
+    for sentence, _ in claim_sentences:
+        perpetrator = claimed_by(sentence.text, lang, kb)
+        if perpetrator:  # who claimed it is actor 1, ahead of "gunmen" and bystanders
+            s.armed = [perpetrator] + [a for a in s.armed if a.name != perpetrator.name
+                                       and not a.name.startswith("Unidentified")]
+            break
+    trig = typing_triggers(draft)
     civilians_targeted = bool(s.civilians) or any(
         f.victims == "civilians" for m in draft.mentions for f in m.figures)
     fired = any(
@@ -391,13 +443,18 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         state_involved=bool(s.state), taker_is_state=taker_is_state(draft),
         protesters=bool(s.protesters) and not any(t.sub in REMOTE_ORDER for t in trig),
         forces_fired_on_protesters=fired)
+    if event_type == "Explosions/Remote violence":
+        # The most specific means told anywhere in the event: "truck bombing" then "drove
+        # the explosives-laden truck into the convoy" is a suicide bomb.
+        told = {t.sub for t in draft.triggers if not t.cue}
+        sub = next((x for x in REMOTE_ORDER if x in told), sub)
     a1, a2, assoc1, assoc2 = choose_actors(event_type, sub, s, kb, iso3)
     found = [f for m in draft.mentions for f in m.figures]
     fatalities = tolls.conservative_toll(found, "dead") or 0
     injured = tolls.conservative_toll(found, "injured")
     claims: list[Claim] = []
     for sentence, _ in claim_sentences:
-        for claim in claims_of(sentence.text, lang, article.id, s):
+        for claim in claims_of(sentence.text, lang, article.id, s, kb):
             if claim not in claims:
                 claims.append(claim)
     evidence = [Evidence(article_id=article.id, start=m.sentence.start, end=m.sentence.end,

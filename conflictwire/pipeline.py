@@ -27,7 +27,15 @@ PERSON_LABELS = {"PERSON", "PER", "ORG", "NORP"}
 _LOCATIVE = re.compile(
     r"(?i)(?:\b(?:in|at|near|outside|around|into|inside|on|of the (?:town|village|city|district|"
     r"province|region|area|locality) of|town of|village of|city of|district of|à|au|aux|dans|près de|"
-    r"localité de|ville de|village de|commune de|région de|province de|cercle de)\s+(?:the\s+)?)$")
+    r"localité de|ville de|village de|commune de|région de|province de|cercle de)\s+(?:the\s+)?"
+    r"(?:(?:north|south|east|west|central|northern|southern|eastern|western|north-?eastern|"
+    r"north-?western|south-?eastern|south-?western|nord|sud|est|ouest)\s+)?)$")
+# "KABUL, Aug 26 (Reuters) - ", "MOGADISHU, Somalia (AP) — ", "LAKKI MARWAT: ": where the
+# dispatch was filed, which is not where the event happened.
+_DATELINE = re.compile(r"^\s*([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+)*)(?:,[^()\n]{0,60}?)?"
+                       r"(?: \([A-Za-z ]+\))?\s*[-—–:]\s")
+MIN_CONFIDENCE = 0.6  # below this a place outside the report's countries is not taken
+PRECISION_WEIGHT = {1: 3.0, 2: 2.0, 3: 0.5}
 _CLAIM_CUE = re.compile(
     r"(?i)claim|denied|denies|statement|communiqué|revendiqu|démenti|under control|assured|"
     r"according to|selon|said|told|a déclaré|a affirmé|a annoncé")
@@ -40,6 +48,8 @@ class _Context:
     lang: str
     countries: dict[str, float]
     anchors: list[tuple[float, float]]
+    dateline_end: int = 0
+    dateline: str | None = None
 
 
 class Extractor:
@@ -89,7 +99,11 @@ class Extractor:
         lead = " ".join(s.text for s in sentences[:3])
         focus = assemble.country_focus(self.kb, [article.title or "", lead, article.text])
         total = sum(focus.values()) or 1
-        return _Context(article, lang, {k: v / total for k, v in focus.items()}, [])
+        ctx = _Context(article, lang, {k: v / total for k, v in focus.items()}, [])
+        dateline = _DATELINE.match(article.text)
+        if dateline:
+            ctx.dateline_end, ctx.dateline = dateline.end(), dateline.group(1).title()
+        return ctx
 
     def _mention(self, sentence: Sentence, triggers, doc, ctx: _Context) -> assemble.Mention:
         text = sentence.text
@@ -102,14 +116,15 @@ class Extractor:
             figures=toll.figures(text, ctx.lang),
             lang=ctx.lang,
         )
-        m.place, m.place_score = self._place(text, doc, actors, ctx)
+        skip = max(0, ctx.dateline_end - sentence.start) if sentence.start < ctx.dateline_end else 0
+        m.place, m.place_score = self._place(text, doc, actors, ctx, skip)
         if m.place and m.place.latitude is not None and m.place.geo_precision < 3:
             ctx.anchors.append((m.place.latitude, m.place.longitude))
         return m
 
-    def _toponyms(self, text: str, doc, actors) -> list[tuple[int, str]]:
+    def _toponyms(self, text: str, doc, actors, skip: int = 0) -> list[tuple[int, str]]:
         """Place names of a sentence, each with how strongly its context says "there"."""
-        blocked = [(a.start, a.end) for a in actors if a.role == "named"]
+        blocked = [(a.start, a.end) for a in actors if a.role == "named"] + [(0, skip)]
         blocked += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in PERSON_LABELS]
         spans = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in TOPONYM_LABELS]
         spans += self.geocoder.gazetteer.find_toponyms(text)
@@ -121,34 +136,54 @@ class Extractor:
             found[name] = max(found.get(name, 0), locative)
         return sorted(found.items(), key=lambda kv: -kv[1])
 
-    def _place(self, text: str, doc, actors, ctx: _Context) -> tuple[Location | None, float]:
+    def _place(self, text: str, doc, actors, ctx: _Context, skip: int = 0
+               ) -> tuple[Location | None, float]:
         best: tuple[Location | None, float] = (None, 0.0)
-        for name, locative in self._toponyms(text, doc, actors):
-            ranked = self.geocoder.resolve([name], countries=ctx.countries, near=ctx.anchors)
-            if not ranked:
+        for name, locative in self._toponyms(text, doc, actors, skip):
+            found = self._locate(name, ctx)
+            if found is None:
                 continue
-            place, score = ranked[0]
-            location = self.geocoder.to_location(place)
+            location, score = found
             # A town beats a province, a province beats a country; "in X" beats a mention.
-            rank = score * locative * (2.0 if location.geo_precision == 1 else 1.0)
+            rank = score * locative * PRECISION_WEIGHT[location.geo_precision]
             if rank > best[1]:
                 best = (location, rank)
         return best
 
+    def _locate(self, name: str, ctx: _Context) -> tuple[Location, float] | None:
+        """A place name resolved in the report's context, or None when no reading is credible."""
+        countries = self.kb.countries_in(name)
+        if countries and countries[0][1] == 0 and countries[0][2] >= len(name) - 1:
+            location = self.geocoder.country_location(countries[0][0])
+            return (location, 0.5) if location else None
+        ranked = self.geocoder.resolve([name], countries=ctx.countries, near=ctx.anchors)
+        if not ranked:
+            return None
+        place, score = ranked[0]
+        if place.iso3 not in ctx.countries and score < MIN_CONFIDENCE:
+            return None
+        return self.geocoder.to_location(place), score
+
     def _fallback_place(self, ctx: _Context, sentences: list[Sentence]) -> Location:
-        """Where the report is, when an event sentence names no place: the lead's place."""
-        for sentence in sentences[:4]:
+        """Where the report is, when an event sentence names no place: the lead's town, the
+        dateline city when it is in the report's country, else the country."""
+        for sentence in sentences[:3]:
+            skip = max(0, ctx.dateline_end - sentence.start)
             for start, _end, name in self.geocoder.gazetteer.find_toponyms(sentence.text):
-                ranked = self.geocoder.resolve([name], countries=ctx.countries, near=ctx.anchors)
-                if ranked and _LOCATIVE.search(sentence.text[max(0, start - 40) : start]):
-                    return self.geocoder.to_location(ranked[0][0])
-            for _start, _end, name in self.geocoder.gazetteer.find_toponyms(sentence.text):
-                ranked = self.geocoder.resolve([name], countries=ctx.countries, near=ctx.anchors)
-                if ranked:
-                    return self.geocoder.to_location(ranked[0][0])
-        if ctx.countries:
-            iso3 = max(ctx.countries, key=ctx.countries.__getitem__)
-            return self.geocoder.country_location(iso3)
+                if start < skip:
+                    continue
+                found = self._locate(name, ctx)
+                if found and found[0].geo_precision < 3:
+                    return found[0]
+        top = max(ctx.countries, key=ctx.countries.__getitem__) if ctx.countries else None
+        if ctx.dateline:
+            found = self._locate(ctx.dateline, ctx)
+            if found and (top is None or found[0].iso3 == top):
+                return found[0]
+        if top:
+            location = self.geocoder.country_location(top)
+            if location:
+                return location
         return Location(name="Unknown", geo_precision=3)
 
     @staticmethod

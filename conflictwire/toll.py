@@ -46,6 +46,7 @@ class _Lexicon:
     enemy_claim: re.Pattern[str]
     unquantified: re.Pattern[str]
     attribution: tuple[re.Pattern[str], ...]
+    inverted: tuple[re.Pattern[str], ...]
     neutral: re.Pattern[str]
     state: re.Pattern[str]
     group: re.Pattern[str]
@@ -77,6 +78,7 @@ def _lexicon() -> _Lexicon:
         enemy_claim=compile_alternation(data["markers"]["enemy_claim"]),
         unquantified=compile_alternation(data["markers"]["unquantified_loss"]),
         attribution=tuple(re.compile(p) for p in data["sources"]["attribution"]),
+        inverted=tuple(re.compile(p) for p in data["sources"]["inverted"]),
         neutral=_mixed(data["sources"]["neutral"]),
         state=_mixed(data["sources"]["state"]),
         group=_mixed(data["sources"]["group"]),
@@ -94,7 +96,7 @@ _SAME_CLAUSE = re.compile(r"^[\w\s.'’-]{0,40}\b(?:and|et)\s*(?:at least |au mo
 def _kind_of(text: str, start: int, end: int) -> tuple[Kind | None, str]:
     """Whether the number at text[start:end] counts dead or injured, and the words after it."""
     lex = _lexicon()
-    before = text[max(0, start - 60) : start]
+    before = text[max(0, start - 120) : start]
     # Qualifiers ("at least", "au moins") stand between the verb and the number.
     before = re.sub(r"(?i)(?:at least|more than|over|nearly|almost|about|around|some|up to|"
                     r"au moins|plus de|près de|environ|quelque|une?|the|a|an)\s*$", "", before)
@@ -124,6 +126,16 @@ def _kind_of(text: str, start: int, end: int) -> tuple[Kind | None, str]:
     return None, ""
 
 
+_VERB = re.compile(r"(?i)\b(?:were|was|have|has|had|been|are|is|ont|sont|a été|été)\b")
+
+
+def _same_clause(between: str) -> bool:
+    """Only victim words and "and" stand between two numbers ("60 Afghans and 12 ...")."""
+    lex = _lexicon()
+    return bool(_SAME_CLAUSE.match(between)) and not (
+        _VERB.search(between) or lex.death_after.search(between) or lex.injury_after.search(between))
+
+
 def _victims(words: str) -> VictimClass:
     for name, pattern in _lexicon().victims:
         if pattern.search(words):
@@ -133,11 +145,17 @@ def _victims(words: str) -> VictimClass:
 
 def attribution(sentence: str) -> str:
     """The source a sentence gives for what it reports ("" when none)."""
-    for pattern in _lexicon().attribution:
+    lex = _lexicon()
+    for pattern in lex.attribution + lex.inverted:
         match = pattern.search(sentence)
         if match:
             return match.group(1).strip(" \"'“”«»")
     return ""
+
+
+def speaker_spans(sentence: str) -> list[tuple[int, int]]:
+    """Where a sentence names who is speaking ("..., the army said", "according to police")."""
+    return [m.span(1) for p in _lexicon().attribution for m in p.finditer(sentence)]
 
 
 def classify_source(source: str) -> SourceClass:
@@ -168,7 +186,7 @@ def figures(sentence: str, lang: str = "en") -> list[Figure]:
         if lex.subset.search(sentence[max(0, q.start - 40) : q.start]):
             continue
         kind, words = _kind_of(sentence, q.start, q.end)
-        if kind is None and previous and _SAME_CLAUSE.match(sentence[previous[0] : q.start]):
+        if kind is None and previous and _same_clause(sentence[previous[0] : q.start]):
             kind = previous[1]
             after = sentence[q.end : q.end + 50]
             stop = _STOP.search(after)
@@ -177,7 +195,9 @@ def figures(sentence: str, lang: str = "en") -> list[Figure]:
             continue
         previous = (q.end, kind)
         victims = _victims(words)
-        admissible = not (cumulative or _enemy_loss(victims, source_class, enemy_claim))
+        # "Thousands killed" is the scale of a war, never one event's toll.
+        sweeping = q.qualifier == "vague" and q.value >= 1000
+        admissible = not (cumulative or sweeping or _enemy_loss(victims, source_class, enemy_claim))
         found.append(Figure(q.value, kind, victims, source, source_class, admissible,
                             cumulative, sentence))
     return found
