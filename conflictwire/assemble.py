@@ -54,14 +54,15 @@ class Mention:
     report_date: date | None = None
     background: bool = False
     statement: bool = False
+    earlier: bool = False  # told in the past perfect
 
     @property
     def strong(self) -> bool:
         """Can this sentence start an event of its own?"""
-        if self.background or self.statement:
+        if self.background or self.statement or self.earlier:
             return False
         hard = [t for t in self.triggers if not t.cue and t.weight >= 0.8]
-        cues = [t for t in self.triggers if t.cue and t.sub in ("violence", "territory")]
+        cues = [t for t in self.triggers if t.cue and t.sub in ("violence", "territory", "riot")]
         return bool(hard) or bool(cues and (self.actors or self.figures))
 
 
@@ -80,6 +81,7 @@ class Draft:
 @dataclass(frozen=True)
 class _Cues:
     background: object
+    pluperfect: object
     modal: object
     statement: object
     sport: object
@@ -96,6 +98,7 @@ def cues(lang: str) -> _Cues:
     claims = data["claims"]
     return _Cues(
         background=compile_alternation(data["background"][key]),
+        pluperfect=compile_alternation(data["pluperfect"][key]),
         modal=compile_alternation(data["modal"][key]),
         statement=compile_alternation(data["statement"][key]),
         sport=compile_alternation(data["domain"]["sport"]),
@@ -139,10 +142,15 @@ def judge_time(m: Mention, published: date | None, last_date: date | None) -> No
             old = True
     text = m.sentence.text
     c = cues(m.lang)
-    habitual = bool(c.background.search(text))
-    hypothetical = bool(c.modal.search(text)) and not m.figures
+    # The lead states the news: its "in recent years" or "would" qualify the event, not
+    # replace it; later sentences with such words are context.
+    lead = m.sentence.index < 2
+    habitual = bool(c.background.search(text)) and not lead
+    hypothetical = bool(c.modal.search(text)) and not m.figures and not lead
     if not current and (old or habitual or hypothetical):
         m.background = True
+    if not current and c.pluperfect.search(text):
+        m.earlier = True
     if c.statement.search(text) and not m.figures:
         m.statement = True
 
@@ -417,30 +425,50 @@ def typing_triggers(draft: Draft) -> list[Trigger]:
     lead = next((m for m in draft.mentions if m.strong), draft.mentions[0])
     crowd = [t for m in draft.mentions if m is not lead for t in m.triggers
              if t.sub in ("intervention", "riot", "Peaceful protest")]
-    return lead.triggers + crowd
+    own = lead.triggers
+    taken = next((t.start for t in own if t.sub == "territory"), None)
+    if taken is not None:  # "rebels seized the city as warplanes struck": the seizure is the news
+        own = [t for t in own if not (t.sub in REMOTE_ORDER and t.start > taken)]
+    return own + crowd
+
+
+def claimant_group(index: int, sentences: list[Sentence], lang: str, kb: ActorKB) -> Actor | None:
+    """The group that claimed: named in the claim, or in the next sentences ("A jihadist group
+    claimed the attack. The JNIM said ...")."""
+    if not cues(lang).responsibility.search(sentences[index].text):
+        return None
+    for sentence in sentences[index : index + 3]:
+        for a in kb.find(sentence.text, lang):
+            if a.role == "named" and a.actor and a.actor.type in NON_STATE and not (
+                _AFFILIATION_AFTER.match(sentence.text[a.end : a.end + 12])
+            ):
+                return a.actor.model_copy(update={"mentions": [a.text]})
+    return None
 
 
 def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Location,
-          claim_sentences: list[tuple[Sentence, int]]) -> Event:
+          claim_sentences: list[tuple[Sentence, int]], sentences: list[Sentence]) -> Event:
     place = draft.place or fallback
     iso3 = place.iso3
     s = sides(draft, kb, iso3)
     for sentence, _ in claim_sentences:
-        perpetrator = claimed_by(sentence.text, lang, kb)
+        perpetrator = claimant_group(sentence.index, sentences, lang, kb)
         if perpetrator:  # who claimed it is actor 1, ahead of "gunmen" and bystanders
             s.armed = [perpetrator] + [a for a in s.armed if a.name != perpetrator.name
                                        and not a.name.startswith("Unidentified")]
             break
     trig = typing_triggers(draft)
-    civilians_targeted = bool(s.civilians) or any(
-        f.victims == "civilians" for m in draft.mentions for f in m.figures)
+    # Who fought whom is told in the lead: a police shoot-out told later is another matter.
+    lead = next((m for m in draft.mentions if m.strong), draft.mentions[0])
+    told = sides(Draft(mentions=[lead]), kb, iso3) if participants(lead) else s
+    civilians_targeted = bool(told.civilians) or any(f.victims == "civilians" for f in lead.figures)
     fired = any(
         any(a.role == "protesters" for a in m.actors) and any(_is_state(a) for a in m.actors)
         and _FIRED.search(m.sentence.text) for m in draft.mentions)
-    armed_sides = (1 if s.state else 0) + min(len(s.armed), 2)
+    armed_sides = (1 if told.state else 0) + min(len(told.armed), 2)
     event_type, sub = classify(
         trig, armed_sides=armed_sides, civilians_targeted=civilians_targeted,
-        state_involved=bool(s.state), taker_is_state=taker_is_state(draft),
+        state_involved=bool(told.state), taker_is_state=taker_is_state(draft),
         protesters=bool(s.protesters) and not any(t.sub in REMOTE_ORDER for t in trig),
         forces_fired_on_protesters=fired)
     if event_type == "Explosions/Remote violence":
@@ -448,6 +476,8 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         # the explosives-laden truck into the convoy" is a suicide bomb.
         told = {t.sub for t in draft.triggers if not t.cue}
         sub = next((x for x in REMOTE_ORDER if x in told), sub)
+    if sub == "Air/drone strike" and not s.state and iso3:
+        s.state.append(kb.state_forces(iso3, "military"))  # air power is a state's
     a1, a2, assoc1, assoc2 = choose_actors(event_type, sub, s, kb, iso3)
     found = [f for m in draft.mentions for f in m.figures]
     fatalities = tolls.conservative_toll(found, "dead") or 0

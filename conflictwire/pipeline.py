@@ -27,7 +27,9 @@ PERSON_LABELS = {"PERSON", "PER", "ORG", "NORP"}
 _LOCATIVE = re.compile(
     r"(?i)(?:\b(?:in|at|near|outside|around|into|inside|on|of the (?:town|village|city|district|"
     r"province|region|area|locality) of|town of|village of|city of|district of|à|au|aux|dans|près de|"
-    r"localité de|ville de|village de|commune de|région de|province de|cercle de)\s+(?:the\s+)?"
+    r"localité de|ville de|village de|commune de|région de|province de|cercle de|across|throughout|"
+    r"seized|captured|took|overran|stormed|attacked|struck|hit|raided|entered|retook|reached|"
+    r"(?:control|parts|most|districts|outskirts|edge) of)\s+(?:the\s+)?"
     r"(?:(?:north|south|east|west|central|northern|southern|eastern|western|north-?eastern|"
     r"north-?western|south-?eastern|south-?western|nord|sud|est|ouest)\s+)?)$")
 # "KABUL, Aug 26 (Reuters) - ", "MOGADISHU, Somalia (AP) — ", "LAKKI MARWAT: ": where the
@@ -86,11 +88,11 @@ class Extractor:
                 last_date = m.date
             mentions.append(m)
         fallback = self._fallback_place(ctx, sentences)
-        default_date = self._default_date(mentions, article)
+        default_date = self._default_date(mentions, article, sentences, lang)
         drafts = assemble.group(mentions, default_date, fallback)
         claim_sentences = self._claim_sentences(sentences, drafts)
         return [
-            assemble.build(d, article, lang, self.kb, fallback, claim_sentences.get(i, []))
+            assemble.build(d, article, lang, self.kb, fallback, claim_sentences.get(i, []), sentences)
             for i, d in enumerate(drafts)
         ]
 
@@ -98,6 +100,13 @@ class Extractor:
     def _context(self, article: Article, lang: str, sentences: list[Sentence]) -> _Context:
         lead = " ".join(s.text for s in sentences[:3])
         focus = assemble.country_focus(self.kb, [article.title or "", lead, article.text])
+        # Unambiguous places of the headline and lead say which country the report is about
+        # even when it never names the country ("Tillabéri", "Kidal").
+        for text in (article.title or "", lead):
+            for _start, _end, name in self.geocoder.gazetteer.find_toponyms(text):
+                best = self.geocoder.best([name])
+                if best and best[1] >= 0.8 and (best[0].population >= 100_000 or best[0].is_admin):
+                    focus[best[0].iso3] += 1
         total = sum(focus.values()) or 1
         ctx = _Context(article, lang, {k: v / total for k, v in focus.items()}, [])
         dateline = _DATELINE.match(article.text)
@@ -139,9 +148,10 @@ class Extractor:
     def _place(self, text: str, doc, actors, ctx: _Context, skip: int = 0
                ) -> tuple[Location | None, float]:
         best: tuple[Location | None, float] = (None, 0.0)
+        main = sorted(ctx.countries, key=ctx.countries.__getitem__, reverse=True)[:2]
         for name, locative in self._toponyms(text, doc, actors, skip):
             found = self._locate(name, ctx)
-            if found is None:
+            if found is None or (locative < 2 and found[0].iso3 not in main):
                 continue
             location, score = found
             # A town beats a province, a province beats a country; "in X" beats a mention.
@@ -187,14 +197,23 @@ class Extractor:
         return Location(name="Unknown", geo_precision=3)
 
     @staticmethod
-    def _default_date(mentions: list[assemble.Mention], article: Article):
+    def _default_date(mentions: list[assemble.Mention], article: Article,
+                      sentences: list[Sentence], lang: str):
+        """The day of the news when a sentence gives none: the first event day of the lead,
+        else the day it was reported, else the publication day."""
+        published = article.published
         for m in mentions[:3]:
             if m.date and not m.background:
                 return m.date
+        for sentence in sentences[:3]:
+            for d in find_dates(sentence.text, published, lang):
+                if d.role == "event" and d.date and d.kind in ("weekday", "explicit", "relative") \
+                        and (published is None or published - assemble.NEWS_WINDOW <= d.date <= published):
+                    return d.date
         for m in mentions[:3]:
             if m.report_date:
                 return m.report_date
-        return article.published
+        return published
 
     def _claim_sentences(self, sentences: list[Sentence], drafts: list[assemble.Draft]
                          ) -> dict[int, list[tuple[Sentence, int]]]:

@@ -117,7 +117,9 @@ def _kind_of(text: str, start: int, end: int) -> tuple[Kind | None, str]:
         return "dead", head
     if injury:
         return "injured", head
-    tail = after[: 45]
+    # "50 people, including five children, were killed": the aside does not count.
+    tail = re.sub(r",\s*(?:including|among them|dont|parmi lesquels|y compris)[^,]{0,40},", "",
+                  after)[:45]
     death = lex.death_after.search(tail)
     if death and not lex.injury_after.search(tail[: death.start()]) and re.fullmatch(
         r"[\w\s'’-]*?(?:were|was|have been|had been|are|ont été|sont|a été)?\s*", tail[: death.start()]
@@ -171,6 +173,12 @@ def classify_source(source: str) -> SourceClass:
     return "unknown"
 
 
+# "his bodyguard was shot dead": one death though no number is written.
+_ONE_DEAD = re.compile(
+    r"\b(?:a|an|one|his|her|their|[A-Z][\w-]+(?:'s|’s))\s+(?:[\w-]+\s+){0,3}?(?:was|has been|had been)\s+"
+    r"(?:shot dead|killed|murdered|executed|beheaded|stabbed to death|beaten to death|shot and killed)")
+
+
 def figures(sentence: str, lang: str = "en") -> list[Figure]:
     """The counts of dead and injured a sentence gives, with their sources."""
     lex = _lexicon()
@@ -200,6 +208,10 @@ def figures(sentence: str, lang: str = "en") -> list[Figure]:
         admissible = not (cumulative or sweeping or _enemy_loss(victims, source_class, enemy_claim))
         found.append(Figure(q.value, kind, victims, source, source_class, admissible,
                             cumulative, sentence))
+    one = _ONE_DEAD.search(sentence)
+    if one and not any(f.kind == "dead" for f in found):
+        found.append(Figure(1, "dead", _victims(one.group(0)), source, source_class,
+                            not cumulative, cumulative, sentence))
     return found
 
 
