@@ -151,8 +151,9 @@ def judge_time(m: Mention, published: date | None, last_date: date | None) -> No
         m.background = True
     if not current and c.pluperfect.search(text):
         m.earlier = True
-    if c.statement.search(text) and not m.figures:
-        m.statement = True
+    if (c.statement.search(text) and not m.figures) or c.responsibility.search(text) \
+            or c.denial.search(text):
+        m.statement = True  # a claim or a reaction speaks of an event, it is not one
 
 
 def off_topic(text: str, lang: str) -> bool:
@@ -255,7 +256,14 @@ _AFFILIATION_AFTER = re.compile(r"^[-\s]*(?:linked|affiliated|backed|allied|alig
                                 r"allied|supported|led)\b", re.IGNORECASE)
 _AFFILIATION_BEFORE = re.compile(r"(?:linked to|affiliated (?:with|to)|allied (?:with|to)|loyal to|"
                                  r"backed by|pledged allegiance to|lié à|liés à|affilié à|proche d[eu])"
-                                 r"\s+(?:the\s+|l.|le\s+|la\s+)?$", re.IGNORECASE)
+                                 r"\s+(?:both\s+)?(?:the\s+|l.|le\s+|la\s+)?$", re.IGNORECASE)
+
+
+_COORDINATED = re.compile(r"\b([A-Z][\w.]+)\s+(?:and|et)\s+$")
+
+
+def kb_demonym(word: str) -> str | None:
+    return ActorKB.load().demonym_country(word)
 
 
 def participants(m: Mention) -> list[ActorMention]:
@@ -272,6 +280,12 @@ def participants(m: Mention) -> list[ActorMention]:
                 text[max(0, a.start - 40) : a.start]):
             continue
         kept.append(a)
+        # "Syrian and Russian warplanes": the first adjective names a second actor.
+        if a.role != "named" and a.country:
+            before = _COORDINATED.search(text[max(0, a.start - 40) : a.start])
+            other = kb_demonym(before.group(1)) if before else None
+            if other and other != a.country:
+                kept.append(a.model_copy(update={"country": other}))
     return kept
 
 
@@ -354,8 +368,9 @@ def choose_actors(event_type: str, sub: str, s: Sides, kb: ActorKB, iso3: str | 
         a1 = state[0] if state else (armed[0] if armed else None)
         a2 = s.civilians[0] if s.civilians else (armed[0] if armed and a1 is not armed[0] else None)
     elif event_type == "Explosions/Remote violence":
-        a1 = armed[0] if armed else (state[0] if state else kb.generic_actor("unidentified", iso3))
-        a2 = s.civilians[0] if s.civilians else (state[0] if state and a1 is not state[0] else None)
+        # Bombs, mines and shells planted or fired by someone unnamed: an unidentified group.
+        a1 = armed[0] if armed else kb.generic_actor("unidentified", iso3)
+        a2 = s.civilians[0] if s.civilians else (state[0] if state else None)
     else:  # Battles
         a1 = armed[0] if armed else (state[0] if state else kb.generic_actor("unidentified", iso3))
         rest = [x for x in state + armed if x is not a1]
@@ -432,12 +447,19 @@ def typing_triggers(draft: Draft) -> list[Trigger]:
     return own + crowd
 
 
+_NO_CLAIM = re.compile(
+    r"(?i)\b(?:no (?:group|one)|nobody|not (?:yet )?(?:been )?claimed|yet to (?:be )?claim|"
+    r"aucune revendication|pas (?:encore )?été revendiqu|n.a (?:pas )?été revendiqu|personne)")
+
+
 def claimant_group(index: int, sentences: list[Sentence], lang: str, kb: ActorKB) -> Actor | None:
     """The group that claimed: named in the claim, or in the next sentences ("A jihadist group
-    claimed the attack. The JNIM said ...")."""
-    if not cues(lang).responsibility.search(sentences[index].text):
+    claimed the attack. The JNIM said ..."). "No group claimed it" names nobody."""
+    text = sentences[index].text
+    if not cues(lang).responsibility.search(text):
         return None
-    for sentence in sentences[index : index + 3]:
+    ahead = 1 if _NO_CLAIM.search(text) else 3
+    for sentence in sentences[index : index + ahead]:
         for a in kb.find(sentence.text, lang):
             if a.role == "named" and a.actor and a.actor.type in NON_STATE and not (
                 _AFFILIATION_AFTER.match(sentence.text[a.end : a.end + 12])

@@ -22,7 +22,7 @@ from .place import Geocoder
 from .timex import find_dates
 
 TOPONYM_LABELS = {"GPE", "LOC", "FAC"}
-PERSON_LABELS = {"PERSON", "PER", "ORG", "NORP"}
+PERSON_LABELS = {"PERSON", "PER"}  # the small models often call towns ORG or NORP
 # The word before a place name that says the event happened there.
 _LOCATIVE = re.compile(
     r"(?i)(?:\b(?:in|at|near|outside|around|into|inside|on|of the (?:town|village|city|district|"
