@@ -52,6 +52,7 @@ class Mention:
     date: date | None = None
     precision: int = 1
     report_date: date | None = None
+    context_date: date | None = None  # the day the story was on when this sentence came
     background: bool = False
     statement: bool = False
     earlier: bool = False  # told in the past perfect
@@ -115,6 +116,9 @@ def judge_time(m: Mention, published: date | None, last_date: date | None) -> No
     for d in m.dates:
         if d.role == "report":
             m.report_date = m.report_date or d.date
+            # "claimed the attack on Tuesday": a sentence about something reported now.
+            if d.date and published and published - NEWS_WINDOW <= d.date <= published:
+                current = True
             continue
         if d.role == "dateline":
             continue
@@ -142,11 +146,10 @@ def judge_time(m: Mention, published: date | None, last_date: date | None) -> No
             old = True
     text = m.sentence.text
     c = cues(m.lang)
-    # The lead states the news: its "in recent years" or "would" qualify the event, not
-    # replace it; later sentences with such words are context.
-    lead = m.sentence.index < 2
-    habitual = bool(c.background.search(text)) and not lead
-    hypothetical = bool(c.modal.search(text)) and not m.figures and not lead
+    # A sentence dated in the news window states the news: its "in recent years" or "would"
+    # qualify the event; undated sentences with such words are context.
+    habitual = bool(c.background.search(text))
+    hypothetical = bool(c.modal.search(text)) and not m.figures
     if not current and (old or habitual or hypothetical):
         m.background = True
     if not current and c.pluperfect.search(text):
@@ -175,7 +178,7 @@ def group(mentions: list[Mention], default_date: date | None, default_place: Loc
         if target is None:
             if not m.strong:
                 continue
-            target = Draft(date=m.date or (current.date if current else default_date),
+            target = Draft(date=m.date or m.context_date or (current.date if current else default_date),
                            precision=m.precision if m.date else (current.precision if current else 1),
                            place=m.place or (current.place if current else default_place))
             drafts.append(target)
@@ -199,9 +202,10 @@ def _apart(a: Location | None, b: Location | None) -> bool:
 
 def _compatible(drafts: list[Draft], current: Draft | None, m: Mention) -> Draft | None:
     mine = families(m.triggers) - {"violence"} if m.triggers else set()
+    day = m.date or m.context_date
     candidates = []
     for d in drafts:
-        if m.date and d.date and m.date != d.date:
+        if day and d.date and day != d.date:
             continue
         if _apart(m.place, d.place):
             continue

@@ -81,11 +81,13 @@ class Extractor:
         docs = load_model(model_language(lang)).pipe([s.text for s, _ in candidates])
         mentions: list[assemble.Mention] = []
         last_date = None
+        story_days = self._story_days(sentences, article, lang)
         for (sentence, triggers), doc in zip(candidates, docs, strict=True):
             m = self._mention(sentence, triggers, doc, ctx)
             assemble.judge_time(m, article.published, last_date)
             if m.date and not m.background:
                 last_date = m.date
+            m.context_date = story_days.get(sentence.index)
             mentions.append(m)
         fallback = self._fallback_place(ctx, sentences)
         default_date = self._default_date(mentions, article, sentences, lang)
@@ -195,6 +197,23 @@ class Extractor:
             if location:
                 return location
         return Location(name="Unknown", geo_precision=3)
+
+    @staticmethod
+    def _story_days(sentences: list[Sentence], article: Article, lang: str) -> dict[int, object]:
+        """For each sentence, the last event day a sentence before it set ("On Thursday,
+        gunmen surrounded the school. [...] One vigilante was killed."), within a paragraph."""
+        published = article.published
+        days: dict[int, object] = {}
+        day, paragraph = None, -1
+        for sentence in sentences:
+            if sentence.paragraph != paragraph:
+                day, paragraph = None, sentence.paragraph
+            days[sentence.index] = day
+            for d in find_dates(sentence.text, published, lang):
+                if d.role == "event" and d.date and d.kind in ("weekday", "explicit") and (
+                        published is None or published - assemble.NEWS_WINDOW <= d.date <= published):
+                    day = d.date
+        return days
 
     @staticmethod
     def _default_date(mentions: list[assemble.Mention], article: Article,
