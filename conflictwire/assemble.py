@@ -359,7 +359,9 @@ def choose_actors(event_type: str, sub: str, s: Sides, kb: ActorKB, iso3: str | 
             a1 = kb.state_forces(iso3, "government") if iso3 else (state[0] if state else None)
             a2 = armed[0] if armed else None
         else:
-            a1 = state[0] if state else (armed[0] if armed else None)
+            # Arrests are made by the state: its forces, named or not.
+            a1 = state[0] if state else (kb.state_forces(iso3, "military") if iso3 and sub == "Arrests"
+                                         else armed[0] if armed else None)
             a2 = armed[0] if armed and a1 is not armed[0] else (
                 s.protesters[0] if s.protesters else s.civilians[0] if s.civilians else None)
     elif event_type == "Violence against civilians":
@@ -541,6 +543,23 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         source=[article.source] if article.source else [],
         published=article.published,
     )
+
+
+def share_perpetrators(events: list[Event]) -> list[Event]:
+    """A report that names the group behind one shelling of a town and not behind the next
+    one of the same kind there: the same group (an ACLED coder reads the report whole)."""
+    named = [e for e in events if e.actor1 and e.actor1.type in NON_STATE
+             and not e.actor1.name.startswith("Unidentified")]
+    result = []
+    for e in events:
+        if e.actor1 and e.actor1.name.startswith("Unidentified"):
+            same = [n for n in named if n.sub_event_type == e.sub_event_type
+                    and n.location.iso3 == e.location.iso3 and not _apart(n.location, e.location)]
+            if same:
+                e = e.model_copy(update={"actor1": same[0].actor1.model_copy(
+                    update={"mentions": same[0].actor1.mentions + e.actor1.mentions})})
+        result.append(e)
+    return result
 
 
 def country_focus(kb: ActorKB, texts: list[str]) -> Counter[str]:

@@ -36,6 +36,14 @@ _LOCATIVE = re.compile(
 # dispatch was filed, which is not where the event happened.
 _DATELINE = re.compile(r"^\s*([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+)*)(?:,[^()\n]{0,60}?)?"
                        r"(?: \([A-Za-z ]+\))?\s*[-—–:]\s")
+# "Yagha province", "la région de Tillabéri": the name is of an administrative area.
+_ADMIN_BEFORE = re.compile(r"(?i)\b(?:region|province|state|district|county|governorate|prefecture|"
+                           r"région|département|préfecture|cercle|wilaya|oblast)\s+(?:of\s+|de\s+|du\s+|d.)?$")
+_ADMIN_AFTER = re.compile(r"(?i)^\s+(?:region|province|state|district|county|governorate|prefecture|"
+                          r"local government area|oblast)\b")
+# "le poste de gendarmerie de Torodi": a facility named by its town.
+_FACILITY_OF = re.compile(r"(?i)\b(?:poste|camp|base|caserne|village|ville|localité|commune|marché|école|"
+                          r"mosquée|église|quartier|prison|aéroport|gare)(?:\s+[\w'’-]+){0,2}\s+(?:de|d’|d')\s*$")
 MIN_CONFIDENCE = 0.6  # below this a place outside the report's countries is not taken
 PRECISION_WEIGHT = {1: 3.0, 2: 2.0, 3: 0.5}
 _CLAIM_CUE = re.compile(
@@ -93,10 +101,10 @@ class Extractor:
         default_date = self._default_date(mentions, article, sentences, lang)
         drafts = assemble.group(mentions, default_date, fallback)
         claim_sentences = self._claim_sentences(sentences, drafts)
-        return [
+        return assemble.share_perpetrators([
             assemble.build(d, article, lang, self.kb, fallback, claim_sentences.get(i, []), sentences)
             for i, d in enumerate(drafts)
-        ]
+        ])
 
     # -- stages -------------------------------------------------------------------
     def _context(self, article: Article, lang: str, sentences: list[Sentence]) -> _Context:
@@ -104,11 +112,11 @@ class Extractor:
         focus = assemble.country_focus(self.kb, [article.title or "", lead, article.text])
         # Unambiguous places of the headline and lead say which country the report is about
         # even when it never names the country ("Tillabéri", "Kidal").
-        for text in (article.title or "", lead):
+        for weight, text in ((3, article.title or ""), (2, lead)):
             for _start, _end, name in self.geocoder.gazetteer.find_toponyms(text):
                 best = self.geocoder.best([name])
                 if best and best[1] >= 0.8 and (best[0].population >= 100_000 or best[0].is_admin):
-                    focus[best[0].iso3] += 1
+                    focus[best[0].iso3] += weight
         total = sum(focus.values()) or 1
         ctx = _Context(article, lang, {k: v / total for k, v in focus.items()}, [])
         dateline = _DATELINE.match(article.text)
@@ -136,23 +144,29 @@ class Extractor:
     def _toponyms(self, text: str, doc, actors, skip: int = 0) -> list[tuple[int, str]]:
         """Place names of a sentence, each with how strongly its context says "there"."""
         blocked = [(a.start, a.end) for a in actors if a.role == "named"] + [(0, skip)]
-        blocked += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in PERSON_LABELS]
+        people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in PERSON_LABELS]
         spans = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in TOPONYM_LABELS]
         spans += self.geocoder.gazetteer.find_toponyms(text)
-        found: dict[str, int] = {}
+        found: dict[tuple[str, str], int] = {}
         for start, end, name in spans:
             if any(s <= start < e or s < end <= e for s, e in blocked):
                 continue
-            locative = 2 if _LOCATIVE.search(text[max(0, start - 40) : start]) else 1
-            found[name] = max(found.get(name, 0), locative)
+            before = text[max(0, start - 40) : start]
+            locative = 2 if _LOCATIVE.search(before) or _FACILITY_OF.search(before) else 1
+            # A name the model took for a person is a place only where the words say so.
+            if locative < 2 and any(s <= start < e or s < end <= e for s, e in people):
+                continue
+            admin = bool(_ADMIN_BEFORE.search(before) or _ADMIN_AFTER.match(text[end : end + 30]))
+            key = (name, "admin" if admin else "town")
+            found[key] = max(found.get(key, 0), locative)
         return sorted(found.items(), key=lambda kv: -kv[1])
 
     def _place(self, text: str, doc, actors, ctx: _Context, skip: int = 0
                ) -> tuple[Location | None, float]:
         best: tuple[Location | None, float] = (None, 0.0)
         main = sorted(ctx.countries, key=ctx.countries.__getitem__, reverse=True)[:2]
-        for name, locative in self._toponyms(text, doc, actors, skip):
-            found = self._locate(name, ctx)
+        for (name, prefer), locative in self._toponyms(text, doc, actors, skip):
+            found = self._locate(name, ctx, prefer)
             if found is None or (locative < 2 and found[0].iso3 not in main):
                 continue
             location, score = found
@@ -162,13 +176,13 @@ class Extractor:
                 best = (location, rank)
         return best
 
-    def _locate(self, name: str, ctx: _Context) -> tuple[Location, float] | None:
+    def _locate(self, name: str, ctx: _Context, prefer: str = "town") -> tuple[Location, float] | None:
         """A place name resolved in the report's context, or None when no reading is credible."""
         countries = self.kb.countries_in(name)
         if countries and countries[0][1] == 0 and countries[0][2] >= len(name) - 1:
             location = self.geocoder.country_location(countries[0][0])
             return (location, 0.5) if location else None
-        ranked = self.geocoder.resolve([name], countries=ctx.countries, near=ctx.anchors)
+        ranked = self.geocoder.resolve([name], countries=ctx.countries, near=ctx.anchors, prefer=prefer)
         if not ranked:
             return None
         place, score = ranked[0]
