@@ -34,7 +34,7 @@ from .models import (
 )
 from .timex import anaphoric_offset
 
-NEWS_WINDOW = timedelta(days=14)  # older dated events are background (rule 2)
+NEWS_WINDOW = timedelta(days=8)  # older dated events are background (rule 2): "last Friday" is in
 SAME_PLACE_KM = 30.0
 NON_STATE = {"Rebel group", "Political militia", "Identity militia", "External/Other forces"}
 
@@ -62,9 +62,17 @@ class Mention:
         """Can this sentence start an event of its own?"""
         if self.background or self.statement or self.earlier:
             return False
-        hard = [t for t in self.triggers if not t.cue and t.weight >= 0.8]
+        text = self.sentence.text
+        hard = [t for t in self.triggers if not t.cue and t.weight >= 0.8
+                and not _REFERRING.search(text[max(0, t.start - 30) : t.start])]
         cues = [t for t in self.triggers if t.cue and t.sub in ("violence", "territory", "riot")]
         return bool(hard) or bool(cues and (self.actors or self.figures))
+
+
+# "the abduction came days before...", "every mass abduction since": a noun that refers
+# to an event already told, or to events in general, does not tell a new one.
+_REFERRING = re.compile(r"(?i)\b(?:the|this|that|these|those|every|each|any|such|la|le|les|l'|l’|cette|"
+                        r"ce|ces|chaque)\s+(?:[\w-]+\s+){0,2}$")
 
 
 @dataclass
@@ -183,7 +191,7 @@ def group(mentions: list[Mention], default_date: date | None, default_place: Loc
                            place=m.place or (current.place if current else default_place))
             drafts.append(target)
         target.mentions.append(m)
-        if target.date is None and m.date:
+        if m.date and (target.date is None or (target.precision > m.precision and _within_week(target, m.date))):
             target.date, target.precision = m.date, m.precision
         if m.place and (target.place is None or target.place.geo_precision > m.place.geo_precision):
             target.place = m.place
@@ -200,12 +208,17 @@ def _apart(a: Location | None, b: Location | None) -> bool:
     return km(a.latitude, a.longitude, b.latitude, b.longitude) > SAME_PLACE_KM
 
 
+def _within_week(draft: Draft, day: date) -> bool:
+    """A draft dated "this week" takes a day of that week."""
+    return draft.precision == 2 and draft.date is not None and 0 <= (draft.date - day).days <= 6
+
+
 def _compatible(drafts: list[Draft], current: Draft | None, m: Mention) -> Draft | None:
     mine = families(m.triggers) - {"violence"} if m.triggers else set()
     day = m.date or m.context_date
     candidates = []
     for d in drafts:
-        if day and d.date and day != d.date:
+        if day and d.date and day != d.date and not _within_week(d, day):
             continue
         if _apart(m.place, d.place):
             continue

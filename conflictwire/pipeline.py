@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import assemble, toll
 from .actors import ActorKB
 from .detect import find_triggers
 from .gazetteer import Gazetteer
+from .gazetteer import haversine_km as km
 from .merge import merge_events
 from .models import Article, Event, Location, Sentence
 from .nlp import load_model, model_language, split_sentences
@@ -44,7 +45,8 @@ _ADMIN_AFTER = re.compile(r"(?i)^\s+(?:region|province|state|district|county|gov
 # "le poste de gendarmerie de Torodi": a facility named by its town.
 _FACILITY_OF = re.compile(r"(?i)\b(?:poste|camp|base|caserne|village|ville|localité|commune|marché|école|"
                           r"mosquée|église|quartier|prison|aéroport|gare)(?:\s+[\w'’-]+){0,2}\s+(?:de|d’|d')\s*$")
-MIN_CONFIDENCE = 0.6  # below this a place outside the report's countries is not taken
+MIN_CONFIDENCE = 0.6
+FAR_KM = 400.0  # below this a place outside the report's countries is not taken
 PRECISION_WEIGHT = {1: 3.0, 2: 2.0, 3: 0.5}
 _CLAIM_CUE = re.compile(
     r"(?i)claim|denied|denies|statement|communiqué|revendiqu|démenti|under control|assured|"
@@ -58,6 +60,7 @@ class _Context:
     lang: str
     countries: dict[str, float]
     anchors: list[tuple[float, float]]
+    regions: list[tuple[float, float]] = field(default_factory=list)  # anchors and named regions
     dateline_end: int = 0
     dateline: str | None = None
 
@@ -136,7 +139,7 @@ class Extractor:
             lang=ctx.lang,
         )
         skip = max(0, ctx.dateline_end - sentence.start) if sentence.start < ctx.dateline_end else 0
-        m.place, m.place_score = self._place(text, doc, actors, ctx, skip)
+        m.place, m.place_score = self._place(text, doc, actors, ctx, skip, lead=sentence.index < 2)
         if m.place and m.place.latitude is not None and m.place.geo_precision < 3:
             ctx.anchors.append((m.place.latitude, m.place.longitude))
         return m
@@ -161,14 +164,20 @@ class Extractor:
             found[key] = max(found.get(key, 0), locative)
         return sorted(found.items(), key=lambda kv: -kv[1])
 
-    def _place(self, text: str, doc, actors, ctx: _Context, skip: int = 0
+    def _place(self, text: str, doc, actors, ctx: _Context, skip: int = 0, lead: bool = False
                ) -> tuple[Location | None, float]:
+        """The place a sentence says its event happened. Past the lead, only a name the words
+        put the event in ("in X", "near X") counts: "evacuated to X" is elsewhere."""
         best: tuple[Location | None, float] = (None, 0.0)
         main = sorted(ctx.countries, key=ctx.countries.__getitem__, reverse=True)[:2]
         for (name, prefer), locative in self._toponyms(text, doc, actors, skip):
+            if locative < 2 and not lead:
+                continue
             found = self._locate(name, ctx, prefer)
             if found is None or (locative < 2 and found[0].iso3 not in main):
                 continue
+            if found[0].latitude is not None and found[0].geo_precision < 3:
+                ctx.regions.append((found[0].latitude, found[0].longitude))
             location, score = found
             # A town beats a province, a province beats a country; "in X" beats a mention.
             rank = score * locative * PRECISION_WEIGHT[location.geo_precision]
@@ -188,11 +197,20 @@ class Extractor:
         place, score = ranked[0]
         if place.iso3 not in ctx.countries and score < MIN_CONFIDENCE:
             return None
-        return self.geocoder.to_location(place), score
+        # Far from every other place of the report and not a sure reading: another place of
+        # that name ("Jesús María" of Aguascalientes in a Sinaloa report).
+        if ctx.regions and score < 0.8 and min(
+                km(place.latitude, place.longitude, lat, lon) for lat, lon in ctx.regions) > FAR_KM:
+            return None
+        location = self.geocoder.to_location(place)
+        if location.latitude is not None and location.geo_precision == 3 and not place.is_country:
+            ctx.regions.append((location.latitude, location.longitude))
+        return location, score
 
     def _fallback_place(self, ctx: _Context, sentences: list[Sentence]) -> Location:
         """Where the report is, when an event sentence names no place: the lead's town, the
         dateline city when it is in the report's country, else the country."""
+        regions = []
         for sentence in sentences[:3]:
             skip = max(0, ctx.dateline_end - sentence.start)
             for start, _end, name in self.geocoder.gazetteer.find_toponyms(sentence.text):
@@ -201,6 +219,10 @@ class Extractor:
                 found = self._locate(name, ctx)
                 if found and found[0].geo_precision < 3:
                     return found[0]
+                if found and self.kb.countries_in(name) == []:
+                    regions.append(found[0])
+        if regions:  # "in North Kivu province" says more than the dateline's capital
+            return regions[0]
         top = max(ctx.countries, key=ctx.countries.__getitem__) if ctx.countries else None
         if ctx.dateline:
             found = self._locate(ctx.dateline, ctx)
