@@ -184,7 +184,9 @@ def group(mentions: list[Mention], default_date: date | None, default_place: Loc
             continue
         target = _compatible(drafts, current, m)
         if target is None:
-            if not m.strong:
+            # A new event needs an anchor: a day, a place, or the lead that states the news.
+            anchored = m.date or m.context_date or m.place or m.sentence.index < 3
+            if not (m.strong and anchored):
                 continue
             target = Draft(date=m.date or m.context_date or (current.date if current else default_date),
                            precision=m.precision if m.date else (current.precision if current else 1),

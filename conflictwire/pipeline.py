@@ -60,7 +60,7 @@ class _Context:
     lang: str
     countries: dict[str, float]
     anchors: list[tuple[float, float]]
-    regions: list[tuple[float, float]] = field(default_factory=list)  # anchors and named regions
+    regions: list[tuple[float, float]] = field(default_factory=list)  # named provinces and states
     dateline_end: int = 0
     dateline: str | None = None
 
@@ -176,8 +176,7 @@ class Extractor:
             found = self._locate(name, ctx, prefer)
             if found is None or (locative < 2 and found[0].iso3 not in main):
                 continue
-            if found[0].latitude is not None and found[0].geo_precision < 3:
-                ctx.regions.append((found[0].latitude, found[0].longitude))
+
             location, score = found
             # A town beats a province, a province beats a country; "in X" beats a mention.
             rank = score * locative * PRECISION_WEIGHT[location.geo_precision]
@@ -203,8 +202,11 @@ class Extractor:
                 km(place.latitude, place.longitude, lat, lon) for lat, lon in ctx.regions) > FAR_KM:
             return None
         location = self.geocoder.to_location(place)
-        if location.latitude is not None and location.geo_precision == 3 and not place.is_country:
-            ctx.regions.append((location.latitude, location.longitude))
+        if prefer == "admin" and not place.is_country:
+            # "Yagha province": the event is somewhere in it, not at its centre.
+            location = location.model_copy(update={"geo_precision": 3})
+            if location.latitude is not None:
+                ctx.regions.append((location.latitude, location.longitude))
         return location, score
 
     def _fallback_place(self, ctx: _Context, sentences: list[Sentence]) -> Location:
