@@ -162,8 +162,8 @@ def judge_time(m: Mention, published: date | None, last_date: date | None) -> No
         m.background = True
     if not current and c.pluperfect.search(text):
         m.earlier = True
-    if (c.statement.search(text) and not m.figures) or c.responsibility.search(text) \
-            or c.denial.search(text):
+    claim = c.responsibility.search(text) or c.denial.search(text)
+    if (c.statement.search(text) or claim) and not m.figures and m.sentence.index > 1:
         m.statement = True  # a claim or a reaction speaks of an event, it is not one
 
 

@@ -480,6 +480,14 @@ def _role(text: str, start: int, end: int, lx: _Lex, kind: str) -> str:
             and _DATELINE_AFTER.match(text[end : end + 50])
         ):
             return "dateline"
+    # "Saturday's bombing": a possessive date names when the thing happened
+    if re.match(r"^(?:'s|’s)\b", text[end : end + 3]):
+        return "event"
+    # "on Monday claimed responsibility": the verb of saying right after the date
+    after = text[end : end + 40]
+    hit = lx.report.search(after)
+    if hit and len(_WORD.findall(after[: hit.start()])) <= 1 and not _CLAUSE_BREAK.search(after[: hit.start()]):
+        return "report"
     # a reporting verb shortly before: "said on Friday", "told reporters on Sunday"
     before = text[max(0, start - 120) : start]
     if re.match(r"^\s*,", text[end : end + 3]):  # "a revu à la hausse, dimanche 6 juin, le bilan"

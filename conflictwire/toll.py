@@ -125,6 +125,16 @@ def _kind_of(text: str, start: int, end: int) -> tuple[Kind | None, str]:
         r"[\w\s'’-]*?(?:were|was|have been|had been|are|ont été|sont|a été)?\s*", tail[: death.start()]
     ):
         return "dead", tail
+    # "40 soldiers and members of the VDP, the auxiliaries who fight beside the army, were
+    # killed": a long subject, then its passive verb, with no other number in between.
+    far = text[end : end + 170]
+    verb = re.search(r"\b(?:were|have been|had been|ont été|sont)\s+(?:\w+\s+)?", far)
+    if verb and not re.search(r"\d|;|\bsaid\b", far[: verb.start()]):
+        rest = far[verb.end() :]
+        if lex.death_after.match(rest):
+            return "dead", far[: verb.start()]
+        if lex.injury_after.match(rest):
+            return "injured", far[: verb.start()]
     return None, ""
 
 
@@ -187,7 +197,10 @@ def figures(sentence: str, lang: str = "en") -> list[Figure]:
     source_class = classify_source(source)
     if source_class != "group" and lex.group.search(sentence):
         source_class = "group" if source_class == "unknown" else source_class
-    cumulative = bool(lex.cumulative.search(sentence) or lex.superseded.search(sentence))
+    # "the deadliest attack since 2019" compares this event, it does not total many.
+    compared = re.sub(r"(?i)\b(?:deadliest|worst|bloodiest|biggest|largest|first|most \w+)\b[^.;]{0,60}?"
+                      r"\b(?:since|depuis)\b", "", sentence)
+    cumulative = bool(lex.cumulative.search(compared) or lex.superseded.search(sentence))
     enemy_claim = bool(lex.enemy_claim.search(sentence))
     previous: tuple[int, Kind] | None = None
     for q in find_quantities(sentence, lang):
