@@ -193,7 +193,8 @@ def group(mentions: list[Mention], default_date: date | None, default_place: Loc
                            place=m.place or (current.place if current else default_place))
             drafts.append(target)
         target.mentions.append(m)
-        if m.date and (target.date is None or (target.precision > m.precision and _within_week(target, m.date))):
+        sharper = target.precision > m.precision and _within_week(target, m.date) if m.date else False
+        if m.date and (target.date is None or sharper):
             target.date, target.precision = m.date, m.precision
         if m.place and (target.place is None or target.place.geo_precision > m.place.geo_precision):
             target.place = m.place
@@ -408,28 +409,39 @@ def choose_actors(event_type: str, sub: str, s: Sides, kb: ActorKB, iso3: str | 
     return a1, a2, assoc1, assoc2
 
 
-def claimed_by(sentence: str, lang: str, kb: ActorKB) -> Actor | None:
-    """The armed group a sentence says claimed responsibility, if any."""
-    if not cues(lang).responsibility.search(sentence):
-        return None
-    for a in kb.find(sentence, lang):
-        if a.role == "named" and a.actor and a.actor.type in NON_STATE and not (
-            _AFFILIATION_AFTER.match(sentence[a.end : a.end + 12])
-        ):
-            return a.actor.model_copy(update={"mentions": [a.text]})
-    return None
+def claimant_name(source: str, lang: str, kb: ActorKB, s: Sides, iso3: str | None) -> str:
+    """Who speaks, as an actor name where the source is one of the parties: "the jihadist
+    group" is the event's armed group, "the army" its state forces; else as the text says."""
+    if not source:
+        return "unattributed"
+    for a in kb.find(source, lang):
+        if a.role == "named" and a.actor:
+            return a.actor.name
+        if a.role in ("military", "police") and (a.country or iso3):
+            return kb.state_forces(a.country or iso3, a.role).name
+    kind = tolls.classify_source(source)
+    if kind == "group" and s.armed:
+        return s.armed[0].name
+    if kind == "state" and s.state:
+        return s.state[0].name
+    return source
 
 
-def claims_of(sentence: str, lang: str, article_id: str, s: Sides, kb: ActorKB) -> list[Claim]:
+def claims_of(index: int, sentences: list[Sentence], lang: str, article_id: str, s: Sides,
+              kb: ActorKB, iso3: str | None) -> list[Claim]:
+    """Rule 7: who claimed, denied, counted or declared what, in one sentence."""
+    sentence = sentences[index].text
     c = cues(lang)
     found: list[Claim] = []
-    claimant = tolls.attribution(sentence)
+    source = tolls.attribution(sentence)
     named = [a for a in s.armed + s.state if any(x in sentence for x in a.mentions)]
-    who = named[0].name if named else (claimant or "unattributed")
+    who = claimant_name(source, lang, kb, s, iso3) if source else (
+        named[0].name if named else "unattributed")
     if c.responsibility.search(sentence):
-        group = claimed_by(sentence, lang, kb)
-        found.append(Claim(claimant=group.name if group else who, kind="responsibility",
-                           text=sentence, article_id=article_id))
+        group = claimant_group(index, sentences, lang, kb)
+        if group or not _NO_CLAIM.search(sentence):
+            found.append(Claim(claimant=group.name if group else who, kind="responsibility",
+                               text=sentence, article_id=article_id))
     if c.denial.search(sentence):
         found.append(Claim(claimant=who, kind="denial", text=sentence, article_id=article_id))
     figures = tolls.figures(sentence, lang)
@@ -447,11 +459,13 @@ def event_id(article_id: str, day: date | None, sub: str, place: str) -> str:
 
 def notes(day: date | None, a1: Actor | None, a2: Actor | None, sub: str, place: Location,
           fatalities: int, injured: int | None) -> str:
+    """ACLED's style: "On 17 September 2024, X ... Y in Bamako (Bamako, Mali). Fatalities: 0."."""
     when = f"On {day.day} {day:%B %Y}" if day else "On an unknown date"
     who = a1.name if a1 else "an unidentified actor"
-    target = f" against {a2.name}" if a2 else ""
-    where = ", ".join(x for x in (place.name, place.admin1, place.country) if x)
-    cost = f"{fatalities} fatalities" + (f", {injured} injured" if injured else "")
+    target = f" involving {a2.name}" if a2 else ""
+    region = ", ".join(x for x in (place.admin1, place.country) if x and x != place.name)
+    where = f"{place.name} ({region})" if region else place.name
+    cost = f"Fatalities: {fatalities}" + (f"; injured: {injured}" if injured else "")
     return f"{when}, {who}: {sub.lower()}{target} in {where}. {cost}."
 
 
@@ -527,7 +541,7 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
     injured = tolls.conservative_toll(found, "injured")
     claims: list[Claim] = []
     for sentence, _ in claim_sentences:
-        for claim in claims_of(sentence.text, lang, article.id, s, kb):
+        for claim in claims_of(sentence.index, sentences, lang, article.id, s, kb, iso3):
             if claim not in claims:
                 claims.append(claim)
     evidence = [Evidence(article_id=article.id, start=m.sentence.start, end=m.sentence.end,

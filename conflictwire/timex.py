@@ -486,7 +486,8 @@ def _role(text: str, start: int, end: int, lx: _Lex, kind: str) -> str:
     # "on Monday claimed responsibility": the verb of saying right after the date
     after = text[end : end + 40]
     hit = lx.report.search(after)
-    if hit and len(_WORD.findall(after[: hit.start()])) <= 1 and not _CLAUSE_BREAK.search(after[: hit.start()]):
+    gap = after[: hit.start()] if hit else ""
+    if hit and len(_WORD.findall(gap)) <= 1 and not _CLAUSE_BREAK.search(gap):
         return "report"
     # a reporting verb shortly before: "said on Friday", "told reporters on Sunday"
     before = text[max(0, start - 120) : start]
