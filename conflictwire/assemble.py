@@ -56,11 +56,12 @@ class Mention:
     background: bool = False
     statement: bool = False
     earlier: bool = False  # told in the past perfect
+    generic: bool = False  # no verb tells a happening: a state, a habit, a rate
 
     @property
     def strong(self) -> bool:
         """Can this sentence start an event of its own?"""
-        if self.background or self.statement or self.earlier:
+        if self.background or self.statement or self.earlier or self.generic:
             return False
         text = self.sentence.text
         hard = [t for t in self.triggers if not t.cue and t.weight >= 0.8
@@ -118,8 +119,10 @@ def cues(lang: str) -> _Cues:
     )
 
 
-def judge_time(m: Mention, published: date | None, last_date: date | None) -> None:
-    """Resolve the mention's event day and decide whether it is background."""
+def judge_time(m: Mention, published: date | None, last_date: date | None,
+               latest_year: int | None = None) -> None:
+    """Resolve the mention's event day and decide whether it is background. Without a
+    publication day, a year before the latest the report names is the past."""
     old = current = False
     for d in m.dates:
         if d.role == "report":
@@ -138,6 +141,9 @@ def judge_time(m: Mention, published: date | None, last_date: date | None) -> No
             old = True
             continue
         if day is None:
+            continue
+        if published is None and latest_year and day.year < latest_year:
+            old = True
             continue
         if published and day < published - NEWS_WINDOW:
             old = True

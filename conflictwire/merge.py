@@ -21,7 +21,8 @@ def same_event(a: Event, b: Event) -> bool:
         return False  # one report's events were already kept apart on purpose
     if a.location.iso3 != b.location.iso3 or a.event_type != b.event_type:
         return False
-    if a.event_date and b.event_date and abs((a.event_date - b.event_date).days) > 1:
+    # Undated reports cannot be told apart from any other of the place: never merged.
+    if a.event_date is None or b.event_date is None or abs((a.event_date - b.event_date).days) > 1:
         return False
     la, lb = a.location, b.location
     if None not in (la.latitude, la.longitude, lb.latitude, lb.longitude) and km(

@@ -81,3 +81,33 @@ def _add(sentences: list[Sentence], line: str, start: int, end: int, offset: int
     s = offset + start + lead
     sentences.append(Sentence(index=len(sentences), start=s, end=s + len(stripped),
                               text=stripped, paragraph=paragraph))
+
+
+# French verbs whose compound past takes "être" ("ils sont morts"), not a passive.
+_ETRE_VERBS = {"mourir", "décéder", "arriver", "tomber", "partir", "entrer", "sortir", "venir",
+               "rester", "périr", "retourner", "descendre", "monter", "passer"}
+
+
+def eventive(doc, lang: str) -> bool:
+    """Does the sentence tell something that happened (a past or perfect verb), rather than
+    a state, a habit or a rate ("the rate of those killed is 37 per 100,000")?"""
+    if lang == "fr":
+        for token in doc:
+            morph = token.morph
+            if "Past" in morph.get("Tense") and "Fin" in morph.get("VerbForm"):
+                return True  # passé simple
+            if token.pos_ == "VERB" and "Part" in morph.get("VerbForm") and "Past" in morph.get("Tense"):
+                aux = [c for c in token.children if c.pos_ == "AUX"]
+                if any(a.lemma_ == "avoir" or a.lower_ == "été" for a in aux):
+                    return True
+                if token.lemma_ in _ETRE_VERBS and aux:
+                    return True
+        return False
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    for root in roots:
+        verbs = [root] + [c for c in root.children if c.dep_ == "conj"]
+        if any(v.tag_ in ("VBD", "VBN") for v in verbs):
+            return True
+        if any(c.tag_ == "VBD" for c in root.children if c.dep_ in ("aux", "auxpass")):
+            return True
+    return False

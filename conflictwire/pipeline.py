@@ -18,7 +18,7 @@ from .gazetteer import Gazetteer
 from .gazetteer import haversine_km as km
 from .merge import merge_events
 from .models import Article, Event, Location, Sentence
-from .nlp import load_model, model_language, split_sentences
+from .nlp import eventive, load_model, model_language, split_sentences
 from .place import Geocoder
 from .timex import find_dates
 
@@ -93,9 +93,11 @@ class Extractor:
         mentions: list[assemble.Mention] = []
         last_date = None
         story_days = self._story_days(sentences, article, lang)
+        latest_year = None if article.published else _latest_year(article.text)
         for (sentence, triggers), doc in zip(candidates, docs, strict=True):
             m = self._mention(sentence, triggers, doc, ctx)
-            assemble.judge_time(m, article.published, last_date)
+            assemble.judge_time(m, article.published, last_date, latest_year)
+            m.generic = m.date is None and not eventive(doc, lang)
             if m.date and not m.background:
                 last_date = m.date
             m.context_date = story_days.get(sentence.index)
@@ -239,13 +241,11 @@ class Extractor:
     @staticmethod
     def _story_days(sentences: list[Sentence], article: Article, lang: str) -> dict[int, object]:
         """For each sentence, the last event day a sentence before it set ("On Thursday,
-        gunmen surrounded the school. [...] One vigilante was killed."), within a paragraph."""
+        gunmen surrounded the school. [...] One vigilante was killed.")."""
         published = article.published
         days: dict[int, object] = {}
-        day, paragraph = None, -1
+        day = None
         for sentence in sentences:
-            if sentence.paragraph != paragraph:
-                day, paragraph = None, sentence.paragraph
             days[sentence.index] = day
             for d in find_dates(sentence.text, published, lang):
                 if d.role == "event" and d.date and d.kind in ("weekday", "explicit") and (
@@ -290,6 +290,15 @@ class Extractor:
                 owner = before[-1] if before else starts[0][1]
             result.setdefault(owner, []).append((s, s.index))
         return result
+
+
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+
+
+def _latest_year(text: str) -> int | None:
+    """The latest year a report names: its time, when it has no publication day."""
+    years = [int(y) for y in _YEAR.findall(text)]
+    return max(years) if years else None
 
 
 def language_of(article: Article) -> str:
