@@ -168,9 +168,12 @@ def judge_time(m: Mention, published: date | None, last_date: date | None,
         m.background = True
     if not current and c.pluperfect.search(text):
         m.earlier = True
+    # A claim or a reaction speaks of an event, it is not one (unless it is the lead that
+    # tells the event: "X claimed Saturday's bombing that killed 79").
     claim = c.responsibility.search(text) or c.denial.search(text)
-    if (c.statement.search(text) or claim) and not m.figures and m.sentence.index > 1:
-        m.statement = True  # a claim or a reaction speaks of an event, it is not one
+    reaction = c.statement.search(text) and not m.figures
+    if (claim or reaction) and m.sentence.index > 1:
+        m.statement = True
 
 
 def off_topic(text: str, lang: str) -> bool:

@@ -247,10 +247,10 @@ class Extractor:
         day = None
         for sentence in sentences:
             days[sentence.index] = day
-            for d in find_dates(sentence.text, published, lang):
-                if d.role == "event" and d.date and d.kind in ("weekday", "explicit") and (
-                        published is None or published - assemble.NEWS_WINDOW <= d.date <= published):
-                    day = d.date
+            told = [d.date for d in find_dates(sentence.text, published, lang)
+                    if d.role == "event" and d.date and d.kind in ("weekday", "explicit")
+                    and (published is None or published - assemble.NEWS_WINDOW <= d.date <= published)]
+            day = told[0] if told else day  # the sentence's first event day, as its mention takes
         return days
 
     @staticmethod

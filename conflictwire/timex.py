@@ -89,6 +89,9 @@ class _Lex:
     calendar: dict[str, str]
     anaphoric: dict[str, int]
     patterns: tuple[tuple[str, int, re.Pattern[str]], ...]  # (kind, priority, regex)
+    # For each pattern, regexes a text must all match somewhere for the pattern to match
+    # there: cheap tests (a digit, a month, a weekday) that skip most patterns on most text.
+    gates: tuple[tuple[re.Pattern[str], ...], ...]
     since_before: re.Pattern[str]
     since_words: frozenset[str]
     year_context_before: re.Pattern[str]
@@ -275,6 +278,29 @@ def _lex(lang: str) -> _Lex:
         )
     )
     compiled = tuple((kind, prio, re.compile(_W + p + _E, re.IGNORECASE)) for kind, prio, p in pats)
+    # Parts every match of a pattern contains (each gate is a sub-pattern of the pattern it
+    # guards, so a text the gate does not match cannot match the pattern).
+    digit = re.compile(r"\d|premier" if key == "fr" else r"\d", re.IGNORECASE)
+    month = re.compile(mon, re.IGNORECASE)
+    month_full = re.compile(mon_full, re.IGNORECASE)
+    weekday = re.compile(wd, re.IGNORECASE)
+    needs: dict[str, tuple[re.Pattern[str], ...]] = {
+        "night": (weekday,),
+        "night_explicit": (digit, month),
+        "dmy": (digit, month),
+        "mdy": (digit, month),
+        "iso": (digit,),
+        "slash": (digit,),
+        "month_year": (digit, month),
+        "month_rel": (month_full,),
+        "ago": (re.compile(_alt(ago), re.IGNORECASE),),
+        "shift": (re.compile(_alt(day_units), re.IGNORECASE),),
+        "weekday": (weekday,),
+        "month": (month_full,),
+        "decade": (digit,),
+        "year": (digit,),
+    }
+    gates = tuple(needs.get(kind, ()) for kind, _, _ in pats)
 
     since_before = re.compile(rf"{_W}{_alt(d['since'])}\s*$", re.IGNORECASE)
     year_context_before = re.compile(
@@ -294,6 +320,7 @@ def _lex(lang: str) -> _Lex:
         cal,
         anaphoric,
         compiled,
+        gates,
         since_before,
         since_words,
         year_context_before,
@@ -524,7 +551,18 @@ def find_dates(text: str, published: date | None, lang: str = "en") -> list[Date
         return []
     lx = _lex(lang)
     candidates: list[tuple[int, int, int, str, re.Match[str]]] = []
-    for kind, prio, rx in lx.patterns:
+    passed: dict[re.Pattern[str], bool] = {}
+    for (kind, prio, rx), gates in zip(lx.patterns, lx.gates, strict=True):
+        skip = False
+        for gate in gates:
+            ok = passed.get(gate)
+            if ok is None:
+                ok = passed[gate] = gate.search(text) is not None
+            if not ok:
+                skip = True
+                break
+        if skip:
+            continue
         for m in rx.finditer(text):
             if m.end() > m.start():
                 candidates.append((m.start(), m.end(), prio, kind, m))
