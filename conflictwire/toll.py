@@ -17,6 +17,8 @@ from .detect import compile_alternation, load_toml
 from .numbers import find_quantities
 
 Kind = Literal["dead", "injured"]
+# More dead than this in one sentence is a war's or a year's total, not one event's toll.
+MAX_EVENT_TOLL = 2000
 VictimClass = Literal["forces", "civilians", "militants", "generic"]
 SourceClass = Literal["neutral", "state", "group", "unknown"]
 
@@ -217,7 +219,7 @@ def figures(sentence: str, lang: str = "en") -> list[Figure]:
         previous = (q.end, kind)
         victims = _victims(words)
         # "Thousands killed" is the scale of a war, never one event's toll.
-        sweeping = q.qualifier == "vague" and q.value >= 1000
+        sweeping = (q.qualifier == "vague" and q.value >= 1000) or q.value > MAX_EVENT_TOLL
         admissible = not (cumulative or sweeping or _enemy_loss(victims, source_class, enemy_claim))
         found.append(Figure(q.value, kind, victims, source, source_class, admissible,
                             cumulative, sentence))
