@@ -205,7 +205,7 @@ def group(mentions: list[Mention], default_date: date | None, default_place: Loc
         sharper = target.precision > m.precision and _within_week(target, m.date) if m.date else False
         if m.date and (target.date is None or sharper):
             target.date, target.precision = m.date, m.precision
-        if m.place and (target.place is None or target.place.geo_precision > m.place.geo_precision):
+        if m.place and (target.place is None or place_rank(target.place) > place_rank(m.place)):
             target.place = m.place
         current = target
     return drafts
@@ -218,6 +218,13 @@ def _apart(a: Location | None, b: Location | None) -> bool:
     if a.geo_precision >= 3 or b.geo_precision >= 3:
         return False
     return km(a.latitude, a.longitude, b.latitude, b.longitude) > SAME_PLACE_KM
+
+
+def place_rank(location: Location) -> int:
+    """How precise a place is: town 1, near a town 2, region 3, country 4."""
+    if location.country and location.name == location.country:
+        return 4
+    return location.geo_precision
 
 
 def _within_week(draft: Draft, day: date) -> bool:
@@ -318,8 +325,17 @@ def participants(m: Mention) -> list[ActorMention]:
     return kept
 
 
-def sides(draft: Draft, kb: ActorKB, iso3: str | None) -> Sides:
+# "the rebels", "jihadists": the story's group when the report names one; "gunmen",
+# "armed men" or "suspected jihadists" stay unidentified, as ACLED codes them.
+_GROUP_NOUN = re.compile(r"(?i)\b(?:rebels?|insurgents?|fighters?|militants?|jihadists?|djihadistes?|"
+                         r"jihadistes?|rebelles?|combattants?|insurgés?)\b")
+_SUSPECTED = re.compile(r"(?i)\b(?:suspected|alleged|presumed|présumés?|suspectés?|supposés?)\b")
+
+
+def sides(draft: Draft, kb: ActorKB, iso3: str | None, story_group: Actor | None = None) -> Sides:
     s = Sides()
+    lead = next((m for m in draft.mentions if m.strong), draft.mentions[0])
+    in_lead: set[str] = set()
     for m in draft.mentions:
         for a in participants(m):
             country = a.country or iso3
@@ -329,25 +345,56 @@ def sides(draft: Draft, kb: ActorKB, iso3: str | None) -> Sides:
                     s.protesters if a.actor.type == "Protesters" else
                     s.rioters if a.actor.type == "Rioters" else s.armed)
                 _add_actor(bucket, a.actor, a.text)
+                if m is lead:
+                    in_lead.add(a.actor.name)
             elif a.role in ("military", "police"):
                 if country:
                     _add_actor(s.state, kb.state_forces(country, a.role), a.text)
             elif a.role == "unidentified":
-                _add_actor(s.armed, kb.generic_actor("unidentified", country), a.text)
+                if story_group and _GROUP_NOUN.search(a.text) and not _SUSPECTED.search(a.text):
+                    _add_actor(s.armed, story_group, a.text)
+                    if m is lead:
+                        in_lead.add(story_group.name)
+                else:
+                    _add_actor(s.armed, kb.generic_actor("unidentified", country), a.text)
             elif a.role == "civilians":
                 _add_actor(s.civilians, kb.generic_actor("civilians", country), a.text)
             elif a.role == "protesters":
                 _add_actor(s.protesters, kb.generic_actor("protesters", country), a.text)
             elif a.role == "rioters":
                 _add_actor(s.rioters, kb.generic_actor("rioters", country), a.text)
-    # A named group makes the generic "gunmen" of the same report redundant.
-    named_armed = [a for a in s.armed if not a.name.startswith("Unidentified")]
+    # The group the lead names is the one behind the "gunmen" of the other sentences; a
+    # group named only later (vigilantes in pursuit) is another party.
+    named_armed = [a for a in s.armed if a.name in in_lead and not a.name.startswith("Unidentified")]
     if named_armed:
         generic = [a for a in s.armed if a.name.startswith("Unidentified")]
         for g in generic:
             named_armed[0].mentions.extend(x for x in g.mentions if x not in named_armed[0].mentions)
-        s.armed = named_armed
+        s.armed = named_armed + [a for a in s.armed if a not in named_armed and a not in generic]
     return s
+
+
+def story_group(mentions: list[Mention], title_actors: list[ActorMention]) -> Actor | None:
+    """The armed group a report is about: named in its headline or lead, most often named."""
+    counts: dict[str, int] = {}
+    actors: dict[str, Actor] = {}
+    early: set[str] = set()
+    for a in title_actors:
+        if a.role == "named" and a.actor and a.actor.type in NON_STATE:
+            early.add(a.actor.name)
+            actors[a.actor.name] = a.actor
+    for m in mentions:
+        if m.background:
+            continue
+        for a in participants(m):
+            if a.role == "named" and a.actor and a.actor.type in NON_STATE:
+                counts[a.actor.name] = counts.get(a.actor.name, 0) + 1
+                actors[a.actor.name] = a.actor
+                if m.sentence.index < 3:
+                    early.add(a.actor.name)
+    ranked = sorted((n for n in counts if n in early), key=lambda n: -counts[n])
+    ranked += [n for n in early if n not in counts]
+    return actors[ranked[0]].model_copy(update={"mentions": []}) if ranked else None
 
 
 def taker_is_state(draft: Draft) -> bool | None:
@@ -513,10 +560,11 @@ def claimant_group(index: int, sentences: list[Sentence], lang: str, kb: ActorKB
 
 
 def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Location,
-          claim_sentences: list[tuple[Sentence, int]], sentences: list[Sentence]) -> Event:
+          claim_sentences: list[tuple[Sentence, int]], sentences: list[Sentence],
+          known_group: Actor | None = None) -> Event:
     place = draft.place or fallback
     iso3 = place.iso3
-    s = sides(draft, kb, iso3)
+    s = sides(draft, kb, iso3, known_group)
     for sentence, _ in claim_sentences:
         perpetrator = claimant_group(sentence.index, sentences, lang, kb)
         if perpetrator:  # who claimed it is actor 1, ahead of "gunmen" and bystanders
@@ -526,7 +574,7 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
     trig = typing_triggers(draft)
     # Who fought whom is told in the lead: a police shoot-out told later is another matter.
     lead = next((m for m in draft.mentions if m.strong), draft.mentions[0])
-    told = sides(Draft(mentions=[lead]), kb, iso3) if participants(lead) else s
+    told = sides(Draft(mentions=[lead]), kb, iso3, known_group) if participants(lead) else s
     civilians_targeted = bool(told.civilians) or any(f.victims == "civilians" for f in lead.figures)
     fired = any(
         any(a.role == "protesters" for a in m.actors) and any(_is_state(a) for a in m.actors)

@@ -106,8 +106,10 @@ class Extractor:
         default_date = self._default_date(mentions, article, sentences, lang)
         drafts = assemble.group(mentions, default_date, fallback)
         claim_sentences = self._claim_sentences(sentences, drafts)
+        known = assemble.story_group(mentions, self.kb.find(article.title or "", lang))
         return assemble.share_perpetrators([
-            assemble.build(d, article, lang, self.kb, fallback, claim_sentences.get(i, []), sentences)
+            assemble.build(d, article, lang, self.kb, fallback, claim_sentences.get(i, []), sentences,
+                           known)
             for i, d in enumerate(drafts)
         ])
 

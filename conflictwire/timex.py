@@ -81,6 +81,46 @@ def _shift_months(day: date, months: int) -> date:
 
 
 @dataclass(frozen=True)
+class _Gate:
+    """A test a text must pass for a pattern to match in it: `rx` matches somewhere, and for
+    an ASCII text (where lower case and IGNORECASE agree) one of `words` is in the lower-cased
+    text, a quicker test that `rx` implies."""
+
+    words: tuple[str, ...] | None
+    rx: re.Pattern[str]
+
+    def passes(self, text: str, low: str | None) -> bool:
+        if low is not None and self.words is not None:
+            return any(w in low for w in self.words)
+        return self.rx.search(text) is not None
+
+
+# Words that pick a phrase out cheaply (the first one a phrase has is its key word; else
+# its longest word).
+_TIME_WORDS = ("yesterday", "today", "tonight", "morning", "afternoon", "evening", "night",
+               "weekend", "week", "month", "year", "day", "aujourd", "hier", "lendemain",
+               "veille", "matin", "soir", "nuit", "journée", "jour", "semaine", "mois",
+               "année", "an")
+
+
+def _gate(literals, pattern: str) -> _Gate:
+    """A gate for an IGNORECASE alternation of `literals` (folded, as `_alt` takes them):
+    each literal gives one word, a run of letters it contains verbatim."""
+    words: set[str] | None = set()
+    for literal in literals:
+        parts = re.findall(r"[^\W_]+", literal.lower())
+        if not parts:
+            words = None
+            break
+        chosen = next((t for t in _TIME_WORDS if t in parts), None)
+        words.add(chosen or max(parts, key=len))
+    if words is not None:  # "weekend" needs no test of its own where "week" is one
+        words = {w for w in words if not any(o != w and o in w for o in words)}
+    return _Gate(tuple(sorted(words)) if words is not None else None,
+                 re.compile(pattern, re.IGNORECASE))
+
+
+@dataclass(frozen=True)
 class _Lex:
     lang: str
     weekdays: dict[str, int]
@@ -91,7 +131,7 @@ class _Lex:
     patterns: tuple[tuple[str, int, re.Pattern[str]], ...]  # (kind, priority, regex)
     # For each pattern, regexes a text must all match somewhere for the pattern to match
     # there: cheap tests (a digit, a month, a weekday) that skip most patterns on most text.
-    gates: tuple[tuple[re.Pattern[str], ...], ...]
+    gates: tuple[tuple[_Gate, ...], ...]
     since_before: re.Pattern[str]
     since_words: frozenset[str]
     year_context_before: re.Pattern[str]
@@ -278,13 +318,18 @@ def _lex(lang: str) -> _Lex:
         )
     )
     compiled = tuple((kind, prio, re.compile(_W + p + _E, re.IGNORECASE)) for kind, prio, p in pats)
+    pats_by_kind = {kind: p for kind, _, p in pats}
     # Parts every match of a pattern contains (each gate is a sub-pattern of the pattern it
     # guards, so a text the gate does not match cannot match the pattern).
-    digit = re.compile(r"\d|premier" if key == "fr" else r"\d", re.IGNORECASE)
-    month = re.compile(mon, re.IGNORECASE)
-    month_full = re.compile(mon_full, re.IGNORECASE)
-    weekday = re.compile(wd, re.IGNORECASE)
-    needs: dict[str, tuple[re.Pattern[str], ...]] = {
+    digit = _Gate(None, re.compile(r"\d|premier" if key == "fr" else r"\d", re.IGNORECASE))
+    if key == "en":  # months are case-sensitive: one flat alternation is a fast scan
+        month = _Gate(None, re.compile(cap([*full_months, *abbr_months])))
+        month_full = _Gate(None, re.compile(mon_full))
+    else:
+        month = _gate(months, mon)
+        month_full = _gate(full_months, mon_full)
+    weekday = _gate(weekdays, wd)
+    needs: dict[str, tuple[_Gate, ...]] = {
         "night": (weekday,),
         "night_explicit": (digit, month),
         "dmy": (digit, month),
@@ -293,8 +338,9 @@ def _lex(lang: str) -> _Lex:
         "slash": (digit,),
         "month_year": (digit, month),
         "month_rel": (month_full,),
-        "ago": (re.compile(_alt(ago), re.IGNORECASE),),
-        "shift": (re.compile(_alt(day_units), re.IGNORECASE),),
+        "phrase": (_gate([*relative, *cal, *anaphoric], pats_by_kind["phrase"]),),
+        "ago": (_gate(map(_fold, ago), _alt(ago)),),
+        "shift": (_gate(day_units, _alt(day_units)),),
         "weekday": (weekday,),
         "month": (month_full,),
         "decade": (digit,),
@@ -551,13 +597,14 @@ def find_dates(text: str, published: date | None, lang: str = "en") -> list[Date
         return []
     lx = _lex(lang)
     candidates: list[tuple[int, int, int, str, re.Match[str]]] = []
-    passed: dict[re.Pattern[str], bool] = {}
+    low = text.lower() if text.isascii() else None
+    passed: dict[int, bool] = {}
     for (kind, prio, rx), gates in zip(lx.patterns, lx.gates, strict=True):
         skip = False
         for gate in gates:
-            ok = passed.get(gate)
+            ok = passed.get(id(gate))
             if ok is None:
-                ok = passed[gate] = gate.search(text) is not None
+                ok = passed[id(gate)] = gate.passes(text, low)
             if not ok:
                 skip = True
                 break
