@@ -302,6 +302,12 @@ def kb_demonym(word: str) -> str | None:
     return ActorKB.load().demonym_country(word)
 
 
+def affiliated(text: str, a: ActorMention) -> bool:
+    """"Al-Qaeda-linked fighters", "backed by Russia": the name is an affiliation."""
+    return bool(_AFFILIATION_AFTER.match(text[a.end : a.end + 12])
+                or _AFFILIATION_BEFORE.search(text[max(0, a.start - 40) : a.start]))
+
+
 def participants(m: Mention) -> list[ActorMention]:
     """The actors a sentence shows taking part, not those who speak about it or stand behind it."""
     if m.statement:
@@ -312,8 +318,7 @@ def participants(m: Mention) -> list[ActorMention]:
     for a in m.actors:
         if any(s <= a.start and a.end <= e for s, e in speakers):
             continue
-        if _AFFILIATION_AFTER.match(text[a.end : a.end + 12]) or _AFFILIATION_BEFORE.search(
-                text[max(0, a.start - 40) : a.start]):
+        if affiliated(text, a):
             continue
         kept.append(a)
         # "Syrian and Russian warplanes": the first adjective names a second actor.
@@ -374,12 +379,12 @@ def sides(draft: Draft, kb: ActorKB, iso3: str | None, story_group: Actor | None
     return s
 
 
-def story_group(mentions: list[Mention], title_actors: list[ActorMention]) -> Actor | None:
+def story_group(mentions: list[Mention], early_actors: list[ActorMention]) -> Actor | None:
     """The armed group a report is about: named in its headline or lead, most often named."""
     counts: dict[str, int] = {}
     actors: dict[str, Actor] = {}
     early: set[str] = set()
-    for a in title_actors:
+    for a in early_actors:
         if a.role == "named" and a.actor and a.actor.type in NON_STATE:
             early.add(a.actor.name)
             actors[a.actor.name] = a.actor

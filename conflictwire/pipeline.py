@@ -106,7 +106,9 @@ class Extractor:
         default_date = self._default_date(mentions, article, sentences, lang)
         drafts = assemble.group(mentions, default_date, fallback)
         claim_sentences = self._claim_sentences(sentences, drafts)
-        known = assemble.story_group(mentions, self.kb.find(article.title or "", lang))
+        early = " ".join([article.title or ""] + [x.text for x in sentences[:3]])
+        known = assemble.story_group(mentions, [a for a in self.kb.find(early, lang)
+                                                 if not assemble.affiliated(early, a)])
         return assemble.share_perpetrators([
             assemble.build(d, article, lang, self.kb, fallback, claim_sentences.get(i, []), sentences,
                            known)
