@@ -98,25 +98,48 @@ class Tok:
         return self.surface.replace(".", "").replace("'", "")
 
 
+_new_object = object.__new__
+_SET_START, _SET_END, _SET_SURFACE, _SET_KEY, _SET_GAP = (
+    Tok.start.__set__, Tok.end.__set__, Tok.surface.__set__, Tok.key.__set__,  # type: ignore[attr-defined]
+    Tok.gap.__set__)  # type: ignore[attr-defined]
+
+
+def _tok(start: int, end: int, surface: str, key: str, gap: str = "") -> Tok:
+    """Tok(start, end, surface, key, gap), built without the frozen dataclass's slow
+    __init__ (tokenize makes one for every word of every report)."""
+    t = _new_object(Tok)
+    _SET_START(t, start)
+    _SET_END(t, end)
+    _SET_SURFACE(t, surface)
+    _SET_KEY(t, key)
+    _SET_GAP(t, gap)
+    return t
+
+
 def tokenize(text: str) -> list[Tok]:
     """Tokens of `text` with offsets into it (elisions and possessives split off)."""
     folded = fold(text)
     toks: list[Tok] = []
+    append = toks.append
     prev = 0
     for m in _TOKEN.finditer(folded):
-        s, e, w = m.start(), m.end(), m.group()
+        s, e = m.span()
+        w = m.group()
         gap = folded[prev:s]
         prev = e
-        el = _ELISION.match(w)
-        if el:
-            k = el.end()
-            toks.append(Tok(s, s + k, w[:k], w[: k - 1].lower(), gap))
-            s, w, gap = s + k, w[k:], ""
-        if len(w) > 2 and w.endswith("'s"):
-            toks.append(Tok(s, e - 2, w[:-2], _key(w[:-2]), gap))
-            toks.append(Tok(e - 2, e, "'s", "'s"))
-            continue
-        toks.append(Tok(s, e, w, _key(w), gap))
+        if "'" in w:  # elisions and possessives have one
+            el = _ELISION.match(w)
+            if el:
+                k = el.end()
+                append(_tok(s, s + k, w[:k], w[: k - 1].lower(), gap))
+                s, w, gap = s + k, w[k:], ""
+            if len(w) > 2 and w.endswith("'s"):
+                append(_tok(s, e - 2, w[:-2], _key(w[:-2]), gap))
+                append(_tok(e - 2, e, "'s", "'s"))
+                continue
+            append(_tok(s, e, w, _key(w), gap))
+        else:
+            append(_tok(s, e, w, w.replace(".", "").lower() if "." in w else w.lower(), gap))
     return toks
 
 
@@ -166,6 +189,8 @@ class Lexicon:
     table: dict[tuple[str, ...], list[_Pattern]] = field(default_factory=dict)
     firsts: set[str] = field(default_factory=set)
     longest: int = 0
+    # first token key -> the lengths (in tokens) of the aliases it starts, longest first
+    lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def add(self, alias: str, payload: Any, case: bool = True) -> None:
         toks = tokenize(alias)
@@ -185,14 +210,20 @@ class Lexicon:
         self.table.setdefault(keys, []).append(_Pattern(tuple(checks), payload, guard, loose))
         self.firsts.add(keys[0])
         self.longest = max(self.longest, len(keys))
+        self.lengths[keys[0]] = tuple(sorted({*self.lengths.get(keys[0], ()), len(keys)},
+                                             reverse=True))
 
     def match(self, toks: list[Tok], i: int,
               accept: Callable[[Any], bool] | None = None) -> tuple[int, Any] | None:
         """Longest alias starting at token i: (number of tokens, payload)."""
-        if toks[i].key not in self.firsts:
+        lengths = self.lengths.get(toks[i].key)
+        if lengths is None:
             return None
-        for n in range(min(self.longest, len(toks) - i), 0, -1):
-            pats = self.table.get(tuple(t.key for t in toks[i : i + n]))
+        left = len(toks) - i
+        for n in lengths:
+            if n > left:
+                continue
+            pats = self.table.get(tuple([t.key for t in toks[i : i + n]]))
             if not pats:
                 continue
             for p in pats:
@@ -315,6 +346,11 @@ class ActorKB:
             self._qualified[lang] = {
                 tuple(t.key for t in tokenize(w))
                 for w in nouns.get("qualified_only", {}).get(lang, ())}
+        # the first tokens of everything `find` can match at a token
+        self._starts = frozenset().union(
+            self._names.firsts, self._countries.firsts,
+            *(lex.firsts for lex in self._nouns.values()),
+            *(lex.firsts for lex in self._mods.values()))
 
     # -- loading ----------------------------------------------------------------------
 
@@ -429,8 +465,12 @@ class ActorKB:
         """(iso3, start, end) of every country name and demonym in `text`, EN and FR."""
         toks = tokenize(text)
         out: list[tuple[str, int, int]] = []
+        firsts = self._countries.firsts
         i = 0
         while i < len(toks):
+            if toks[i].key not in firsts:  # no name or demonym starts here
+                i += 1
+                continue
             hit = self._country_at(toks, i)
             if hit:
                 n, _kind, iso = hit
@@ -472,8 +512,12 @@ class ActorKB:
         toks = tokenize(text)
         langs = ("en", "fr") if lang not in ("en", "fr") else (lang,)
         out: list[ActorMention] = []
+        starts = self._starts
         i = 0
         while i < len(toks):
+            if toks[i].key not in starts:  # no name, modifier, country or noun starts here
+                i += 1
+                continue
             hit = self._names.match(toks, i)
             if hit is not None:
                 n, name = hit

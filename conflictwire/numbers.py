@@ -64,62 +64,12 @@ def _words_alt(words: list[str]) -> str:
     return _alt([re.escape(w).replace(r"\ ", r"\s+") for w in words])
 
 
-# Month names and abbreviations that a number next to them makes a date ("14 November",
-# "Aug. 26", "1er août"); kept here so this module does not depend on the time stage.
-_MONTHS = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Jan",
-        "Feb",
-        "Mar",
-        "Apr",
-        "Jun",
-        "Jul",
-        "Aug",
-        "Sep",
-        "Sept",
-        "Oct",
-        "Nov",
-        "Dec",
-    ],
-    "fr": [
-        "janvier",
-        "février",
-        "fevrier",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "aout",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-        "decembre",
-        "janv",
-        "févr",
-        "fév",
-        "avr",
-        "juil",
-        "sept",
-        "oct",
-        "nov",
-        "déc",
-    ],
-}
+@cache
+def _month_names(key: str) -> tuple[str, ...]:
+    """Month names and abbreviations ("14 November", "Aug. 26", "1er août"): a number next to
+    one is a date. Read from the time stage's data file, the one list of month words."""
+    text = resources.files("conflictwire.data").joinpath("dates.toml").read_text("utf-8")
+    return tuple(tomllib.loads(text)[key]["months"])
 
 
 @cache
@@ -190,7 +140,7 @@ def _lang(lang: str) -> _Lang:
     )
     before_age = re.compile(rf"(?<![\w])(?:{_alt(nc['before_age'])})\s*$", re.IGNORECASE)
     before_label = re.compile(rf"(?<![\w])(?:{_alt(nc['before_label'])})\s*$", re.IGNORECASE)
-    months = re.compile(_words_alt(_MONTHS[key]), re.IGNORECASE)
+    months = re.compile(_words_alt(list(_month_names(key))), re.IGNORECASE)
     return _Lang(
         units,
         tens,
