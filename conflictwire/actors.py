@@ -77,6 +77,7 @@ def fold(text: str) -> str:
 
 
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_]+(?:'[^\W_]+)*|[&/]")
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
 _ELISION = re.compile(r"(?i)^(?:qu|jusqu|lorsqu|puisqu|[ldjmnstc])'(?=[^\W_])")
 
 
@@ -118,15 +119,17 @@ def _tok(start: int, end: int, surface: str, key: str, gap: str = "") -> Tok:
 
 def tokenize(text: str) -> list[Tok]:
     """Tokens of `text` with offsets into it (elisions and possessives split off)."""
-    folded = fold(text)
+    # split() gives gap, token, gap, token, ..., gap: the tokens of finditer(), and their
+    # offsets from the lengths, without a match object per token
+    parts = _TOKEN_SPLIT.split(fold(text))
     toks: list[Tok] = []
     append = toks.append
-    prev = 0
-    for m in _TOKEN.finditer(folded):
-        s, e = m.span()
-        w = m.group()
-        gap = folded[prev:s]
-        prev = e
+    e = 0
+    for i in range(1, len(parts), 2):
+        w = parts[i]
+        gap = parts[i - 1]
+        s = e + len(gap)
+        e = s + len(w)
         if "'" in w:  # elisions and possessives have one
             el = _ELISION.match(w)
             if el:
@@ -138,8 +141,14 @@ def tokenize(text: str) -> list[Tok]:
                 append(_tok(e - 2, e, "'s", "'s"))
                 continue
             append(_tok(s, e, w, _key(w), gap))
-        else:
-            append(_tok(s, e, w, w.replace(".", "").lower() if "." in w else w.lower(), gap))
+        else:  # _tok() inlined: most tokens come here
+            t = _new_object(Tok)
+            _SET_START(t, s)
+            _SET_END(t, e)
+            _SET_SURFACE(t, w)
+            _SET_KEY(t, w.replace(".", "").lower() if "." in w else w.lower())
+            _SET_GAP(t, gap)
+            append(t)
     return toks
 
 

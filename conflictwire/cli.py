@@ -1,9 +1,16 @@
-"""The `conflictwire` command line."""
+"""The `conflictwire` command line.
+
+Exit status: 0 when every input was read and extracted; 1 when some input was skipped
+(each one is named on stderr with its file and line, and the rest of the batch is still
+written) or on an error that stops the command (one line on stderr, no traceback: set
+CONFLICTWIRE_DEBUG=1 to see it); 2 for a usage error; 130 when interrupted.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -55,8 +62,23 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, and keep Python from complaining
+        # when it flushes standard output at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except Exception as exc:
+        if os.environ.get("CONFLICTWIRE_DEBUG"):
+            raise
+        print(f"conflictwire: error: {_describe(exc)}", file=sys.stderr)
+        return 1
     return 2
+
+
+def _describe(exc: BaseException) -> str:
+    """One line: the exception's type and message."""
+    message = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -65,21 +87,61 @@ def _extract(args: argparse.Namespace) -> int:
     from .read import read_sources
 
     articles, skipped = [], 0
-    for item in read_sources(args.paths, published=args.published, stdin=sys.stdin):
+    # Standard input is read as bytes, so that a line that is not UTF-8 is decoded (or
+    # reported) on its own, as in a file.
+    stdin = getattr(sys.stdin, "buffer", sys.stdin)
+    for item in read_sources(args.paths, stdin=stdin):
         if hasattr(item, "text"):
+            if args.published is not None and item.published is None:
+                item = item.model_copy(update={"published": args.published})
             articles.append(item)
         else:
             skipped += 1
-            print(f"skipped {item}", file=sys.stderr)
-    events = Extractor().extract_batch(articles)
+            message = str(item)
+            print(message if "skipped" in message else f"{message}; skipped", file=sys.stderr)
+    out = None
     if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="") as out:
+        try:
+            out = open(args.output, "w", encoding="utf-8", newline="")
+        except OSError as err:
+            print(f"conflictwire: cannot write {args.output}: {err.strerror or err}",
+                  file=sys.stderr)
+            return 1
+    elif args.format != "table" and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")  # data formats are UTF-8 whatever the locale
+    extractor = Extractor()
+    try:
+        events = extractor.extract_batch(articles)
+    except Exception as exc:
+        if os.environ.get("CONFLICTWIRE_DEBUG"):
+            raise
+        # One report broke the extractor: find it (or them), name it, and keep the rest.
+        good = []
+        for article in articles:
+            try:
+                extractor.extract_batch([article])
+            except Exception as one:
+                skipped += 1
+                print(f"article {article.id!r}: extraction failed ({_describe(one)}); skipped",
+                      file=sys.stderr)
+            else:
+                good.append(article)
+        if len(good) == len(articles):
+            raise exc
+        articles = good
+        events = extractor.extract_batch(articles)
+    if out is not None:
+        with out:
             write_events(events, args.format, out)
     else:
         write_events(events, args.format, sys.stdout)
-    print(f"{len(articles)} articles read, {skipped} skipped, {len(events)} events",
-          file=sys.stderr)
+    print(f"{_count(len(articles), 'article')} read, {skipped} skipped, "
+          f"{_count(len(events), 'event')}", file=sys.stderr)
     return 1 if skipped else 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _eval(args: argparse.Namespace) -> int:

@@ -546,25 +546,44 @@ _MIN_SINGLE_POP = 1000
 _MIN_INITIAL_POP = 20000
 
 
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
+
+
 def _tokens(text: str) -> list[tuple[int, int, bool]]:
     """(start, end, capitalised) of word tokens, elided articles split off."""
+    return _tokens_of(_TOKEN_SPLIT.split(text))
+
+
+def _tokens_of(parts: list[str]) -> list[tuple[int, int, bool]]:
+    """`_tokens` of a text split by `_TOKEN_SPLIT` (gap, word, gap, word, ..., gap): the
+    words of `_TOKEN.finditer`, their offsets from the lengths, no match object per word."""
     out: list[tuple[int, int, bool]] = []
-    for m in _TOKEN.finditer(text):
-        s, e = m.start(), m.end()
-        word = m.group()
+    e = 0
+    for i in range(1, len(parts), 2):
+        word = parts[i]
+        s = e + len(parts[i - 1])
+        e = s + len(word)
+        if "'" not in word and "’" not in word:  # no elision, no possessive
+            if word[0].isupper():
+                out.append((s, e, True))
+            else:
+                out.append((s, e, "-" in word and bool(_ARABIC_ARTICLE.match(word))))
+            continue
         el = _ELISION.match(word)
         if el:
-            out.append((s, s + el.end(), False))
-            s += el.end()
-            word = text[s:e]
+            cut = el.end()
+            out.append((s, s + cut, False))
+            s += cut
+            word = word[cut:]
         pm = _POSSESSIVE.search(word)
+        end = e
         if pm and len(word) > 3:
-            e -= 2
+            end -= 2
             word = word[:-2]
         if not word:
             continue
         cap = word[0].isupper() or bool(_ARABIC_ARTICLE.match(word))
-        out.append((s, e, cap))
+        out.append((s, end, cap))
     return out
 
 
@@ -587,6 +606,7 @@ class Gazetteer:
         self._iso3_to_2 = {v[0]: k for k, v in data.country_info.items()}
         self._ext_lookup = lru_cache(maxsize=65536)(self._ext_lookup_uncached)
         self._ext_known = lru_cache(maxsize=65536)(self._ext_known_uncached)
+        self._places: dict[int, Place] = {}  # row -> its (immutable) Place, built once
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -629,6 +649,12 @@ class Gazetteer:
 
     # ----------------------------------------------------------------- rows
     def _place(self, row: int) -> Place:
+        place = self._places.get(row)
+        if place is None:
+            place = self._places[row] = self._make_place(row)
+        return place
+
+    def _make_place(self, row: int) -> Place:
         d = self._d
         iso2 = d.iso2s[d.cc[row]]
         iso3, cname = d.country_info.get(iso2, ("", iso2))
@@ -836,7 +862,8 @@ class Gazetteer:
         in lower case in the text (a common word), and must name a country, a division or
         a place of at least 1,000 inhabitants (any size in a focus country, `countries` as
         ISO3 codes), a larger one at the start of a sentence."""
-        toks = _tokens(text)
+        parts = _TOKEN_SPLIT.split(text)
+        toks = _tokens_of(parts)
         stop = stopwords()
         keys = self._d.keys
         acronyms = self._d.acronyms
@@ -896,9 +923,7 @@ class Gazetteer:
                     continue
                 if j == i:
                     if lower_words is None:
-                        lower_words = {
-                            m.group() for m in _TOKEN.finditer(text) if m.group().islower()
-                        }
+                        lower_words = {w for w in parts[1::2] if w.islower()}
                     if not self._single_ok(key, surface, text, s, lower_words, focus):
                         continue
                 out.append((s, e, surface))

@@ -8,8 +8,6 @@ two are published the same day); every report's figure stays in `claims`.
 
 from __future__ import annotations
 
-import hashlib
-
 from .gazetteer import haversine_km as km
 from .models import Event
 
@@ -50,7 +48,8 @@ def combine(a: Event, b: Event) -> Event:
     evidence = list(a.evidence) + [x for x in b.evidence if x not in a.evidence]
     ids = sorted(set(a.article_ids) | set(b.article_ids))
     return sharper.model_copy(update={
-        "event_id": hashlib.sha1("|".join([*ids, sharper.sub_event_type]).encode()).hexdigest()[:16],
+        # The smallest member id: the same whether reports merge in one batch or over runs.
+        "event_id": min(a.event_id, b.event_id),
         "article_ids": ids,
         "fatalities": latest.fatalities,
         "injured": latest.injured,

@@ -88,14 +88,27 @@ def order(ranked: list[tuple[Place, float]], prefer: str = "town") -> list[tuple
     ranked = sorted(ranked, key=lambda pq: -pq[1])
     if len(ranked) < 2:
         return ranked
+    # namesake(area, town) needs a division and a populated place of one country: compare
+    # each entry only with the entries of its country that can pair with it (same order as
+    # the whole list, so the same adjustments as comparing with every entry).
+    towns: dict[str, list[tuple[Place, float]]] = {}
+    areas: dict[str, list[tuple[Place, float]]] = {}
+    for q, sq in ranked:
+        if q.feature_class == "P":
+            towns.setdefault(q.iso3, []).append((q, sq))
+        if q.is_admin:
+            areas.setdefault(q.iso3, []).append((q, sq))
     adjusted: list[tuple[Place, float]] = []
     for p, sc in ranked:
-        for q, sq in ranked:
-            if prefer == "admin":
-                if namesake(q, p) and sc >= sq:
+        if prefer == "admin":
+            if p.feature_class == "P":
+                for q, sq in areas.get(p.iso3, ()):
+                    if namesake(q, p) and sc >= sq:
+                        sc = sq - 0.001
+        elif p.is_admin:
+            for q, sq in towns.get(p.iso3, ()):
+                if namesake(p, q) and sc >= sq:
                     sc = sq - 0.001
-            elif namesake(p, q) and sc >= sq:
-                sc = sq - 0.001
         adjusted.append((p, sc))
     adjusted.sort(key=lambda pq: -pq[1])
     return adjusted
