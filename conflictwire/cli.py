@@ -9,6 +9,7 @@ CONFLICTWIRE_DEBUG=1 to see it); 2 for a usage error; 130 when interrupted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -99,45 +100,47 @@ def _extract(args: argparse.Namespace) -> int:
             skipped += 1
             message = str(item)
             print(message if "skipped" in message else f"{message}; skipped", file=sys.stderr)
-    out = None
-    if args.output:
-        try:
-            out = open(args.output, "w", encoding="utf-8", newline="")
-        except OSError as err:
-            print(f"conflictwire: cannot write {args.output}: {err.strerror or err}",
+    with contextlib.ExitStack() as stack:
+        out = sys.stdout
+        if args.output:
+            try:
+                out = stack.enter_context(open(args.output, "w", encoding="utf-8", newline=""))
+            except OSError as err:
+                print(f"conflictwire: cannot write {args.output}: {err.strerror or err}",
+                      file=sys.stderr)
+                return 1
+        elif args.format != "table" and hasattr(out, "reconfigure"):
+            out.reconfigure(encoding="utf-8")  # data formats are UTF-8 whatever the locale
+        events, failed = _extract_all(Extractor(), articles)
+        for article, exc in failed:
+            print(f"article {article.id!r}: extraction failed ({_describe(exc)}); skipped",
                   file=sys.stderr)
-            return 1
-    elif args.format != "table" and hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(encoding="utf-8")  # data formats are UTF-8 whatever the locale
-    extractor = Extractor()
+        write_events(events, args.format, out)
+    read = len(articles) - len(failed)
+    print(f"{_count(read, 'article')} read, {skipped + len(failed)} skipped, "
+          f"{_count(len(events), 'event')}", file=sys.stderr)
+    return 1 if skipped or failed else 0
+
+
+def _extract_all(extractor, articles: list) -> tuple[list, list]:
+    """Events of the batch, and (article, exception) for each report that broke the
+    extractor: those are left out and the rest of the batch is extracted."""
     try:
-        events = extractor.extract_batch(articles)
-    except Exception as exc:
+        return extractor.extract_batch(articles), []
+    except Exception:
         if os.environ.get("CONFLICTWIRE_DEBUG"):
             raise
-        # One report broke the extractor: find it (or them), name it, and keep the rest.
-        good = []
-        for article in articles:
+        good, failed = [], []
+        for article in articles:  # find the report(s) at fault
             try:
                 extractor.extract_batch([article])
-            except Exception as one:
-                skipped += 1
-                print(f"article {article.id!r}: extraction failed ({_describe(one)}); skipped",
-                      file=sys.stderr)
+            except Exception as exc:
+                failed.append((article, exc))
             else:
                 good.append(article)
-        if len(good) == len(articles):
-            raise exc
-        articles = good
-        events = extractor.extract_batch(articles)
-    if out is not None:
-        with out:
-            write_events(events, args.format, out)
-    else:
-        write_events(events, args.format, sys.stdout)
-    print(f"{_count(len(articles), 'article')} read, {skipped} skipped, "
-          f"{_count(len(events), 'event')}", file=sys.stderr)
-    return 1 if skipped else 0
+        if not failed:
+            raise
+        return extractor.extract_batch(good), failed
 
 
 def _count(n: int, noun: str) -> str:
