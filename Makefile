@@ -13,8 +13,11 @@ $(BIN)/conflictwire: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# The main job on the bundled sample reports: ingest them into the embedded store
+# (./conflictwire.db; a second run adds nothing) and show the events table.
 demo: venv
-	$(BIN)/conflictwire extract conflictwire/samples --format table
+	$(BIN)/conflictwire ingest conflictwire/samples/reports.jsonl
+	$(BIN)/conflictwire events
 
 test: venv
 	$(BIN)/ruff check conflictwire tests benchmarks
@@ -31,6 +34,7 @@ score: venv
 
 bench: venv
 	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/ingest.py --limit 200
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp = gz_sub.add_parser("import", help="add a GeoNames dump file (XX.txt or .zip)")
     imp.add_argument("file", type=Path)
     imp.add_argument("--store", type=Path, help="extension store (default: the user cache)")
+    from .store.cli import add_commands
+
+    add_commands(sub)  # ingest, events, event
     return parser
 
 
@@ -59,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
             return _eval(args)
         if args.command == "gazetteer":
             return _gazetteer(args)
+        from .store.cli import run as store_run
+
+        if (status := store_run(args)) is not None:
+            return status
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -1,0 +1,430 @@
+"""The event store: open (and migrate), add an article with its events, query.
+
+`Store.open(url)` takes a SQLAlchemy URL or a file path: a path, ``sqlite:///...`` or
+nothing (``$CONFLICTWIRE_DB``, else ``./conflictwire.db``) is the embedded SQLite store;
+``postgresql://...`` is PostgreSQL through psycopg 3. The schema is brought to the latest
+migration on open.
+
+Merging across runs (EVENTS.md rule 8): `Store.add_article` takes an article and the events
+extracted from it alone, and in ONE transaction stores the article, then for each event
+looks up candidates with an indexed prefilter (same iso3 and event type, event day within
+one day) and tests them with `merge.same_event`. A matched event gets the new report as a
+member and its record is formed again by `merge.combine` over all its members' own records
+in a fixed order (publication day, then event id), so the result does not depend on the
+order in which reports arrived, in one run or over many; a revision records which fields
+changed. An unmatched event is inserted.
+
+Writers are serialised: on SQLite a write transaction is ``BEGIN IMMEDIATE`` (WAL mode and
+a busy timeout let readers and writers wait rather than fail with "database is locked"); on
+PostgreSQL each write transaction takes a transaction-level advisory lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from functools import reduce
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+
+from ..gazetteer import haversine_km
+from ..merge import combine, same_event
+from ..models import Article, Event
+from .schema import actors, articles, claims, event_articles, events, revisions
+
+DEFAULT_PATH = "conflictwire.db"
+ENV_VAR = "CONFLICTWIRE_DB"
+BUSY_TIMEOUT_MS = 60_000
+ADVISORY_LOCK = 0x636F6E66  # "conf": serialises writers on PostgreSQL
+LIST_FIELDS = ("claims", "evidence")  # revisions record what these gained, not both lists
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used (bad URL, unreachable server)."""
+
+
+def resolve_url(db: str | os.PathLike | None = None) -> str:
+    """A SQLAlchemy URL from `--db`, ``$CONFLICTWIRE_DB`` or the default file."""
+    raw = str(db) if db else os.environ.get(ENV_VAR) or DEFAULT_PATH
+    if "://" not in raw:
+        return f"sqlite:///{Path(raw).expanduser()}"
+    scheme, rest = raw.split("://", 1)
+    if scheme in ("postgresql", "postgres"):
+        return f"postgresql+psycopg://{rest}"
+    return raw
+
+
+def content_hash(text: str) -> str:
+    """sha256 of the article text with whitespace runs collapsed."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _record(event: Event) -> dict[str, Any]:
+    """The event as stored: the contract's fields plus what merging needs (published, source)."""
+    data = event.model_dump(mode="json")
+    data["published"] = event.published.isoformat() if event.published else None
+    data["source"] = list(event.source)
+    return data
+
+
+def _event(record: dict[str, Any]) -> Event:
+    return Event.model_validate(record)
+
+
+def _member_key(e: Event) -> tuple:
+    return (e.published is None, e.published or date.min, e.event_id)
+
+
+def fold(members: Iterable[Event]) -> Event:
+    """The merged record of an event's reports, in a fixed order whatever their arrival."""
+    return reduce(combine, sorted(members, key=_member_key))
+
+
+@dataclass
+class AddResult:
+    """What storing one article did."""
+
+    stored: bool = True
+    reason: str | None = None  # why it was not stored (already in the store)
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Near:
+    latitude: float
+    longitude: float
+    km: float
+
+    @classmethod
+    def parse(cls, text: str) -> Near:
+        try:
+            lat, lon, km = (float(x) for x in text.split(","))
+        except ValueError as exc:
+            raise ValueError(f"expected LAT,LON,KM, got {text!r}") from exc
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180 and km > 0):
+            raise ValueError(f"out of range: {text!r}")
+        return cls(lat, lon, km)
+
+
+class Store:
+    """An open event store. Use `Store.open`; close with `close()` or a ``with`` block."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    # -- opening ----------------------------------------------------------------------------
+    @classmethod
+    def open(cls, db: str | os.PathLike | None = None, *, migrate: bool = True) -> Store:
+        url = resolve_url(db)
+        try:
+            engine = _engine(url)
+        except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
+            raise StoreError(f"not a database URL: {db!r} ({exc})") from exc
+        store = cls(engine)
+        if migrate:
+            try:
+                store.migrate()
+            except sa.exc.OperationalError as exc:
+                engine.dispose()
+                raise StoreError(f"cannot open {engine.url.render_as_string(hide_password=True)}: "
+                                 f"{' '.join(str(exc.orig).split())}") from exc
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def migrate(self) -> None:
+        """Bring the schema to the latest migration (nothing to do when it is there)."""
+        from alembic import command
+        from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        config = Config()
+        config.set_main_option("script_location", str(resources.files(__package__) / "migrations"))
+        heads = set(ScriptDirectory.from_config(config).get_heads())
+        with self.engine.connect() as conn:
+            if set(MigrationContext.configure(conn).get_current_heads()) == heads:
+                return
+        with self._write() as conn:
+            if set(MigrationContext.configure(conn).get_current_heads()) == heads:
+                return  # another process migrated while this one waited for the lock
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    # -- transactions -----------------------------------------------------------------------
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        """One write transaction, writers serialised (BEGIN IMMEDIATE / advisory lock)."""
+        with self.engine.connect() as conn:
+            conn.execution_options(cw_write=True)
+            with conn.begin():
+                if self.dialect == "postgresql":
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_LOCK})
+                yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[sa.Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    # -- articles ---------------------------------------------------------------------------
+    def known(self, article: Article, conn: sa.Connection | None = None) -> str | None:
+        """Why `article` is already in the store (same URL, same text, same id), else None."""
+        if conn is None:
+            with self._read() as c:
+                return self.known(article, c)
+        if article.url:
+            row = conn.execute(sa.select(articles.c.id).where(articles.c.url == article.url)).first()
+            if row:
+                return f"already stored (same URL as article {row.id!r})"
+        digest = content_hash(article.text)
+        row = conn.execute(sa.select(articles.c.id).where(articles.c.content_hash == digest)).first()
+        if row:
+            return f"already stored (same text as article {row.id!r})"
+        row = conn.execute(sa.select(articles.c.id).where(articles.c.id == article.id)).first()
+        if row:
+            return f"article id {article.id!r} is already used by a different article in the store"
+        return None
+
+    def add_article(self, article: Article, extracted: list[Event]) -> AddResult:
+        """Store `article` and merge `extracted` (its own events) into the store, atomically."""
+        with self._write() as conn:
+            reason = self.known(article, conn)
+            if reason:
+                return AddResult(stored=False, reason=reason)
+            now = _now()
+            conn.execute(articles.insert().values(
+                id=article.id, url=article.url, content_hash=content_hash(article.text),
+                title=article.title, source=article.source, published=article.published,
+                language=article.language, text=article.text, ingested_at=now,
+            ))
+            result = AddResult()
+            for event in extracted:
+                merged_into = self._merge_one(conn, article, event, now)
+                if merged_into is None:
+                    self._insert_event(conn, event, now)
+                    self._link(conn, event.event_id, article.id, event)
+                    result.created.append(event.event_id)
+                else:
+                    result.updated.append(merged_into)
+            return result
+
+    def _candidates(self, conn: sa.Connection, event: Event) -> list[Event]:
+        if event.event_date is None:
+            return []  # same_event never merges an undated report
+        day = event.event_date
+        query = sa.select(events.c.record).where(
+            events.c.event_type == event.event_type,
+            events.c.event_date.between(day - timedelta(days=1), day + timedelta(days=1)),
+            events.c.iso3.is_(None) if event.location.iso3 is None else events.c.iso3 == event.location.iso3,
+        )
+        found = [_event(row.record) for row in conn.execute(query)]
+        return sorted(found, key=lambda e: e.event_id)  # the same choice on every backend
+
+    def _merge_one(self, conn: sa.Connection, article: Article, event: Event, now: datetime) -> str | None:
+        """Merge `event` into a stored event it reports, returning the merged id, or None."""
+        match = next((c for c in self._candidates(conn, event) if same_event(c, event)), None)
+        if match is None:
+            return None
+        members = [_event(row.record) for row in conn.execute(
+            sa.select(event_articles.c.record).where(event_articles.c.event_id == match.event_id))]
+        merged = fold([*members, event])
+        old_id, new_id = match.event_id, merged.event_id
+        if new_id != old_id:  # the new report's id is smaller: the event takes it
+            self._insert_event(conn, merged, now, created_at=self._created_at(conn, old_id))
+            for table in (event_articles, revisions):
+                conn.execute(table.update().where(table.c.event_id == old_id).values(event_id=new_id))
+            for table in (actors, claims):  # written anew for the new id above
+                conn.execute(table.delete().where(table.c.event_id == old_id))
+            conn.execute(events.delete().where(events.c.event_id == old_id))
+        else:
+            self._update_event(conn, merged, now)
+        self._link(conn, new_id, article.id, event)
+        conn.execute(revisions.insert().values(
+            event_id=new_id, article_id=article.id, at=now, changes=changes(match, merged)))
+        return new_id
+
+    @staticmethod
+    def _created_at(conn: sa.Connection, event_id: str) -> datetime:
+        return conn.execute(sa.select(events.c.created_at).where(events.c.event_id == event_id)).scalar_one()
+
+    @staticmethod
+    def _columns(event: Event) -> dict[str, Any]:
+        loc = event.location
+        return dict(
+            record=_record(event), event_date=event.event_date, event_type=event.event_type,
+            sub_event_type=event.sub_event_type, iso3=loc.iso3, country=loc.country, admin1=loc.admin1,
+            latitude=loc.latitude, longitude=loc.longitude, fatalities=event.fatalities,
+            injured=event.injured, actor1=event.actor1.name if event.actor1 else None,
+            actor2=event.actor2.name if event.actor2 else None,
+        )
+
+    def _insert_event(self, conn: sa.Connection, event: Event, now: datetime,
+                      created_at: datetime | None = None) -> None:
+        conn.execute(events.insert().values(event_id=event.event_id, created_at=created_at or now,
+                                            updated_at=now, **self._columns(event)))
+        self._children(conn, event)
+
+    def _update_event(self, conn: sa.Connection, event: Event, now: datetime) -> None:
+        conn.execute(events.update().where(events.c.event_id == event.event_id)
+                     .values(updated_at=now, **self._columns(event)))
+        self._children(conn, event)
+
+    @staticmethod
+    def _children(conn: sa.Connection, event: Event) -> None:
+        """The actors and claims rows of an event, written anew from its record."""
+        for table in (actors, claims):
+            conn.execute(table.delete().where(table.c.event_id == event.event_id))
+        rows = [dict(event_id=event.event_id, name=a.name, type=a.type, side=side)
+                for side, a in (("actor1", event.actor1), ("actor2", event.actor2)) if a]
+        rows += [dict(event_id=event.event_id, name=name, type=None, side=side)
+                 for side in ("assoc_actor_1", "assoc_actor_2") for name in getattr(event, side)]
+        if rows:
+            conn.execute(actors.insert(), rows)
+        crows = [dict(event_id=event.event_id, article_id=c.article_id, claimant=c.claimant,
+                      kind=c.kind, text=c.text) for c in event.claims]
+        if crows:
+            conn.execute(claims.insert(), crows)
+
+    @staticmethod
+    def _link(conn: sa.Connection, event_id: str, article_id: str, own: Event) -> None:
+        conn.execute(event_articles.insert().values(
+            event_id=event_id, article_id=article_id, record=_record(own),
+            evidence=[x.model_dump(mode="json") for x in own.evidence if x.article_id == article_id],
+        ))
+
+    # -- queries ----------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        with self._read() as conn:
+            return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                    for t in (articles, events, event_articles, revisions)}
+
+    def events(self, *, country: str | None = None, type: str | None = None,
+               since: date | None = None, until: date | None = None, actor: str | None = None,
+               near: Near | None = None) -> list[Event]:
+        """Stored events matching every filter given, by day (undated last) then id."""
+        query = sa.select(events.c.record)
+        if country:
+            query = query.where(events.c.iso3 == country.upper())
+        if type:
+            kind = type.lower()
+            query = query.where(sa.or_(sa.func.lower(events.c.event_type) == kind,
+                                       sa.func.lower(events.c.sub_event_type) == kind))
+        if since:
+            query = query.where(events.c.event_date >= since)
+        if until:
+            query = query.where(events.c.event_date <= until)
+        if actor:
+            pattern = f"%{_escape_like(actor.lower())}%"
+            query = query.where(sa.exists().where(
+                actors.c.event_id == events.c.event_id,
+                sa.func.lower(actors.c.name).like(pattern, escape="\\")))
+        if near:
+            dlat = near.km / 111.2
+            query = query.where(events.c.latitude.between(near.latitude - dlat, near.latitude + dlat))
+            cos = math.cos(math.radians(near.latitude))
+            if cos > 0.01:
+                dlon = near.km / (111.2 * cos)
+                lo, hi = near.longitude - dlon, near.longitude + dlon
+                if lo >= -180 and hi <= 180:  # a box across the antimeridian: latitude only
+                    query = query.where(events.c.longitude.between(lo, hi))
+        with self._read() as conn:
+            found = [_event(row.record) for row in conn.execute(query)]
+        if near:
+            found = [e for e in found if haversine_km(near.latitude, near.longitude, e.location.latitude,
+                                                      e.location.longitude) <= near.km]
+        return sorted(found, key=lambda e: (e.event_date is None, e.event_date or date.min, e.event_id))
+
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        """One event with its reports (and their evidence), claims and revisions."""
+        with self._read() as conn:
+            row = conn.execute(sa.select(events).where(events.c.event_id == event_id)).first()
+            if row is None:
+                return None
+            reports = conn.execute(
+                sa.select(articles.c.id, articles.c.title, articles.c.source, articles.c.published,
+                          articles.c.url, event_articles.c.evidence)
+                .join(event_articles, event_articles.c.article_id == articles.c.id)
+                .where(event_articles.c.event_id == event_id)
+                .order_by(articles.c.published, articles.c.id)).all()
+            revs = conn.execute(sa.select(revisions).where(revisions.c.event_id == event_id)
+                                .order_by(revisions.c.id)).all()
+        record = _event(row.record)
+        return {
+            "event": record,
+            "created_at": row.created_at,
+            "updated_at": row.updated_at,
+            "reports": [dict(id=r.id, title=r.title, source=r.source, url=r.url,
+                             published=r.published.isoformat() if r.published else None,
+                             evidence=r.evidence) for r in reports],
+            "claims": [c.model_dump(mode="json") for c in record.claims],
+            "revisions": [dict(article_id=r.article_id, at=r.at.isoformat() if r.at else None,
+                               changes=r.changes) for r in revs],
+        }
+
+
+def changes(old: Event, new: Event) -> dict[str, Any]:
+    """Fields that differ between two records: {field: {"from", "to"}}; for claims and
+    evidence, {field: {"added": [...]}}."""
+    before, after = _record(old), _record(new)
+    diff: dict[str, Any] = {}
+    for key, value in after.items():
+        if before.get(key) == value:
+            continue
+        if key in LIST_FIELDS:
+            diff[key] = {"added": [x for x in value if x not in (before.get(key) or [])]}
+        else:
+            diff[key] = {"from": before.get(key), "to": value}
+    return diff
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _engine(url: str) -> sa.Engine:
+    if url.startswith("sqlite"):
+        target = sa.make_url(url).database
+        if target and target != ":memory:":
+            Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+        @sa_event.listens_for(engine, "connect")
+        def _connect(dbapi_conn, _record) -> None:
+            dbapi_conn.isolation_level = None  # transactions are begun below, not by the driver
+            cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = NORMAL")
+            cur.execute("PRAGMA foreign_keys = ON")
+            cur.close()
+
+        @sa_event.listens_for(engine, "begin")
+        def _begin(conn) -> None:
+            immediate = conn.get_execution_options().get("cw_write")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
