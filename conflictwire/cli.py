@@ -19,7 +19,8 @@ from pathlib import Path
 FORMATS = ("jsonl", "csv", "geojson", "table")
 
 
-def _day(value: str) -> date:
+def day_arg(value: str) -> date:
+    """An argparse type for YYYY-MM-DD days (shared by every command)."""
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
@@ -34,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("paths", nargs="+", help="JSON Lines, .txt, .html files, folders, or - for stdin")
     ex.add_argument("--format", choices=FORMATS, default="jsonl")
     ex.add_argument("--output", "-o", help="write here instead of standard output")
-    ex.add_argument("--published", type=_day, help="publication day for articles that lack one")
+    ex.add_argument("--published", type=day_arg, help="publication day for articles that lack one")
 
     ev = sub.add_parser("eval", help="score extracted events against an annotated corpus")
     ev.add_argument("--gold", nargs="+", required=True, help="corpus folders (*.json)")

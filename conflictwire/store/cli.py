@@ -20,18 +20,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from typing import Any
+
+from ..cli import day_arg
 
 COMMANDS = ("ingest", "events", "event")
 FORMATS = ("table", "jsonl", "csv", "geojson")
 
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
 
 
 def _near(value: str):
@@ -54,7 +49,7 @@ def add_commands(subparsers) -> None:
     ing.add_argument("sources", nargs="+", metavar="SOURCE",
                      help="files, folders, JSON Lines, RSS/Atom feeds (file or URL), web pages by URL")
     _db_option(ing)
-    ing.add_argument("--published", type=_day, help="publication day for articles that lack one")
+    ing.add_argument("--published", type=day_arg, help="publication day for articles that lack one")
     ing.add_argument("--max-bytes", type=int, default=None,
                      help="largest article text in bytes (default 2 MiB)")
     ing.add_argument("--timeout", type=float, default=None, help="seconds per download (default 20)")
@@ -66,8 +61,8 @@ def add_commands(subparsers) -> None:
     _db_option(evs)
     evs.add_argument("--country", metavar="ISO3", help="country code, e.g. MLI")
     evs.add_argument("--type", metavar="TYPE", help="event type or sub-event type, e.g. Battles")
-    evs.add_argument("--since", type=_day, metavar="DATE", help="events on or after this day")
-    evs.add_argument("--until", type=_day, metavar="DATE", help="events on or before this day")
+    evs.add_argument("--since", type=day_arg, metavar="DATE", help="events on or after this day")
+    evs.add_argument("--until", type=day_arg, metavar="DATE", help="events on or before this day")
     evs.add_argument("--actor", metavar="TEXT", help="an actor whose name contains TEXT")
     evs.add_argument("--near", type=_near, metavar="LAT,LON,KM", help="within KM kilometres of a point")
     evs.add_argument("--format", choices=FORMATS, default="table")
