@@ -72,10 +72,24 @@ _DIGIT = re.compile(r"\d")
 
 def fold(text: str) -> str:
     """Lower-case, accent-free, apostrophe-free form with single spaces for hyphens."""
+    if len(text) <= 64:  # names and words recur: remember them
+        return _fold_short(text)
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     if not text.isascii():
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text.translate(_TABLE)))
     text = text.translate(_TABLE).lower()
     return " ".join(text.split())
+
+
+_fold_short = lru_cache(maxsize=1 << 16)(_fold)
+
+
+def _joined(gap: str) -> bool:
+    """Does `gap`, the text between two words, keep them one name (at most two spaces)?"""
+    return len(gap) <= 2 and not gap.strip() and "\n" not in gap
 
 
 _SKELETON_RULES = (
@@ -871,10 +885,8 @@ class Gazetteer:
         lower_words: set[str] | None = None
         out: list[tuple[int, int, str]] = []
         n = len(toks)
-
-        def adjacent(a: int, b: int) -> bool:
-            gap = text[toks[a][1] : toks[b][0]]
-            return len(gap) <= 2 and not gap.strip() and "\n" not in gap
+        # follows[k]: token k+1 follows token k with at most two spaces between
+        follows = [_joined(text[toks[k][1] : toks[k + 1][0]]) for k in range(n - 1)]
 
         def foreign_cap(k: int) -> bool:
             """Token k is a capitalised word that is not a stopword (a name's part)."""
@@ -895,15 +907,18 @@ class Gazetteer:
                 i += 1
                 continue
             limit = i
-            while limit + 1 < n and limit - i < max_tokens + 1 and adjacent(limit, limit + 1):
+            while limit + 1 < n and limit - i < max_tokens + 1 and follows[limit]:
                 limit += 1
+            # a lower-case word other than a particle ends every name from i on
+            for k in range(i + 1, limit + 1):
+                if not toks[k][2] and fold(text[toks[k][0] : toks[k][1]]) not in _PARTICLES:
+                    limit = k - 1
+                    break
             advance = 1
             for j in range(limit, i - 1, -1):
                 if not toks[j][2]:
                     continue  # must end on a capitalised token
                 span = toks[i : j + 1]
-                if any(not t[2] and fold(text[t[0] : t[1]]) not in _PARTICLES for t in span):
-                    continue
                 if sum(1 for t in span if t[2]) > max_tokens:
                     continue
                 s, e = s0, toks[j][1]
@@ -914,8 +929,8 @@ class Gazetteer:
                     break
                 if not (key in keys or (self._store_path is not None and self._ext_known(key))):
                     continue
-                if (i > 0 and adjacent(i - 1, i) and foreign_cap(i - 1)) or (
-                    j + 1 < n and adjacent(j, j + 1) and foreign_cap(j + 1)
+                if (i > 0 and follows[i - 1] and foreign_cap(i - 1)) or (
+                    j + 1 < n and follows[j] and foreign_cap(j + 1)
                 ):
                     advance = j - i + 1  # part of a longer name ("Hamid Karzai")
                     break
