@@ -83,31 +83,37 @@ class Extractor:
 
     # -- public -------------------------------------------------------------------
     def extract_batch(self, articles: Iterable[Article]) -> list[Event]:
+        """Events of a batch of reports, reports of one event merged (rule 8)."""
         events: list[Event] = []
         chunk: list[Article] = []
         for article in articles:
             chunk.append(article)
             if len(chunk) == CHUNK:
-                events.extend(self._extract_chunk(chunk))
+                events.extend(e for found in self.extract_each(chunk) for e in found)
                 chunk = []
-        events.extend(self._extract_chunk(chunk))
+        events.extend(e for found in self.extract_each(chunk) for e in found)
         return merge_events(events)
 
     def extract_article(self, article: Article) -> list[Event]:
-        return self._extract_chunk([article])
+        return self.extract_each([article])[0]
 
-    def _extract_chunk(self, articles: list[Article]) -> list[Event]:
-        """The articles' events; spaCy runs once over all their candidate sentences."""
-        prepared = [p for a in articles if (p := self._prepare(a))]
+    def extract_each(self, articles: list[Article]) -> list[list[Event]]:
+        """Each article's own events, unmerged; spaCy runs once over all their candidate
+        sentences (a chunk of reports costs far less than each on its own)."""
+        prepared = [self._prepare(a) for a in articles]
         texts: dict[str, list[str]] = {}
         for p in prepared:
-            texts.setdefault(model_language(p.lang), []).extend(s.text for s, _ in p.candidates)
+            if p:
+                texts.setdefault(model_language(p.lang), []).extend(s.text for s, _ in p.candidates)
         docs = {lang: load_model(lang).pipe(batch, batch_size=128) for lang, batch in texts.items()}
-        events: list[Event] = []
+        found: list[list[Event]] = []
         for p in prepared:
+            if p is None:
+                found.append([])
+                continue
             stream = docs[model_language(p.lang)]
-            events.extend(self._events(p, [next(stream) for _ in p.candidates]))
-        return events
+            found.append(self._events(p, [next(stream) for _ in p.candidates]))
+        return found
 
     def _prepare(self, article: Article) -> _Prepared | None:
         """The cheap pass: language, sentences and the candidates that can hold an event."""

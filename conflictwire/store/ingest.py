@@ -52,6 +52,41 @@ class IngestSummary:
         return out
 
 
+CHUNK = 16  # new articles extracted together (spaCy batches), each then stored on its own
+
+
+def _extract_all(articles: list[Article], extract: Callable[[Article], list[Event]] | None,
+                 summary: IngestSummary, sources: list[str]) -> list[list[Event] | None]:
+    """Each article's events (None for one that breaks the extractor, which is reported)."""
+    if not articles:
+        return []
+    if extract is None:
+        try:
+            return list(get_extractor().extract_each(articles))
+        except Exception:  # find the article that breaks it: each alone
+            extract = get_extractor().extract_article
+    found: list[list[Event] | None] = []
+    for source, article in zip(sources, articles, strict=True):
+        try:
+            found.append(extract(article))
+        except Exception as exc:  # one report that breaks the extractor is skipped
+            summary.skipped.append((f"{source}: article {article.id!r}",
+                                    f"extraction failed ({type(exc).__name__}: {exc})"))
+            found.append(None)
+    return found
+
+
+def _store(store: Store, article: Article, events: list[Event], summary: IngestSummary) -> None:
+    """One article and its events, in one transaction."""
+    result = store.add_article(article, events)
+    if result.reason is not None:
+        summary.duplicates.append((article.id, result.reason))
+    else:
+        summary.new += 1
+        summary.created += len(result.created)
+        summary.updated += len(result.updated)
+
+
 def _n(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
@@ -81,6 +116,16 @@ def ingest(
         return store.known(Article(id="-", text="", url=url)) is not None
 
     reader = iter_sources(sources, max_bytes=max_bytes, timeout=timeout, follow=follow, skip_url=url_known)
+    pending: list[tuple[str, Article]] = []  # new articles waiting for one extraction pass
+
+    def flush() -> None:
+        found = _extract_all([a for _, a in pending], extract, summary, [s for s, _ in pending])
+        for (_, article), events in zip(pending, found, strict=True):
+            if events is not None:
+                _store(store, article, events, summary)
+            bar.update(summary)
+        pending.clear()
+
     with _Progress(err, progress) as bar:
         for source, item in reader:
             if isinstance(item, ReadError):
@@ -96,23 +141,14 @@ def ingest(
             if published is not None and article.published is None:
                 article = article.model_copy(update={"published": published})
             reason = store.known(article)
-            if reason is None:
-                try:
-                    events = (extract or get_extractor().extract_article)(article)
-                except Exception as exc:  # one report that breaks the extractor is skipped
-                    summary.skipped.append((f"{source}: article {article.id!r}",
-                                            f"extraction failed ({type(exc).__name__}: {exc})"))
-                    bar.update(summary)
-                    continue
-                result = store.add_article(article, events)
-                reason = result.reason
-            if reason is not None:
-                summary.duplicates.append((article.id, reason))
-            else:
-                summary.new += 1
-                summary.created += len(result.created)
-                summary.updated += len(result.updated)
-            bar.update(summary)
+            if reason is not None or any(a.id == article.id for _, a in pending):
+                summary.duplicates.append((article.id, reason or "id already read in this run"))
+                bar.update(summary)
+                continue
+            pending.append((source, article))
+            if len(pending) >= CHUNK:
+                flush()
+        flush()
     return summary
 
 
