@@ -527,7 +527,7 @@ def notes(day: date | None, a1: Actor | None, a2: Actor | None, sub: str, place:
     region = ", ".join(x for x in (place.admin1, place.country) if x and x != place.name)
     where = f"{place.name} ({region})" if region else place.name
     cost = f"Fatalities: {fatalities}" + (f"; injured: {injured}" if injured else "")
-    return f"{when}, {who}: {sub.lower()}{target} in {where}. {cost}."
+    return f"{when}, {who}: {sub[0].lower() + sub[1:]}{target} in {where}. {cost}."
 
 
 def typing_triggers(draft: Draft) -> list[Trigger]:

@@ -163,8 +163,12 @@ def attribution(sentence: str) -> str:
     for pattern in lex.attribution + lex.inverted:
         match = pattern.search(sentence)
         if match:
-            return match.group(1).strip(" \"'“”«»")
+            # "..., where a doctor said": the speaker, without the clause word before it
+            return _CLAUSE_WORD.sub("", match.group(1)).strip(" \"'“”«»")
     return ""
+
+
+_CLAUSE_WORD = re.compile(r"(?i)^\s*(?:where|who|which|that|as|when|while|and|but|où|qui|que|et)\s+")
 
 
 def speaker_spans(sentence: str) -> list[tuple[int, int]]:
