@@ -107,11 +107,13 @@ def eventive(doc, lang: str) -> bool:
                 if token.lemma_ in _ETRE_VERBS and aux:
                     return True
         return False
-    roots = [t for t in doc if t.dep_ == "ROOT"]
-    for root in roots:
-        verbs = [root] + [c for c in root.children if c.dep_ == "conj"]
-        if any(v.tag_ in ("VBD", "VBN") for v in verbs):
-            return True
-        if any(c.tag_ == "VBD" for c in root.children if c.dep_ in ("aux", "auxpass")):
-            return True
+    for root in (t for t in doc if t.dep_ == "ROOT"):
+        # The main verb, its coordinates, and what a verb of saying reports ("X triggered a
+        # blast, reports NDTV").
+        verbs = [root] + [c for c in root.children if c.dep_ in ("conj", "ccomp", "parataxis")]
+        for verb in verbs:
+            if verb.tag_ in ("VBD", "VBN"):
+                return True
+            if any(c.tag_ == "VBD" for c in verb.children if c.dep_ in ("aux", "auxpass")):
+                return True
     return False
