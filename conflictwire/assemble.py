@@ -66,7 +66,8 @@ class Mention:
         text = self.sentence.text
         hard = [t for t in self.triggers if not t.cue and t.weight >= 0.8
                 and not _REFERRING.search(text[max(0, t.start - 30) : t.start])]
-        cues = [t for t in self.triggers if t.cue and t.sub in ("violence", "territory", "riot")]
+        cues = [t for t in self.triggers
+                if t.cue and t.sub in ("violence", "territory", "riot", "intervention")]
         return bool(hard) or bool(cues and (self.actors or self.figures))
 
 
@@ -379,6 +380,11 @@ def sides(draft: Draft, kb: ActorKB, iso3: str | None, story_group: Actor | None
     return s
 
 
+# "suspicion fell on X", "believed to be X": a suspect, not the group a report is about
+SUSPICION = re.compile(r"(?i)\b(?:suspicion|suspect|suspected|believed to|blamed|accused|alleged|"
+                        r"soupçonn|attribu|imputé|présumé)")
+
+
 def story_group(mentions: list[Mention], early_actors: list[ActorMention]) -> Actor | None:
     """The armed group a report is about: named in its headline or lead, most often named."""
     counts: dict[str, int] = {}
@@ -389,7 +395,7 @@ def story_group(mentions: list[Mention], early_actors: list[ActorMention]) -> Ac
             early.add(a.actor.name)
             actors[a.actor.name] = a.actor
     for m in mentions:
-        if m.background:
+        if m.background or SUSPICION.search(m.sentence.text):
             continue
         for a in participants(m):
             if a.role == "named" and a.actor and a.actor.type in NON_STATE:
@@ -552,9 +558,16 @@ def claimant_group(index: int, sentences: list[Sentence], lang: str, kb: ActorKB
     """The group that claimed: named in the claim, or in the next sentences ("A jihadist group
     claimed the attack. The JNIM said ..."). "No group claimed it" names nobody."""
     text = sentences[index].text
-    if not cues(lang).responsibility.search(text):
+    c = cues(lang)
+    if not c.responsibility.search(text):
         return None
-    ahead = 1 if _NO_CLAIM.search(text) else 3
+    denied = _NO_CLAIM.search(text)
+    # "No group claimed it, but suspicion fell on X" names a suspect, not a claimant; "..., but
+    # on Friday X said in a statement" does claim.
+    if denied and not (c.responsibility.search(text[denied.end() :])
+                       or c.claim_statement.search(text[denied.end() :])):
+        return None
+    ahead = 1 if denied else 3
     for sentence in sentences[index : index + ahead]:
         for a in kb.find(sentence.text, lang):
             if a.role == "named" and a.actor and a.actor.type in NON_STATE and not (
@@ -567,7 +580,9 @@ def claimant_group(index: int, sentences: list[Sentence], lang: str, kb: ActorKB
 def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Location,
           claim_sentences: list[tuple[Sentence, int]], sentences: list[Sentence],
           known_group: Actor | None = None) -> Event:
-    place = draft.place or fallback
+    # A country says little: the lead's town or region, when it has one, says more.
+    country_only = draft.place is None or place_rank(draft.place) == 4
+    place = fallback if country_only and place_rank(fallback) < 4 else (draft.place or fallback)
     iso3 = place.iso3
     s = sides(draft, kb, iso3, known_group)
     for sentence, _ in claim_sentences:

@@ -31,8 +31,12 @@ _LOCATIVE = re.compile(
     r"localité de|ville de|village de|commune de|région de|province de|cercle de|across|throughout|"
     r"seized|captured|took|overran|stormed|attacked|struck|hit|raided|entered|retook|reached|"
     r"(?:control|parts|most|districts|outskirts|edge) of)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w-]+(?:'s|’s)\s+)?"  # "in Pakistan's North Waziristan district"
     r"(?:(?:north|south|east|west|central|northern|southern|eastern|western|north-?eastern|"
     r"north-?western|south-?eastern|south-?western|nord|sud|est|ouest)\s+)?)$")
+# "taken to a hospital in Bannu", "évacués vers Niamey": where the victims went, not the scene.
+_ELSEWHERE = re.compile(r"(?i)\b(?:hospitals?|clinic|morgue|evacuated|airlifted|taken to|transferred|"
+                        r"flown to|fled to|hôpital|clinique|évacués?|transportés?|transférés?)\b[^.;]{0,30}$")
 # "KABUL, Aug 26 (Reuters) - ", "MOGADISHU, Somalia (AP) — ", "LAKKI MARWAT: ": where the
 # dispatch was filed, which is not where the event happened.
 _DATELINE = re.compile(r"^\s*([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+)*)(?:,[^()\n]{0,60}?)?"
@@ -44,7 +48,8 @@ _ADMIN_AFTER = re.compile(r"(?i)^\s+(?:region|province|state|district|county|gov
                           r"local government area|oblast)\b")
 # "le poste de gendarmerie de Torodi": a facility named by its town.
 _FACILITY_OF = re.compile(r"(?i)\b(?:poste|camp|base|caserne|village|ville|localité|commune|marché|école|"
-                          r"mosquée|église|quartier|prison|aéroport|gare)(?:\s+[\w'’-]+){0,2}\s+(?:de|d’|d')\s*$")
+                          r"mosquée|église|quartier|prison|aéroport|gare|entrée|sortie|abords|périphérie)"
+                          r"(?:\s+[\w'’-]+){0,2}\s+(?:de|d’|d')\s*$")
 MIN_CONFIDENCE = 0.6
 FAR_KM = 400.0  # below this a place outside the report's countries is not taken
 PRECISION_WEIGHT = {1: 3.0, 2: 2.0, 3: 0.5}
@@ -144,7 +149,8 @@ class Extractor:
         default_date = self._default_date(mentions, article, sentences, lang)
         drafts = assemble.group(mentions, default_date, fallback)
         claim_sentences = self._claim_sentences(sentences, drafts)
-        early = " ".join([article.title or ""] + [x.text for x in sentences[:3]])
+        early = " ".join(t for t in [article.title or ""] + [x.text for x in sentences[:3]]
+                         if not assemble.SUSPICION.search(t))
         known = assemble.story_group(mentions, [a for a in self.kb.find(early, lang)
                                                  if not assemble.affiliated(early, a)])
         return assemble.share_perpetrators([
@@ -199,6 +205,8 @@ class Extractor:
             if any(s <= start < e or s < end <= e for s, e in blocked):
                 continue
             before = text[max(0, start - 40) : start]
+            if _ELSEWHERE.search(before):
+                continue
             locative = 2 if _LOCATIVE.search(before) or _FACILITY_OF.search(before) else 1
             # A name the model took for a person is a place only where the words say so.
             if locative < 2 and any(s <= start < e or s < end <= e for s, e in people):
@@ -259,9 +267,10 @@ class Extractor:
         regions = []
         for sentence in sentences[:3]:
             skip = max(0, ctx.dateline_end - sentence.start)
-            for start, _end, name in self.geocoder.gazetteer.find_toponyms(sentence.text):
-                if start < skip:
-                    continue
+            named = [(a.start, a.end) for a in self.kb.find(sentence.text, ctx.lang) if a.role == "named"]
+            for start, end, name in self.geocoder.gazetteer.find_toponyms(sentence.text):
+                if start < skip or any(s <= start < e or s < end <= e for s, e in named):
+                    continue  # the dateline, or a place inside an actor's name ("katiba Macina")
                 found = self._locate(name, ctx)
                 if found and found[0].geo_precision < 3:
                     return found[0]
