@@ -564,9 +564,11 @@ def claimant_group(index: int, sentences: list[Sentence], lang: str, kb: ActorKB
     denied = _NO_CLAIM.search(text)
     # "No group claimed it, but suspicion fell on X" names a suspect, not a claimant; "..., but
     # on Friday X said in a statement" does claim.
-    if denied and not (c.responsibility.search(text[denied.end() :])
-                       or c.claim_statement.search(text[denied.end() :])):
-        return None
+    if denied:
+        negated = c.responsibility.search(text, denied.end())
+        rest = text[negated.end() if negated else denied.end() :]
+        if not (c.responsibility.search(rest) or c.claim_statement.search(rest)):
+            return None
     ahead = 1 if denied else 3
     for sentence in sentences[index : index + ahead]:
         for a in kb.find(sentence.text, lang):
