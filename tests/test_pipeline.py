@@ -1,0 +1,86 @@
+"""The assembly of events from whole reports written for these tests."""
+
+from datetime import date
+
+import pytest
+
+from conflictwire.models import Article
+from conflictwire.pipeline import Extractor
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor()
+
+
+def extract(extractor, text, published="2025-04-10", lang="en", title=None):
+    article = Article(id="t", text=text, published=published, language=lang, title=title)
+    return extractor.extract_batch([article])
+
+
+def test_background_paragraph_is_not_coded(extractor):
+    events = extract(extractor, (
+        "Gunmen killed seven villagers in an attack on Kadji, in Niger's Tillaberi region, on "
+        "Tuesday, local officials said.\n"
+        "In March 2021, more than 60 people were killed in attacks on nearby villages, and in "
+        "2019 jihadists overran the Inates military camp."))
+    assert len(events) == 1
+    event = events[0]
+    assert event.event_date == date(2025, 4, 8)
+    assert (event.event_type, event.sub_event_type) == ("Violence against civilians", "Attack")
+    assert event.fatalities == 7
+    assert event.location.iso3 == "NER"
+
+
+def test_two_towns_on_one_day_are_two_events(extractor):
+    events = extract(extractor, (
+        "Police fired tear gas at protesters in Lahore on Tuesday. "
+        "In Karachi, protesters set fire to a police van and threw stones at officers."))
+    places = sorted(e.location.name for e in events)
+    assert len(events) == 2 and places[0] != places[1]
+
+
+def test_a_suspect_is_not_a_claimant(extractor):
+    events = extract(extractor, (
+        "Militants ambushed an army convoy near Mir Ali in North Waziristan on Wednesday, killing "
+        "four soldiers, the military said.\n"
+        "No group claimed responsibility, but suspicion fell on the Pakistani Taliban (TTP)."))
+    assert len(events) == 1
+    assert events[0].actor1.name == "Unidentified Armed Group (Pakistan)"
+    assert events[0].fatalities == 4
+
+
+def test_claimant_is_the_perpetrator(extractor):
+    events = extract(extractor, (
+        "A car bomb exploded outside a police station in Mogadishu on Monday, killing nine people, "
+        "police said.\nAl-Shabaab claimed responsibility for the bombing in a statement."))
+    assert len(events) == 1
+    assert events[0].actor1.name == "Al Shabaab"
+    assert any(c.kind == "responsibility" and c.claimant == "Al Shabaab" for c in events[0].claims)
+
+
+def test_where_the_wounded_were_taken_is_not_the_scene(extractor):
+    events = extract(extractor, (
+        "Gunmen opened fire on worshippers at a mosque in Kano on Friday, killing three people.\n"
+        "Eleven wounded people were taken to a hospital in Abuja."))
+    assert len(events) == 1
+    assert events[0].location.name == "Kano"
+    assert events[0].injured == 11
+
+
+def test_the_story_day_carries_to_later_sentences(extractor):
+    events = extract(extractor, (
+        "Soldiers repelled an attack on their base in Djibo on Sunday.\n"
+        "On Wednesday, an improvised explosive device struck an army patrol near Djibo.\n"
+        "Three soldiers were killed in the blast."), published="2025-04-10")
+    by_day = {e.event_date: e for e in events}
+    assert date(2025, 4, 9) in by_day
+    assert by_day[date(2025, 4, 9)].fatalities == 3
+    assert by_day[date(2025, 4, 9)].sub_event_type == "Remote explosive/landmine/IED"
+
+
+def test_sports_metaphors_give_no_event(extractor):
+    assert extract(extractor, (
+        "The striker fired a shot past the goalkeeper in the 20th minute as the hosts attacked, "
+        "and the coach said his team fought like warriors in the final. Fans celebrated the "
+        "title in the stadium after the match.")) == []
