@@ -48,9 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp = gz_sub.add_parser("import", help="add a GeoNames dump file (XX.txt or .zip)")
     imp.add_argument("file", type=Path)
     imp.add_argument("--store", type=Path, help="extension store (default: the user cache)")
+    from .serve.cli import add_commands as add_serve
     from .store.cli import add_commands
 
     add_commands(sub)  # ingest, events, event
+    add_serve(sub)  # serve
     return parser
 
 
@@ -66,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         from .store.cli import run as store_run
 
         if (status := store_run(args)) is not None:
+            return status
+        from .serve.cli import run as serve_run
+
+        if (status := serve_run(args)) is not None:
             return status
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -1,0 +1,265 @@
+"""The JSON API over the event store (FastAPI): `create_app(store, token=None)`.
+
+Reading is open; writing (``POST /api/articles``) needs the token given at start, sent as
+``Authorization: Bearer TOKEN`` and compared in constant time; without a configured token
+writes are refused (403). Request bodies are capped (`MAX_BODY`, 2 MiB): a larger
+Content-Length, or a body that grows past the cap while it streams in, gets 413 before
+the application reads it. Every answer is JSON (or CSV/GeoJSON for the exports), apart from
+the small static page at ``/``.
+
+The extractor (spaCy models, gazetteer) is loaded once per process, on the first request
+that needs it (`conflictwire.store.ingest.get_extractor`), and used by one request at a time.
+"""
+
+from __future__ import annotations
+
+import hmac
+import io
+import threading
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+
+from .. import __version__
+from ..models import Article, Event
+from ..store.db import Near, Store, content_hash
+from . import queries
+
+MAX_BODY = 2 * 1024 * 1024
+MAX_LIMIT = 500
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+HOME = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>conflictwire</title></head>
+<body><h1>conflictwire</h1>
+<p>The dashboard is coming. Meanwhile the JSON API is described at <a href="/docs">/docs</a>
+(<a href="/openapi.json">OpenAPI</a>).</p></body></html>
+"""
+
+
+class PastedReport(BaseModel):
+    """A report pasted for extraction: nothing is stored."""
+
+    text: str = Field(min_length=1)
+    title: str | None = None
+    published: date | None = None
+    language: str | None = None
+
+
+class EventPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    events: list[Event]
+
+
+class Extracted(BaseModel):
+    events: list[Event]
+
+
+class Stored(BaseModel):
+    stored: bool
+    reason: str | None = None
+    created: list[Event]
+    updated: list[Event]
+
+
+class BodyLimit:
+    """ASGI middleware: refuse bodies over `limit` bytes (413) by Content-Length, and by
+    counting while the body streams in (chunked requests), before the app sees it."""
+
+    def __init__(self, app, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None:
+            try:
+                too_big = int(declared) > self.limit
+            except ValueError:
+                await _refuse(send, 400, "invalid Content-Length")
+                return
+            if too_big:
+                await _refuse(send, 413, f"request body larger than {self.limit} bytes")
+                return
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await _refuse(send, 413, f"request body larger than {self.limit} bytes")
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body, replayed = b"".join(chunks), False
+
+        async def replay():
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+async def _refuse(send, status: int, detail: str) -> None:
+    payload = JSONResponse({"detail": detail}).body
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"connection", b"close"),
+                            (b"content-length", str(len(payload)).encode())]})
+    await send({"type": "http.response.body", "body": payload})
+
+
+def _near(value: str | None) -> Near | None:
+    if not value:
+        return None
+    try:
+        return Near.parse(value)
+    except ValueError as exc:
+        raise HTTPException(422, f"near: {exc}") from exc
+
+
+def filters(
+    country: Annotated[str | None, Query(description="ISO 3166-1 alpha-3 code, e.g. MLI",
+                                         max_length=3)] = None,
+    type: Annotated[str | None, Query(description="event type or sub-event type, e.g. Battles",
+                                      max_length=128)] = None,
+    since: Annotated[date | None, Query(description="events on or after this day")] = None,
+    until: Annotated[date | None, Query(description="events on or before this day")] = None,
+    actor: Annotated[str | None, Query(description="an actor whose name contains this text",
+                                       max_length=256)] = None,
+    near: Annotated[str | None, Query(description="LAT,LON,KM: within KM kilometres of a point",
+                                      max_length=64)] = None,
+) -> queries.Filters:
+    """The filters of ``conflictwire events``."""
+    return queries.Filters(country=country, type=type, since=since, until=until, actor=actor,
+                           near=_near(near))
+
+
+Filtered = Annotated[queries.Filters, Depends(filters)]
+_bearer = HTTPBearer(auto_error=False, description="the token given to `conflictwire serve`")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BODY) -> FastAPI:
+    """The API over `store`; `token` enables the write endpoints."""
+    app = FastAPI(title="conflictwire", version=__version__,
+                  description="ACLED-style conflict events extracted from news reports.")
+    app.state.store = store
+    extract_lock = threading.Lock()  # one extraction at a time: the models are shared
+
+    def writer(credentials: Credentials) -> None:
+        if not token:
+            raise HTTPException(403, "writing is disabled: start the server with --token "
+                                     "or CONFLICTWIRE_TOKEN")
+        given = credentials.credentials if credentials else ""
+        if not hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8")):
+            raise HTTPException(401, "missing or wrong token (Authorization: Bearer TOKEN)",
+                                headers={"WWW-Authenticate": "Bearer"})
+
+    def extract(article: Article) -> list[Event]:
+        from ..store.ingest import get_extractor
+
+        with extract_lock:
+            return get_extractor().extract_article(article)
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home() -> str:
+        return HOME
+
+    @app.get("/api/events", response_model=EventPage, tags=["events"])
+    def list_events(f: Filtered, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
+                    offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+        """Stored events matching every filter, by day (undated last) then id, one page."""
+        total, found = queries.page(store, f, limit, offset)
+        return {"total": total, "limit": limit, "offset": offset, "events": found}
+
+    @app.get("/api/events/{event_id}", tags=["events"])
+    def one_event(event_id: str) -> dict[str, Any]:
+        """One event with its reports (and their evidence), claims and revisions."""
+        found = store.event(event_id)
+        if found is None:
+            raise HTTPException(404, "no such event")
+        return dict(found, event=found["event"].model_dump(mode="json"),
+                    created_at=found["created_at"].isoformat(), updated_at=found["updated_at"].isoformat())
+
+    @app.get("/api/aggregates/weekly", tags=["aggregates"])
+    def weekly(f: Filtered) -> JSONResponse:
+        """Events and fatalities per ISO week and event type: `rows` of {week (YYYY-Www),
+        week_start, event_type, events, fatalities}, `undated` and `total`."""
+        return JSONResponse(queries.weekly(store, f))
+
+    @app.get("/api/aggregates/admin1", tags=["aggregates"])
+    def by_admin1(f: Filtered) -> JSONResponse:
+        """Events and fatalities per country and first-level division: `rows` of {iso3,
+        country, admin1, events, fatalities} and `total`."""
+        return JSONResponse(queries.admin1(store, f))
+
+    def export(f: queries.Filters, fmt: str, media: str, name: str) -> Response:
+        from ..export import write_events
+
+        out = io.StringIO()
+        write_events(queries.every(store, f), fmt, out)
+        return Response(out.getvalue(), media_type=media,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @app.get("/api/export.csv", tags=["export"], response_class=Response,
+             responses={200: {"content": {"text/csv": {}}}})
+    def export_csv(f: Filtered) -> Response:
+        """Matching events in ACLED's CSV columns."""
+        return export(f, "csv", "text/csv; charset=utf-8", "events.csv")
+
+    @app.get("/api/export.geojson", tags=["export"], response_class=Response,
+             responses={200: {"content": {"application/geo+json": {}}}})
+    def export_geojson(f: Filtered) -> Response:
+        """Matching events with coordinates, as a GeoJSON FeatureCollection."""
+        return export(f, "geojson", "application/geo+json", "events.geojson")
+
+    @app.post("/api/extract", response_model=Extracted, tags=["extract"])
+    def extract_pasted(report: PastedReport) -> dict[str, Any]:
+        """The events of a pasted report; nothing is stored."""
+        article = Article(id=f"pasted-{content_hash(report.text)[:12]}", text=report.text, title=report.title,
+                          published=report.published, language=report.language)
+        return {"events": extract(article)}
+
+    @app.post("/api/articles", response_model=Stored, tags=["articles"],
+              dependencies=[Depends(writer)],
+              responses={201: {"description": "stored"}, 401: {"description": "missing or wrong token"},
+                         403: {"description": "writing disabled"}, 413: {"description": "body too large"}})
+    def add_article(article: Article) -> JSONResponse:
+        """Store an article (the contract's input) and merge its events into the store;
+        201 with the events created and updated, or 200 when it was already stored."""
+        reason = store.known(article)
+        if reason is None:
+            result = store.add_article(article, extract(article))
+            reason = result.reason
+            created = [store.event(i) for i in result.created]
+            updated = [store.event(i) for i in dict.fromkeys(result.updated)]
+        else:
+            created = updated = []
+        body = Stored(stored=reason is None, reason=reason,
+                      created=[x["event"] for x in created if x], updated=[x["event"] for x in updated if x])
+        return JSONResponse(body.model_dump(mode="json"), status_code=201 if reason is None else 200)
+
+    app.add_middleware(BodyLimit, limit=max_body)
+    return app

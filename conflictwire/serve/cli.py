@@ -1,0 +1,52 @@
+"""The ``serve`` command: the JSON API over the store, served by uvicorn.
+
+Wired into ``conflictwire.cli`` like the store's commands: `add_commands(subparsers)` when the
+parser is built and `run(args)` (None when the command is not ``serve``) in ``main``.
+
+``conflictwire serve [--db DB] [--host 127.0.0.1] [--port 8000] [--token TOKEN]``: binds
+127.0.0.1 unless told otherwise. The token (``--token``, else ``$CONFLICTWIRE_TOKEN``) enables
+``POST /api/articles``; without one the API is read-only (plus ``POST /api/extract``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+TOKEN_ENV = "CONFLICTWIRE_TOKEN"
+
+
+def add_commands(subparsers) -> None:
+    """Add ``serve`` to an argparse sub-parsers object."""
+    srv = subparsers.add_parser("serve", help="serve the event store as a JSON API (docs at /docs)")
+    srv.add_argument("--db", help="store: a file path or postgresql://user@host/db "
+                                  "(default: $CONFLICTWIRE_DB, else ./conflictwire.db)")
+    srv.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    srv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    srv.add_argument("--token", help=f"token for the write endpoints (default: ${TOKEN_ENV}; "
+                                     "none: read-only)")
+
+
+def run(args: argparse.Namespace) -> int | None:
+    """Run ``serve``; None when `args.command` is another command."""
+    if getattr(args, "command", None) != "serve":
+        return None
+    import uvicorn
+
+    from ..store.db import Store, StoreError
+    from .app import create_app
+
+    try:
+        store = Store.open(args.db)
+    except StoreError as exc:
+        print(f"conflictwire: {exc}", file=sys.stderr)
+        return 1
+    token = args.token or os.environ.get(TOKEN_ENV) or None
+    with store:
+        if not token:
+            print("conflictwire: no token (--token or $CONFLICTWIRE_TOKEN): writing is disabled",
+                  file=sys.stderr)
+        uvicorn.run(create_app(store, token=token), host=args.host, port=args.port, log_level="info",
+                    proxy_headers=False, server_header=False)
+    return 0

@@ -1,0 +1,156 @@
+"""Queries of the API over the store's tables: the filters of ``conflictwire events``, with
+paging, counting and grouping done in SQL (only a `near` filter's exact distance test is
+done in Python, on the rows its bounding box lets through)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..gazetteer import haversine_km
+from ..models import Event
+from ..store.db import Near, Store, _escape_like
+from ..store.schema import actors, events
+
+ORDER = (events.c.event_date.is_(None), events.c.event_date, events.c.event_id)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filters of ``conflictwire events`` (every one optional)."""
+
+    country: str | None = None
+    type: str | None = None
+    since: date | None = None
+    until: date | None = None
+    actor: str | None = None
+    near: Near | None = None
+
+    def where(self) -> list[Any]:
+        """SQL conditions; with `near` only its bounding box (see `keep`)."""
+        conds: list[Any] = []
+        if self.country:
+            conds.append(events.c.iso3 == self.country.upper())
+        if self.type:
+            kind = self.type.lower()
+            conds.append(sa.or_(sa.func.lower(events.c.event_type) == kind,
+                                sa.func.lower(events.c.sub_event_type) == kind))
+        if self.since:
+            conds.append(events.c.event_date >= self.since)
+        if self.until:
+            conds.append(events.c.event_date <= self.until)
+        if self.actor:
+            pattern = f"%{_escape_like(self.actor.lower())}%"
+            conds.append(sa.exists().where(actors.c.event_id == events.c.event_id,
+                                           sa.func.lower(actors.c.name).like(pattern, escape="\\")))
+        if self.near:
+            near = self.near
+            dlat = near.km / 111.2
+            conds.append(events.c.latitude.between(near.latitude - dlat, near.latitude + dlat))
+            cos = math.cos(math.radians(near.latitude))
+            if cos > 0.01:
+                dlon = near.km / (111.2 * cos)
+                lo, hi = near.longitude - dlon, near.longitude + dlon
+                if lo >= -180 and hi <= 180:  # a box across the antimeridian: latitude only
+                    conds.append(events.c.longitude.between(lo, hi))
+        return conds
+
+    def keep(self, latitude: float | None, longitude: float | None) -> bool:
+        """The exact `near` test (always true without `near`)."""
+        if self.near is None:
+            return True
+        if latitude is None or longitude is None:
+            return False
+        return haversine_km(self.near.latitude, self.near.longitude, latitude, longitude) <= self.near.km
+
+
+def _records(conn: sa.Connection, ids: list[str]) -> list[Event]:
+    if not ids:
+        return []
+    rows = conn.execute(sa.select(events.c.event_id, events.c.record).where(events.c.event_id.in_(ids)))
+    by_id = {r.event_id: r.record for r in rows}
+    return [Event.model_validate(by_id[i]) for i in ids if i in by_id]
+
+
+def page(store: Store, filters: Filters, limit: int, offset: int) -> tuple[int, list[Event]]:
+    """(number of matching events, the `limit` events from `offset`), by day then id."""
+    conds = filters.where()
+    with store.engine.connect() as conn, conn.begin():
+        if filters.near is None:
+            total = conn.execute(sa.select(sa.func.count()).select_from(events).where(*conds)).scalar_one()
+            # the ids of the page first (a narrow sort), then their records
+            query = sa.select(events.c.event_id).where(*conds).order_by(*ORDER).limit(limit).offset(offset)
+            return total, _records(conn, list(conn.execute(query).scalars()))
+        rows = conn.execute(sa.select(events.c.event_id, events.c.latitude, events.c.longitude)
+                            .where(*conds).order_by(*ORDER)).all()
+        ids = [r.event_id for r in rows if filters.keep(r.latitude, r.longitude)]
+        return len(ids), _records(conn, ids[offset:offset + limit])
+
+
+def every(store: Store, filters: Filters) -> list[Event]:
+    """Every matching event, by day then id (for the exports)."""
+    conds = filters.where()
+    with store.engine.connect() as conn, conn.begin():
+        query = sa.select(events.c.record).where(*conds).order_by(*ORDER)
+        found = [Event.model_validate(r.record) for r in conn.execute(query)]
+    return [e for e in found if filters.keep(e.location.latitude, e.location.longitude)]
+
+
+def _grouped(store: Store, filters: Filters, keys: list[Any]) -> list[tuple]:
+    """(key..., events, fatalities) per group of `keys` over the matching events."""
+    conds = filters.where()
+    with store.engine.connect() as conn, conn.begin():
+        if filters.near is None:
+            query = (sa.select(*keys, sa.func.count(), sa.func.coalesce(sa.func.sum(events.c.fatalities), 0))
+                     .where(*conds).group_by(*keys))
+            return [tuple(r) for r in conn.execute(query)]
+        query = sa.select(*keys, events.c.fatalities, events.c.latitude, events.c.longitude).where(*conds)
+        groups: dict[tuple, list[int]] = {}
+        for row in conn.execute(query):
+            *key, fatalities, lat, lon = row
+            if filters.keep(lat, lon):
+                acc = groups.setdefault(tuple(key), [0, 0])
+                acc[0] += 1
+                acc[1] += fatalities or 0
+        return [(*key, n, f) for key, (n, f) in groups.items()]
+
+
+def weekly(store: Store, filters: Filters) -> dict[str, Any]:
+    """Events and fatalities per ISO week and event type (undated events counted apart)."""
+    weeks: dict[tuple[str, str], dict[str, Any]] = {}
+    undated = {"events": 0, "fatalities": 0}
+    for day, kind, n, fatalities in _grouped(store, filters, [events.c.event_date, events.c.event_type]):
+        if day is None:
+            undated["events"] += n
+            undated["fatalities"] += int(fatalities)
+            continue
+        if isinstance(day, str):  # a driver that hands dates back as text
+            day = date.fromisoformat(day)
+        year, week, weekday = day.isocalendar()
+        label = f"{year}-W{week:02d}"
+        row = weeks.setdefault((label, kind), {
+            "week": label, "week_start": (day - timedelta(days=weekday - 1)).isoformat(),
+            "event_type": kind, "events": 0, "fatalities": 0})
+        row["events"] += n
+        row["fatalities"] += int(fatalities)
+    rows = [weeks[k] for k in sorted(weeks)]
+    return {"rows": rows, "undated": undated, "total": _total(rows, undated)}
+
+
+def admin1(store: Store, filters: Filters) -> dict[str, Any]:
+    """Events and fatalities per country and first-level division."""
+    found = _grouped(store, filters, [events.c.iso3, events.c.country, events.c.admin1])
+    rows = [{"iso3": iso3, "country": country, "admin1": adm, "events": n, "fatalities": int(f)}
+            for iso3, country, adm, n, f in found]
+    rows.sort(key=lambda r: (r["iso3"] or "", r["country"] or "", r["admin1"] or ""))
+    return {"rows": rows, "total": _total(rows)}
+
+
+def _total(rows: list[dict[str, Any]], *more: dict[str, Any]) -> dict[str, int]:
+    every_row = [*rows, *more]
+    return {"events": sum(r["events"] for r in every_row),
+            "fatalities": sum(r["fatalities"] for r in every_row)}

@@ -1,0 +1,276 @@
+"""The JSON API (`conflictwire serve`): a real uvicorn server on 127.0.0.1 over a real SQLite
+store filled with hand-built events (as in tests/test_store.py), called with httpx. Only
+`test_post_article_stores_it` loads the extractor."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import date, timedelta
+
+import httpx
+import pytest
+import uvicorn
+
+from conflictwire.export import ACLED_COLUMNS
+from conflictwire.models import Actor, Article, Claim, Event, Evidence, Location
+from conflictwire.serve import create_app
+from conflictwire.store import Store
+
+TOKEN = "s3cret-token"
+JNIM = Actor(name="JNIM: Group for Support of Islam and Muslims", type="Rebel group")
+ARMY = Actor(name="Military Forces of Mali", type="State forces", country="MLI")
+BAMAKO = Location(name="Bamako", country="Mali", iso3="MLI", admin1="Bamako", latitude=12.65, longitude=-8.0,
+                  geo_precision=1)
+GAO = Location(name="Gao", country="Mali", iso3="MLI", admin1="Gao", latitude=16.27, longitude=-0.04,
+               geo_precision=1)
+OUAGA = Location(name="Ouagadougou", country="Burkina Faso", iso3="BFA", admin1="Centre", latitude=12.37,
+                 longitude=-1.52, geo_precision=1)
+START = date(2024, 9, 2)  # a Monday: ISO week 2024-W36
+
+
+def _event(n: int, day: date, location: Location, event_type: str, fatalities: int) -> Event:
+    ident = f"ev{n:03d}"
+    return Event(
+        event_id=ident, article_ids=[f"a{n:03d}"], event_date=day, disorder_type="Political violence",
+        event_type=event_type, sub_event_type="Armed clash" if event_type == "Battles" else "Attack",
+        actor1=JNIM, actor2=ARMY if event_type == "Battles" else None, location=location,
+        fatalities=fatalities,
+        claims=[Claim(claimant="army", kind="casualties", text=f"claim {n}", article_id=f"a{n:03d}")],
+        evidence=[Evidence(article_id=f"a{n:03d}", start=0, end=10, text=f"evidence {n}")],
+        confidence=0.7, published=day, source=["Test wire"], notes=f"<b>note {n}</b>",
+    )
+
+
+# 30 events: 3 places x 10 days over two ISO weeks; Battles on even numbers.
+PLACES = (BAMAKO, GAO, OUAGA)
+EVENTS = [_event(n, START + timedelta(days=n % 10), PLACES[n % 3], "Battles" if n % 2 == 0 else
+                 "Violence against civilians", n % 5) for n in range(30)]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_ready(url: str, ready=lambda: True, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if ready():
+            try:
+                if httpx.get(url + "/openapi.json", timeout=1.0).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+        time.sleep(0.05)
+    raise AssertionError(f"server at {url} did not start within {timeout} s")
+
+
+@contextlib.contextmanager
+def _serving(app):
+    """A real uvicorn server for `app` on a free port of 127.0.0.1 in a thread: (base URL, server)."""
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning",
+                                       lifespan="off"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{srv.config.port}"
+        _wait_ready(base, lambda: srv.started)
+        yield base, srv
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """(base URL, uvicorn server) of the API over a store holding `EVENTS`."""
+    path = tmp_path_factory.mktemp("api") / "events.db"
+    with Store.open(path) as store:
+        for ev in EVENTS:
+            aid = ev.article_ids[0]
+            store.add_article(Article(id=aid, text=f"Report {aid}.", published=ev.event_date, language="en",
+                                      source="Test wire"), [ev])
+        with _serving(create_app(store, token=TOKEN, max_body=100_000)) as running:
+            yield running
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    with httpx.Client(base_url=server[0], timeout=60) as c:
+        yield c
+
+
+def _ids(events: list[dict]) -> list[str]:
+    return [e["event_id"] for e in events]
+
+
+def test_bound_to_loopback(server):
+    _, srv = server
+    addresses = {sock.getsockname()[0] for s in srv.servers for sock in s.sockets}
+    assert addresses == {"127.0.0.1"}
+    from conflictwire.cli import build_parser
+
+    args = build_parser().parse_args(["serve"])
+    assert (args.host, args.port, args.token) == ("127.0.0.1", 8000, None)
+
+
+def test_events_filters_and_paging(client):
+    everything = client.get("/api/events", params={"limit": 500}).json()
+    assert everything["total"] == 30 and len(everything["events"]) == 30
+    expected = _ids(sorted((e.model_dump(mode="json") for e in EVENTS),
+                           key=lambda e: (e["event_date"], e["event_id"])))
+    assert _ids(everything["events"]) == expected
+    first = client.get("/api/events", params={"limit": 7}).json()
+    second = client.get("/api/events", params={"limit": 7, "offset": 7}).json()
+    assert (first["total"], first["limit"], first["offset"]) == (30, 7, 0)
+    assert _ids(first["events"]) + _ids(second["events"]) == expected[:14]
+    mali = client.get("/api/events", params={"country": "mli", "limit": 500}).json()
+    assert mali["total"] == 20 and all(e["location"]["iso3"] == "MLI" for e in mali["events"])
+    battles = client.get("/api/events", params={"type": "battles", "since": "2024-09-05",
+                                                "until": "2024-09-08"}).json()
+    assert battles["total"] == sum(1 for e in EVENTS if e.event_type == "Battles"
+                                   and date(2024, 9, 5) <= e.event_date <= date(2024, 9, 8))
+    assert {e["event_type"] for e in battles["events"]} == {"Battles"}
+    army = client.get("/api/events", params={"actor": "military forces"}).json()
+    assert army["total"] == 15
+    near = client.get("/api/events", params={"near": "12.65,-8.0,50", "limit": 3, "offset": 2}).json()
+    assert near["total"] == 10 and len(near["events"]) == 3
+    assert {e["location"]["name"] for e in near["events"]} == {"Bamako"}
+    assert client.get("/api/events", params={"near": "12,nope,5"}).status_code == 422
+    assert client.get("/api/events", params={"limit": 501}).status_code == 422
+    assert client.get("/api/events", params={"since": "yesterday"}).status_code == 422
+
+
+def test_one_event_and_404(client):
+    found = client.get("/api/events/ev004").json()
+    assert found["event"]["event_id"] == "ev004"
+    assert found["event"]["notes"] == "<b>note 4</b>"  # JSON only: text is data, never markup
+    assert [r["id"] for r in found["reports"]] == ["a004"]
+    assert found["reports"][0]["evidence"][0]["text"] == "evidence 4"
+    assert found["claims"][0]["text"] == "claim 4" and found["revisions"] == []
+    missing = client.get("/api/events/nope")
+    assert missing.status_code == 404 and missing.headers["content-type"] == "application/json"
+
+
+def test_aggregates(client):
+    weekly = client.get("/api/aggregates/weekly").json()
+    assert weekly["total"] == {"events": 30, "fatalities": sum(e.fatalities for e in EVENTS)}
+    assert {r["week"] for r in weekly["rows"]} == {"2024-W36", "2024-W37"}
+    w36 = [r for r in weekly["rows"] if r["week"] == "2024-W36"]
+    assert sum(r["events"] for r in w36) == sum(1 for e in EVENTS if e.event_date < date(2024, 9, 9))
+    assert all(r["week_start"] == "2024-09-02" for r in w36)
+    battles = client.get("/api/aggregates/weekly", params={"type": "Battles", "near": "12.65,-8.0,50"}).json()
+    picked = [e for e in EVENTS if e.event_type == "Battles" and e.location is BAMAKO]
+    assert battles["total"] == {"events": len(picked), "fatalities": sum(e.fatalities for e in picked)}
+    admin = client.get("/api/aggregates/admin1", params={"country": "MLI"}).json()
+    assert [(r["admin1"], r["events"]) for r in admin["rows"]] == [("Bamako", 10), ("Gao", 10)]
+    assert admin["total"]["fatalities"] == sum(e.fatalities for e in EVENTS if e.location.iso3 == "MLI")
+
+
+def test_exports(client):
+    response = client.get("/api/export.csv", params={"country": "BFA"})
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert tuple(rows[0]) == ACLED_COLUMNS and len(rows) == 11
+    geo = client.get("/api/export.geojson", params={"type": "Battles"})
+    assert geo.headers["content-type"].startswith("application/geo+json")
+    data = geo.json()
+    assert data["type"] == "FeatureCollection" and len(data["features"]) == 15
+    assert data["features"][0]["geometry"]["type"] == "Point"
+
+
+def test_openapi_lists_the_paths(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/events", "/api/events/{event_id}", "/api/aggregates/weekly", "/api/aggregates/admin1",
+            "/api/export.csv", "/api/export.geojson", "/api/extract", "/api/articles"} <= set(paths)
+    home = client.get("/")
+    assert home.status_code == 200 and "/docs" in home.text
+
+
+def test_write_needs_the_token(client):
+    body = {"id": "x1", "text": "Gunmen attacked a village."}
+    none = client.post("/api/articles", json=body)
+    assert none.status_code == 401 and "token" in none.json()["detail"]
+    wrong = client.post("/api/articles", json=body, headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    assert client.post("/api/articles", json=body, headers={"Authorization": TOKEN}).status_code == 401
+
+
+def test_no_token_configured_refuses_writes(tmp_path):
+    with Store.open(tmp_path / "ro.db") as store, _serving(create_app(store)) as (base, _):
+        refused = httpx.post(base + "/api/articles", json={"id": "x", "text": "t"},
+                             headers={"Authorization": "Bearer anything"})
+        assert refused.status_code == 403 and "--token" in refused.json()["detail"]
+
+
+def test_oversized_bodies_are_refused(client):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    big = {"id": "big", "text": "x" * 200_000}
+    assert client.post("/api/articles", json=big, headers=auth).status_code == 413
+
+    def chunks():  # no Content-Length: the cap applies while the body streams in
+        yield b'{"id": "big", "text": "'
+        for _ in range(50):
+            yield b"x" * 10_000
+        yield b'"}'
+
+    streamed = client.post("/api/articles", content=chunks(), headers=auth)
+    assert streamed.status_code == 413
+    assert client.post("/api/extract", json={"text": "y" * 200_000}).status_code == 413
+
+
+REPORT = ("BAMAKO, Sept 17 (Test wire) - Suspected jihadists attacked a military post in Gao, "
+          "northern Mali, on Monday, killing 12 soldiers, the army said.")
+
+
+def test_post_article_stores_it_and_extract_stores_nothing(client):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    pasted = client.post("/api/extract", json={"text": REPORT, "published": "2024-09-17"})
+    assert pasted.status_code == 200
+    events = pasted.json()["events"]
+    assert events and events[0]["event_type"] and events[0]["fatalities"] == 12
+    assert client.get("/api/events", params={"limit": 1}).json()["total"] == 30  # nothing stored
+
+    body = {"id": "wire-1", "text": REPORT, "published": "2024-09-17", "source": "Test wire"}
+    stored = client.post("/api/articles", json=body, headers=auth)
+    assert stored.status_code == 201, stored.text
+    result = stored.json()
+    assert result["stored"] and result["created"] + result["updated"]
+    new_ids = _ids(result["created"])
+    for ident in new_ids:
+        assert client.get(f"/api/events/{ident}").json()["reports"][0]["id"] == "wire-1"
+    assert client.get("/api/events", params={"limit": 1}).json()["total"] == 30 + len(new_ids)
+    again = client.post("/api/articles", json=body, headers=auth)
+    assert again.status_code == 200 and not again.json()["stored"] and "already" in again.json()["reason"]
+    assert client.post("/api/articles", json={"id": "no-text"}, headers=auth).status_code == 422
+
+
+def test_cli_serve_subprocess(tmp_path):
+    port = _free_port()
+    env = dict(os.environ, CONFLICTWIRE_TOKEN=TOKEN)
+    command = [sys.executable, "-m", "conflictwire.cli", "serve", "--db", str(tmp_path / "c.db"),
+               "--port", str(port)]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_ready(base, lambda: proc.poll() is None)
+        assert httpx.get(base + "/api/events").json()["total"] == 0
+        refused = httpx.post(base + "/api/articles", json={"id": "x", "text": "t"},
+                             headers={"Authorization": "Bearer wrong"})
+        assert refused.status_code == 401  # the token came from the environment
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
