@@ -608,14 +608,7 @@ class ActorKB:
             return None
         key = toks[k].key
         if lang == "en" and key in _OF:
-            m = k + 1
-            if m < len(toks) and toks[m].key in _EN_ART:
-                m += 1
-            if m < len(toks):
-                hit = self._country_at(toks, m, ("name",))
-                if hit:
-                    return m + hit[0], hit[2]
-            return None
+            return self._country_named(toks, k + 1, _EN_ART)
         if lang == "fr":
             m = k
             while m < len(toks) and m - k <= 2:
@@ -626,11 +619,15 @@ class ActorKB:
                     break
                 m += 1
             if toks[k].key in _FR_DE:
-                m = k + 1
-                if m < len(toks) and toks[m].key in _FR_ART:
-                    m += 1
-                if m < len(toks):
-                    hit = self._country_at(toks, m, ("name",))
-                    if hit:
-                        return m + hit[0], hit[2]
+                return self._country_named(toks, k + 1, _FR_ART)
+        return None
+
+    def _country_named(self, toks: list[Tok], m: int, articles) -> tuple[int, str] | None:
+        """A country's name at toks[m], after an optional article ("of the Gambia", "du Mali")."""
+        if m < len(toks) and toks[m].key in articles:
+            m += 1
+        if m < len(toks):
+            hit = self._country_at(toks, m, ("name",))
+            if hit:
+                return m + hit[0], hit[2]
         return None

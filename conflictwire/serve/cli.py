@@ -34,13 +34,11 @@ def run(args: argparse.Namespace) -> int | None:
         return None
     import uvicorn
 
-    from ..store.db import Store, StoreError
+    from ..store.cli import open_store
     from .app import create_app
 
-    try:
-        store = Store.open(args.db)
-    except StoreError as exc:
-        print(f"conflictwire: {exc}", file=sys.stderr)
+    store = open_store(args.db)
+    if store is None:
         return 1
     token = args.token or os.environ.get(TOKEN_ENV) or None
     with store:

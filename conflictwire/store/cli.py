@@ -74,17 +74,25 @@ def add_commands(subparsers) -> None:
     one.add_argument("--format", choices=("text", "json"), default="text")
 
 
+def open_store(db: str | None):
+    """The store at `db` (path, postgresql:// URL, $CONFLICTWIRE_DB or ./conflictwire.db), or
+    None after a one-line message when it cannot be opened."""
+    from .db import Store, StoreError
+
+    try:
+        return Store.open(db)
+    except StoreError as exc:
+        print(f"conflictwire: {exc}", file=sys.stderr)
+        return None
+
+
 def run(args: argparse.Namespace) -> int | None:
     """Run a store command; None when `args.command` is not one of them."""
     command = getattr(args, "command", None)
     if command not in COMMANDS:
         return None
-    from .db import Store, StoreError
-
-    try:
-        store = Store.open(args.db)
-    except StoreError as exc:
-        print(f"conflictwire: {exc}", file=sys.stderr)
+    store = open_store(args.db)
+    if store is None:
         return 1
     with store:
         if command == "ingest":
