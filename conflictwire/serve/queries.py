@@ -4,68 +4,16 @@ done in Python, on the rows its bounding box lets through)."""
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
-from ..gazetteer import haversine_km
 from ..models import Event
-from ..store.db import Near, Store, _escape_like
-from ..store.schema import actors, events
+from ..store.db import Filters, Store
+from ..store.schema import events
 
 ORDER = (events.c.event_date.is_(None), events.c.event_date, events.c.event_id)
-
-
-@dataclass(frozen=True)
-class Filters:
-    """The filters of ``conflictwire events`` (every one optional)."""
-
-    country: str | None = None
-    type: str | None = None
-    since: date | None = None
-    until: date | None = None
-    actor: str | None = None
-    near: Near | None = None
-
-    def where(self) -> list[Any]:
-        """SQL conditions; with `near` only its bounding box (see `keep`)."""
-        conds: list[Any] = []
-        if self.country:
-            conds.append(events.c.iso3 == self.country.upper())
-        if self.type:
-            kind = self.type.lower()
-            conds.append(sa.or_(sa.func.lower(events.c.event_type) == kind,
-                                sa.func.lower(events.c.sub_event_type) == kind))
-        if self.since:
-            conds.append(events.c.event_date >= self.since)
-        if self.until:
-            conds.append(events.c.event_date <= self.until)
-        if self.actor:
-            pattern = f"%{_escape_like(self.actor.lower())}%"
-            conds.append(sa.exists().where(actors.c.event_id == events.c.event_id,
-                                           sa.func.lower(actors.c.name).like(pattern, escape="\\")))
-        if self.near:
-            near = self.near
-            dlat = near.km / 111.2
-            conds.append(events.c.latitude.between(near.latitude - dlat, near.latitude + dlat))
-            cos = math.cos(math.radians(near.latitude))
-            if cos > 0.01:
-                dlon = near.km / (111.2 * cos)
-                lo, hi = near.longitude - dlon, near.longitude + dlon
-                if lo >= -180 and hi <= 180:  # a box across the antimeridian: latitude only
-                    conds.append(events.c.longitude.between(lo, hi))
-        return conds
-
-    def keep(self, latitude: float | None, longitude: float | None) -> bool:
-        """The exact `near` test (always true without `near`)."""
-        if self.near is None:
-            return True
-        if latitude is None or longitude is None:
-            return False
-        return haversine_km(self.near.latitude, self.near.longitude, latitude, longitude) <= self.near.km
 
 
 def _records(conn: sa.Connection, ids: list[str]) -> list[Event]:

@@ -120,6 +120,55 @@ class Near:
         return cls(lat, lon, km)
 
 
+@dataclass(frozen=True)
+class Filters:
+    """The filters of ``conflictwire events`` (every one optional)."""
+
+    country: str | None = None
+    type: str | None = None
+    since: date | None = None
+    until: date | None = None
+    actor: str | None = None
+    near: Near | None = None
+
+    def where(self) -> list[Any]:
+        """SQL conditions; with `near` only its bounding box (see `keep`)."""
+        conds: list[Any] = []
+        if self.country:
+            conds.append(events.c.iso3 == self.country.upper())
+        if self.type:
+            kind = self.type.lower()
+            conds.append(sa.or_(sa.func.lower(events.c.event_type) == kind,
+                                sa.func.lower(events.c.sub_event_type) == kind))
+        if self.since:
+            conds.append(events.c.event_date >= self.since)
+        if self.until:
+            conds.append(events.c.event_date <= self.until)
+        if self.actor:
+            pattern = f"%{_escape_like(self.actor.lower())}%"
+            conds.append(sa.exists().where(actors.c.event_id == events.c.event_id,
+                                           sa.func.lower(actors.c.name).like(pattern, escape="\\")))
+        if self.near:
+            near = self.near
+            dlat = near.km / 111.2
+            conds.append(events.c.latitude.between(near.latitude - dlat, near.latitude + dlat))
+            cos = math.cos(math.radians(near.latitude))
+            if cos > 0.01:
+                dlon = near.km / (111.2 * cos)
+                lo, hi = near.longitude - dlon, near.longitude + dlon
+                if lo >= -180 and hi <= 180:  # a box across the antimeridian: latitude only
+                    conds.append(events.c.longitude.between(lo, hi))
+        return conds
+
+    def keep(self, latitude: float | None, longitude: float | None) -> bool:
+        """The exact `near` test (always true without `near`)."""
+        if self.near is None:
+            return True
+        if latitude is None or longitude is None:
+            return False
+        return haversine_km(self.near.latitude, self.near.longitude, latitude, longitude) <= self.near.km
+
+
 class Store:
     """An open event store. Use `Store.open`; close with `close()` or a ``with`` block."""
 
@@ -325,36 +374,11 @@ class Store:
                since: date | None = None, until: date | None = None, actor: str | None = None,
                near: Near | None = None) -> list[Event]:
         """Stored events matching every filter given, by day (undated last) then id."""
-        query = sa.select(events.c.record)
-        if country:
-            query = query.where(events.c.iso3 == country.upper())
-        if type:
-            kind = type.lower()
-            query = query.where(sa.or_(sa.func.lower(events.c.event_type) == kind,
-                                       sa.func.lower(events.c.sub_event_type) == kind))
-        if since:
-            query = query.where(events.c.event_date >= since)
-        if until:
-            query = query.where(events.c.event_date <= until)
-        if actor:
-            pattern = f"%{_escape_like(actor.lower())}%"
-            query = query.where(sa.exists().where(
-                actors.c.event_id == events.c.event_id,
-                sa.func.lower(actors.c.name).like(pattern, escape="\\")))
-        if near:
-            dlat = near.km / 111.2
-            query = query.where(events.c.latitude.between(near.latitude - dlat, near.latitude + dlat))
-            cos = math.cos(math.radians(near.latitude))
-            if cos > 0.01:
-                dlon = near.km / (111.2 * cos)
-                lo, hi = near.longitude - dlon, near.longitude + dlon
-                if lo >= -180 and hi <= 180:  # a box across the antimeridian: latitude only
-                    query = query.where(events.c.longitude.between(lo, hi))
+        filters = Filters(country=country, type=type, since=since, until=until, actor=actor, near=near)
+        query = sa.select(events.c.record).where(*filters.where())
         with self._read() as conn:
             found = [_event(row.record) for row in conn.execute(query)]
-        if near:
-            found = [e for e in found if haversine_km(near.latitude, near.longitude, e.location.latitude,
-                                                      e.location.longitude) <= near.km]
+        found = [e for e in found if filters.keep(e.location.latitude, e.location.longitude)]
         return sorted(found, key=lambda e: (e.event_date is None, e.event_date or date.min, e.event_id))
 
     def event(self, event_id: str) -> dict[str, Any] | None:
