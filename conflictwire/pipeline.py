@@ -189,12 +189,14 @@ class Extractor:
             lang=ctx.lang,
         )
         skip = max(0, ctx.dateline_end - sentence.start) if sentence.start < ctx.dateline_end else 0
-        m.place, m.place_score = self._place(text, doc, actors, ctx, skip, lead=sentence.index < 2)
+        m.place, m.place_score = self._place(text, doc, actors, ctx, skip, lead=sentence.index < 2,
+                                             verbs=[t.end for t in triggers])
         if m.place and m.place.latitude is not None and m.place.geo_precision < 3:
             ctx.anchors.append((m.place.latitude, m.place.longitude))
         return m
 
-    def _toponyms(self, text: str, doc, actors, skip: int = 0) -> list[tuple[int, str]]:
+    def _toponyms(self, text: str, doc, actors, skip: int = 0, verbs: list[int] | None = None
+                  ) -> list[tuple[tuple[str, str], int]]:
         """Place names of a sentence, each with how strongly its context says "there"."""
         blocked = [(a.start, a.end) for a in actors if a.role == "named"] + [(0, skip)]
         people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in PERSON_LABELS]
@@ -207,7 +209,10 @@ class Extractor:
             before = text[max(0, start - 40) : start]
             if _ELSEWHERE.search(before):
                 continue
-            locative = 2 if _LOCATIVE.search(before) or _FACILITY_OF.search(before) else 1
+            # "in X", "le poste de X", or the object of the event's own words ("seized X",
+            # "se sont emparés de X")
+            right_after = any(0 <= start - end_of <= 4 for end_of in verbs or ())
+            locative = 2 if (_LOCATIVE.search(before) or _FACILITY_OF.search(before) or right_after) else 1
             # A name the model took for a person is a place only where the words say so.
             if locative < 2 and any(s <= start < e or s < end <= e for s, e in people):
                 continue
@@ -216,13 +221,13 @@ class Extractor:
             found[key] = max(found.get(key, 0), locative)
         return sorted(found.items(), key=lambda kv: -kv[1])
 
-    def _place(self, text: str, doc, actors, ctx: _Context, skip: int = 0, lead: bool = False
-               ) -> tuple[Location | None, float]:
+    def _place(self, text: str, doc, actors, ctx: _Context, skip: int = 0, lead: bool = False,
+               verbs: list[int] | None = None) -> tuple[Location | None, float]:
         """The place a sentence says its event happened. Past the lead, only a name the words
         put the event in ("in X", "near X") counts: "evacuated to X" is elsewhere."""
         best: tuple[Location | None, float] = (None, 0.0)
         main = sorted(ctx.countries, key=ctx.countries.__getitem__, reverse=True)[:2]
-        for (name, prefer), locative in self._toponyms(text, doc, actors, skip):
+        for (name, prefer), locative in self._toponyms(text, doc, actors, skip, verbs):
             if locative < 2 and not lead:
                 continue
             found = self._locate(name, ctx, prefer)
