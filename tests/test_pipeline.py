@@ -84,3 +84,15 @@ def test_sports_metaphors_give_no_event(extractor):
         "The striker fired a shot past the goalkeeper in the 20th minute as the hosts attacked, "
         "and the coach said his team fought like warriors in the final. Fans celebrated the "
         "title in the stadium after the match.")) == []
+
+
+def test_french_seizure_of_a_town(extractor):
+    events = extract(extractor, (
+        "Les rebelles du M23 se sont emparés samedi de Goma, dans l'est de la République "
+        "démocratique du Congo, après de brefs combats avec l'armée congolaise, selon des habitants."),
+        published="2025-01-28", lang="fr")
+    assert len(events) == 1
+    event = events[0]
+    assert event.sub_event_type == "Non-state actor overtakes territory"
+    assert event.actor1.name.startswith("M23")
+    assert event.location.name == "Goma" and event.event_date == date(2025, 1, 25)
