@@ -48,7 +48,6 @@ class Mention:
     figures: list[tolls.Figure]
     lang: str = "en"
     place: Location | None = None
-    place_score: float = 0.0
     date: date | None = None
     precision: int = 1
     report_date: date | None = None

@@ -131,8 +131,8 @@ def _extract(args: argparse.Namespace) -> int:
                   file=sys.stderr)
         write_events(events, args.format, out)
     read = len(articles) - len(failed)
-    print(f"{_count(read, 'article')} read, {skipped + len(failed)} skipped, "
-          f"{_count(len(events), 'event')}", file=sys.stderr)
+    print(f"{count_of(read, 'article')} read, {skipped + len(failed)} skipped, "
+          f"{count_of(len(events), 'event')}", file=sys.stderr)
     return 1 if skipped or failed else 0
 
 
@@ -157,23 +157,21 @@ def _extract_all(extractor, articles: list) -> tuple[list, list]:
         return extractor.extract_batch(good), failed
 
 
-def _count(n: int, noun: str) -> str:
+def count_of(n: int, noun: str) -> str:
+    """'1 article', '3 articles'."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from .evaluate import load_gold, score
+    from .evaluate import load_gold, load_predictions, score
 
     docs = load_gold([Path(g) for g in args.gold])
     if args.pred:
-        preds = []
-        for n, line in enumerate(Path(args.pred).read_text(encoding="utf-8").splitlines(), 1):
-            if line.strip():
-                try:
-                    preds.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    print(f"{args.pred}:{n}: not JSON: {exc}", file=sys.stderr)
-                    return 1
+        try:
+            preds = load_predictions(Path(args.pred))
+        except (OSError, ValueError) as exc:
+            print(exc, file=sys.stderr)
+            return 1
     else:
         from .models import Article
         from .pipeline import Extractor

@@ -796,10 +796,6 @@ class Gazetteer:
                         places[i] = Place(**{**_asdict(old), "feature_code": p.feature_code})
         return places
 
-    def is_known(self, name: str) -> bool:
-        key = fold(name)
-        return key in self._d.keys or (self._store_path is not None and self._ext_known(key))
-
     def get(self, geonameid: int) -> Place | None:
         if self._by_gid is None:
             self._by_gid = {}

@@ -8,7 +8,7 @@ loaded once; it has no other state, so one instance serves any number of batches
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import assemble, toll
@@ -189,7 +189,7 @@ class Extractor:
             lang=ctx.lang,
         )
         skip = max(0, ctx.dateline_end - sentence.start) if sentence.start < ctx.dateline_end else 0
-        m.place, m.place_score = self._place(text, doc, actors, ctx, skip, lead=sentence.index < 2,
+        m.place = self._place(text, doc, actors, ctx, skip, lead=sentence.index < 2,
                                              verbs=[t.end for t in triggers])
         if m.place and m.place.latitude is not None and m.place.geo_precision < 3:
             ctx.anchors.append((m.place.latitude, m.place.longitude))
@@ -222,7 +222,7 @@ class Extractor:
         return sorted(found.items(), key=lambda kv: -kv[1])
 
     def _place(self, text: str, doc, actors, ctx: _Context, skip: int = 0, lead: bool = False,
-               verbs: list[int] | None = None) -> tuple[Location | None, float]:
+               verbs: list[int] | None = None) -> Location | None:
         """The place a sentence says its event happened. Past the lead, only a name the words
         put the event in ("in X", "near X") counts: "evacuated to X" is elsewhere."""
         best: tuple[Location | None, float] = (None, 0.0)
@@ -239,7 +239,7 @@ class Extractor:
             rank = score * locative * PRECISION_WEIGHT[location.geo_precision]
             if rank > best[1]:
                 best = (location, rank)
-        return best
+        return best[0]
 
     def _locate(self, name: str, ctx: _Context, prefer: str = "town") -> tuple[Location, float] | None:
         """A place name resolved in the report's context, or None when no reading is credible."""
@@ -365,6 +365,3 @@ def language_of(article: Article) -> str:
     lang, _ = py3langid.classify(article.text[:2000])
     return lang
 
-
-def extract(articles: Iterable[Article], extractor: Extractor | None = None) -> Iterator[Event]:
-    yield from (extractor or Extractor()).extract_batch(articles)

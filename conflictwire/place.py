@@ -323,13 +323,3 @@ class Geocoder:
             latitude=round(place.latitude, 5), longitude=round(place.longitude, 5),
             geo_precision=3, geonameid=place.geonameid or None,
         )
-
-    def locate(
-        self, name: str, *, countries: Mapping[str, float] | None = None,
-        near: Sequence[tuple[float, float]] | None = None, precision: int | None = None,
-    ) -> tuple[Location, float] | None:
-        """Convenience: the best place for a name as a `Location`, with its confidence."""
-        found = self.best(name, countries=countries, near=near)
-        if found is None:
-            return None
-        return self.to_location(found[0], precision), found[1]

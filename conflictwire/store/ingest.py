@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TextIO
 
+from ..cli import count_of
 from ..models import Article, Event, ReadError
 from ..read import MAX_TEXT_BYTES
 from .db import Store
@@ -46,8 +47,9 @@ class IngestSummary:
         return not self.skipped
 
     def lines(self) -> list[str]:
-        out = [f"{_n(self.read, 'article')} read, {self.new} new, {len(self.duplicates)} already stored, "
-               f"{len(self.skipped)} skipped; {_n(self.created, 'event')} created, {self.updated} updated"]
+        read, created = count_of(self.read, "article"), count_of(self.created, "event")
+        out = [f"{read} read, {self.new} new, {len(self.duplicates)} already stored, "
+               f"{len(self.skipped)} skipped; {created} created, {self.updated} updated"]
         out += [f"  skipped {where}: {why}" for where, why in self.skipped]
         return out
 
@@ -85,10 +87,6 @@ def _store(store: Store, article: Article, events: list[Event], summary: IngestS
         summary.new += 1
         summary.created += len(result.created)
         summary.updated += len(result.updated)
-
-
-def _n(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def ingest(
