@@ -5,15 +5,19 @@ tests/test_ingest.py runs the real extractor and the command line."""
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from conflictwire.models import Actor, Article, Claim, Event, Evidence, Location
 from conflictwire.store import Near, Store
-from conflictwire.store.db import content_hash, resolve_url
+from conflictwire.store.db import Box, Filters, content_hash, resolve_url
+
+ROOT = Path(__file__).resolve().parents[1]
 
 JNIM = Actor(name="JNIM: Group for Support of Islam and Muslims", type="Rebel group")
 ARMY = Actor(name="Military Forces of Mali", type="State forces", country="MLI")
@@ -59,6 +63,16 @@ def dump(store: Store) -> list[dict]:
 
 # --- opening and migrations ---------------------------------------------------------------------
 
+def _head() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "conflictwire" / "store" / "migrations"))
+    (head,) = ScriptDirectory.from_config(config).get_heads()
+    return head
+
+
 def test_open_creates_schema_at_head_and_reopening_is_a_no_op(tmp_path):
     path = tmp_path / "sub" / "events.db"
     Store.open(path).close()
@@ -66,7 +80,7 @@ def test_open_creates_schema_at_head_and_reopening_is_a_no_op(tmp_path):
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert {"articles", "events", "event_articles", "actors", "claims", "revisions",
                 "alembic_version"} <= tables
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(_head(),)]
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         assert "ix_events_match" in indexes
@@ -234,6 +248,44 @@ def test_query_filters(filled):
     assert ids(filled.events(near=Near(12.6, -8.0, 50))) == ["e1"]
     assert ids(filled.events(near=Near.parse("16,-1,200"))) == ["e2"]
     assert ids(filled.events(near=Near.parse("14,-3,1000"))) == ["e1", "e2", "e3"]
+
+
+def test_several_types_text_search_and_map_box(filled):
+    both = ("Armed clash", "Violence against civilians")
+    assert ids(filled.query(Filters(types=both))) == ["e1", "e2", "e3"]
+    assert ids(filled.query(Filters(types=("violence against civilians",)))) == ["e2"]
+    assert ids(filled.query(Filters(text="niamey"))) == ["e3"]
+    assert ids(filled.query(Filters(text="GAO jnim"))) == ["e2"]  # every word, any case
+    assert ids(filled.query(Filters(text="gao niamey"))) == []
+    assert ids(filled.query(Filters(text="100%_"))) == []  # LIKE wildcards are literal
+    sahel = Box.parse("-10,10,3,17")
+    assert ids(filled.query(Filters(box=sahel))) == ["e1", "e2", "e3"]
+    assert ids(filled.query(Filters(box=Box(-1, 15, 1, 17)))) == ["e2"]
+    assert ids(filled.query(Filters(box=Box(359, 10, 362.5, 17)))) == ["e2", "e3"]  # a view past 180°
+    assert ids(filled.query(Filters(box=Box(-400, -80, 400, 80)))) == ["e1", "e2", "e3"]
+    for bad in ("1,2,3", "0,20,1,10", "a,b,c,d"):
+        with pytest.raises(ValueError):
+            Box.parse(bad)
+
+
+def test_upgrading_a_store_fills_the_search_column(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+
+    path = tmp_path / "old.db"
+    engine = sa.create_engine(f"sqlite:///{path}")
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "conflictwire" / "store" / "migrations"))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        old = event("e1", "a", location=GAO).model_dump(mode="json")
+        conn.execute(sa.text("INSERT INTO events (event_id, record, event_type, sub_event_type, fatalities, "
+                             "created_at, updated_at) VALUES ('e1', :r, 'Battles', 'Armed clash', 0, "
+                             "'2024-09-17', '2024-09-17')"), {"r": json.dumps(old)})
+    engine.dispose()
+    with Store.open(path) as store:
+        assert ids(store.query(Filters(text="gao"))) == ["e1"]
 
 
 def test_near_parsing():

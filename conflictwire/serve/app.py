@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 
 from .. import __version__
 from ..models import Article, Event
-from ..store.db import Near, Store, content_hash
+from ..store.db import Box, Near, Store, content_hash
 from . import queries
 
 MAX_BODY = 2 * 1024 * 1024
@@ -123,30 +123,36 @@ async def _refuse(send, status: int, detail: str) -> None:
     await send({"type": "http.response.body", "body": payload})
 
 
-def _near(value: str | None) -> Near | None:
+def _parsed(name: str, value: str | None, kind: type[Near] | type[Box]) -> Any:
     if not value:
         return None
     try:
-        return Near.parse(value)
+        return kind.parse(value)
     except ValueError as exc:
-        raise HTTPException(422, f"near: {exc}") from exc
+        raise HTTPException(422, f"{name}: {exc}") from exc
 
 
 def filters(
     country: Annotated[str | None, Query(description="ISO 3166-1 alpha-3 code, e.g. MLI",
                                          max_length=3)] = None,
-    type: Annotated[str | None, Query(description="event type or sub-event type, e.g. Battles",
-                                      max_length=128)] = None,
+    type: Annotated[list[str] | None, Query(description="event type or sub-event type, e.g. Battles "
+                                                        "(repeat for any of several)",
+                                            max_length=20)] = None,
     since: Annotated[date | None, Query(description="events on or after this day")] = None,
     until: Annotated[date | None, Query(description="events on or before this day")] = None,
     actor: Annotated[str | None, Query(description="an actor whose name contains this text",
                                        max_length=256)] = None,
     near: Annotated[str | None, Query(description="LAT,LON,KM: within KM kilometres of a point",
                                       max_length=64)] = None,
+    q: Annotated[str | None, Query(description="words found in the event: places, actors, notes, "
+                                               "evidence, claims", max_length=256)] = None,
+    bbox: Annotated[str | None, Query(description="WEST,SOUTH,EAST,NORTH: inside a map view",
+                                      max_length=128)] = None,
 ) -> queries.Filters:
-    """The filters of ``conflictwire events``."""
-    return queries.Filters(country=country, type=type, since=since, until=until, actor=actor,
-                           near=_near(near))
+    """The filters of ``conflictwire events``, plus text search and a map view."""
+    kinds = tuple(t for t in (type or []) if t and len(t) <= 128)
+    return queries.Filters(country=country, types=kinds, since=since, until=until, actor=actor,
+                           near=_parsed("near", near, Near), text=q, box=_parsed("bbox", bbox, Box))
 
 
 Filtered = Annotated[queries.Filters, Depends(filters)]

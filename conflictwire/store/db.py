@@ -84,6 +84,16 @@ def _event(record: dict[str, Any]) -> Event:
     return Event.model_validate(record)
 
 
+def search_text(event: Event) -> str:
+    """The lower-cased words a user may search an event by, one column for LIKE filters."""
+    loc = event.location
+    parts = [loc.name, loc.admin1, loc.admin2, loc.country, event.event_type, event.sub_event_type,
+             event.notes, *(a.name for a in (event.actor1, event.actor2) if a),
+             *event.assoc_actor_1, *event.assoc_actor_2, *(x.text for x in event.evidence),
+             *(f"{c.claimant} {c.text}" for c in event.claims)]
+    return " ".join(" ".join(p.split()) for p in parts if p).lower()
+
+
 def _member_key(e: Event) -> tuple:
     return (e.published is None, e.published or date.min, e.event_id)
 
@@ -121,25 +131,62 @@ class Near:
 
 
 @dataclass(frozen=True)
+class Box:
+    """A map view: west, south, east, north in degrees (west > east crosses the antimeridian)."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+    @classmethod
+    def parse(cls, text: str) -> Box:
+        try:
+            west, south, east, north = (float(x) for x in text.split(","))
+        except ValueError as exc:
+            raise ValueError(f"expected WEST,SOUTH,EAST,NORTH, got {text!r}") from exc
+        if not (-90 <= south <= north <= 90 and all(-540 <= x <= 540 for x in (west, east))):
+            raise ValueError(f"out of range: {text!r}")
+        return cls(west, south, east, north)
+
+    def where(self) -> list[Any]:
+        conds: list[Any] = [events.c.latitude.between(self.south, self.north)]
+        if self.east - self.west >= 360:
+            return conds  # the whole world's width: a zoomed-out map
+        west, east = _wrap(self.west), _wrap(self.east)
+        if west <= east:
+            conds.append(events.c.longitude.between(west, east))
+        else:
+            conds.append(sa.or_(events.c.longitude >= west, events.c.longitude <= east))
+        return conds
+
+
+def _wrap(longitude: float) -> float:
+    return (longitude + 180) % 360 - 180
+
+
+@dataclass(frozen=True)
 class Filters:
-    """The filters of ``conflictwire events`` (every one optional)."""
+    """The filters of ``conflictwire events`` and of the API (every one optional)."""
 
     country: str | None = None
-    type: str | None = None
+    types: tuple[str, ...] = ()  # event types or sub-event types: any of them
     since: date | None = None
     until: date | None = None
     actor: str | None = None
     near: Near | None = None
+    text: str | None = None  # words found in the record: places, actors, notes, evidence, claims
+    box: Box | None = None
 
     def where(self) -> list[Any]:
         """SQL conditions; with `near` only its bounding box (see `keep`)."""
         conds: list[Any] = []
         if self.country:
             conds.append(events.c.iso3 == self.country.upper())
-        if self.type:
-            kind = self.type.lower()
-            conds.append(sa.or_(sa.func.lower(events.c.event_type) == kind,
-                                sa.func.lower(events.c.sub_event_type) == kind))
+        if self.types:
+            kinds = [t.lower() for t in self.types]
+            conds.append(sa.or_(sa.func.lower(events.c.event_type).in_(kinds),
+                                sa.func.lower(events.c.sub_event_type).in_(kinds)))
         if self.since:
             conds.append(events.c.event_date >= self.since)
         if self.until:
@@ -148,6 +195,10 @@ class Filters:
             pattern = f"%{_escape_like(self.actor.lower())}%"
             conds.append(sa.exists().where(actors.c.event_id == events.c.event_id,
                                            sa.func.lower(actors.c.name).like(pattern, escape="\\")))
+        for word in (self.text or "").lower().split():
+            conds.append(events.c.search.like(f"%{_escape_like(word)}%", escape="\\"))
+        if self.box:
+            conds += self.box.where()
         if self.near:
             near = self.near
             dlat = near.km / 111.2
@@ -327,7 +378,7 @@ class Store:
             sub_event_type=event.sub_event_type, iso3=loc.iso3, country=loc.country, admin1=loc.admin1,
             latitude=loc.latitude, longitude=loc.longitude, fatalities=event.fatalities,
             injured=event.injured, actor1=event.actor1.name if event.actor1 else None,
-            actor2=event.actor2.name if event.actor2 else None,
+            actor2=event.actor2.name if event.actor2 else None, search=search_text(event),
         )
 
     def _insert_event(self, conn: sa.Connection, event: Event, now: datetime,
@@ -374,7 +425,11 @@ class Store:
                since: date | None = None, until: date | None = None, actor: str | None = None,
                near: Near | None = None) -> list[Event]:
         """Stored events matching every filter given, by day (undated last) then id."""
-        filters = Filters(country=country, type=type, since=since, until=until, actor=actor, near=near)
+        return self.query(Filters(country=country, types=(type,) if type else (), since=since, until=until,
+                                  actor=actor, near=near))
+
+    def query(self, filters: Filters) -> list[Event]:
+        """Stored events matching `filters`, by day (undated last) then id."""
         query = sa.select(events.c.record).where(*filters.where())
         with self._read() as conn:
             found = [_event(row.record) for row in conn.execute(query)]

@@ -42,6 +42,7 @@ events = sa.Table(
     sa.Column("actor2", sa.String(512), nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("search", sa.Text, nullable=True),  # lower-cased words of the record (`db.search_text`)
     sa.Index("ix_events_match", "iso3", "event_type", "event_date"),
     sa.Index("ix_events_date", "event_date"),
     sa.Index("ix_events_coords", "latitude", "longitude"),
