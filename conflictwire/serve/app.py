@@ -17,15 +17,17 @@ import hmac
 import io
 import threading
 from datetime import date
+from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from .. import __version__
-from ..models import Article, Event
+from ..models import EVENT_TYPES, Article, Event
 from ..store.db import Box, Near, Store, content_hash
 from . import queries
 
@@ -33,12 +35,14 @@ MAX_BODY = 2 * 1024 * 1024
 MAX_LIMIT = 500
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 
-HOME = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>conflictwire</title></head>
-<body><h1>conflictwire</h1>
-<p>The dashboard is coming. Meanwhile the JSON API is described at <a href="/docs">/docs</a>
-(<a href="/openapi.json">OpenAPI</a>).</p></body></html>
-"""
+STATIC = resources.files(__package__) / "static"
+PAGES = {"/": "index.html", "/paste": "paste.html"}
+# The dashboard runs only its own scripts: nothing inline, nothing from another host (article
+# text is rendered as text, and this makes sure a slip would still run nothing). Map tiles from
+# OpenStreetMap are the one outside resource, an optional layer.
+PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
+               "img-src 'self' data: https://tile.openstreetmap.org; connect-src 'self'; "
+               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
 class PastedReport(BaseModel):
@@ -187,11 +191,33 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
         response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if request.url.path in PAGES or request.url.path.startswith("/static/"):
+            response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
+            response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home() -> str:
-        return HOME
+    def page(name: str):
+        def serve_page() -> FileResponse:
+            return FileResponse(str(STATIC / name), media_type="text/html; charset=utf-8")
+        return serve_page
+
+    for path, name in PAGES.items():
+        app.add_api_route(path, page(name), methods=["GET", "HEAD"], include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+
+    @app.get("/api/points", tags=["events"])
+    def map_points(f: Filtered) -> JSONResponse:
+        """Every matching event with coordinates, as map markers: `points` of {event_id, latitude,
+        longitude, event_date, event_type, sub_event_type, fatalities, admin1, country}."""
+        found = queries.points(store, f)
+        return JSONResponse({"total": len(found), "points": found})
+
+    @app.get("/api/facets", tags=["events"])
+    def facets() -> JSONResponse:
+        """What the filters offer: the countries of the stored events (with counts) and ACLED's
+        event types with their sub-event types."""
+        return JSONResponse({"countries": queries.countries(store),
+                             "event_types": {k: list(v) for k, v in EVENT_TYPES.items()}})
 
     @app.get("/api/events", response_model=EventPage, tags=["events"])
     def list_events(f: Filtered, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,

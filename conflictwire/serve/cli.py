@@ -45,6 +45,9 @@ def run(args: argparse.Namespace) -> int | None:
         if not token:
             print("conflictwire: no token (--token or $CONFLICTWIRE_TOKEN): writing is disabled",
                   file=sys.stderr)
+        host = f"[{args.host}]" if ":" in args.host else args.host
+        print(f"conflictwire: the dashboard is at http://{host}:{args.port}/ (API docs at /docs); "
+              "Ctrl-C stops it", file=sys.stderr, flush=True)
         uvicorn.run(create_app(store, token=token), host=args.host, port=args.port, log_level="info",
                     proxy_headers=False, server_header=False)
     return 0

@@ -39,6 +39,40 @@ def page(store: Store, filters: Filters, limit: int, offset: int) -> tuple[int, 
         return len(ids), _records(conn, ids[offset:offset + limit])
 
 
+def points(store: Store, filters: Filters) -> list[dict[str, Any]]:
+    """The matching events that have coordinates, with what a map marker shows (columns only:
+    no record is parsed, so a map of every event stays cheap)."""
+    cols = (events.c.event_id, events.c.latitude, events.c.longitude, events.c.event_date,
+            events.c.event_type, events.c.sub_event_type, events.c.fatalities,
+            events.c.admin1, events.c.country)
+    query = (sa.select(*cols).where(*filters.where(), events.c.latitude.is_not(None),
+                                    events.c.longitude.is_not(None)).order_by(*ORDER))
+    with store.engine.connect() as conn, conn.begin():
+        rows = conn.execute(query).all()
+    return [{"event_id": r.event_id, "latitude": r.latitude, "longitude": r.longitude,
+             "event_date": _day(r.event_date), "event_type": r.event_type, "sub_event_type": r.sub_event_type,
+             "fatalities": r.fatalities, "admin1": r.admin1, "country": r.country}
+            for r in rows if filters.keep(r.latitude, r.longitude)]
+
+
+def countries(store: Store) -> list[dict[str, Any]]:
+    """The countries of the stored events, with how many each has."""
+    query = (sa.select(events.c.iso3, events.c.country, sa.func.count()).where(events.c.iso3.is_not(None))
+             .group_by(events.c.iso3, events.c.country))
+    with store.engine.connect() as conn, conn.begin():
+        found: dict[str, dict[str, Any]] = {}
+        for iso3, name, n in conn.execute(query):
+            row = found.setdefault(iso3, {"iso3": iso3, "country": name, "events": 0})
+            row["events"] += n
+    return sorted(found.values(), key=lambda r: (r["country"] or r["iso3"]))
+
+
+def _day(value: date | str | None) -> str | None:
+    if value is None or isinstance(value, str):  # a driver that hands dates back as text
+        return value
+    return value.isoformat()
+
+
 def every(store: Store, filters: Filters) -> list[Event]:
     """Every matching event, by day then id (for the exports)."""
     conds = filters.where()

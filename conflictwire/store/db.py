@@ -444,7 +444,7 @@ class Store:
                 return None
             reports = conn.execute(
                 sa.select(articles.c.id, articles.c.title, articles.c.source, articles.c.published,
-                          articles.c.url, event_articles.c.evidence)
+                          articles.c.url, articles.c.text, event_articles.c.evidence)
                 .join(event_articles, event_articles.c.article_id == articles.c.id)
                 .where(event_articles.c.event_id == event_id)
                 .order_by(articles.c.published, articles.c.id)).all()
@@ -457,7 +457,7 @@ class Store:
             "updated_at": row.updated_at,
             "reports": [dict(id=r.id, title=r.title, source=r.source, url=r.url,
                              published=r.published.isoformat() if r.published else None,
-                             evidence=r.evidence) for r in reports],
+                             evidence=r.evidence, text=r.text) for r in reports],
             "claims": [c.model_dump(mode="json") for c in record.claims],
             "revisions": [dict(article_id=r.article_id, at=r.at.isoformat() if r.at else None,
                                changes=r.changes) for r in revs],
