@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_commands(sub)  # ingest, events, event
     add_serve(sub)  # serve
+    from .alerts.cli import add_commands as add_alerts
+
+    add_alerts(sub)  # zones, alerts, watch
     return parser
 
 
@@ -72,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         from .serve.cli import run as serve_run
 
         if (status := serve_run(args)) is not None:
+            return status
+        from .alerts.cli import run as alerts_run
+
+        if (status := alerts_run(args)) is not None:
             return status
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -293,5 +293,8 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
                       created=[x["event"] for x in created if x], updated=[x["event"] for x in updated if x])
         return JSONResponse(body.model_dump(mode="json"), status_code=201 if reason is None else 200)
 
+    from .zones import zones_router
+
+    app.include_router(zones_router(store, writer))  # watch zones and alerts (issue 5)
     app.add_middleware(BodyLimit, limit=max_body)
     return app

@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -39,7 +39,7 @@ from sqlalchemy import event as sa_event
 from ..gazetteer import haversine_km
 from ..merge import combine, same_event
 from ..models import Article, Event
-from .schema import actors, articles, claims, event_articles, events, revisions
+from .schema import actors, alerts, articles, claims, event_articles, events, revisions
 
 DEFAULT_PATH = "conflictwire.db"
 ENV_VAR = "CONFLICTWIRE_DB"
@@ -111,6 +111,8 @@ class AddResult:
     reason: str | None = None  # why it was not stored (already in the store)
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    changed: list[tuple[Event | None, Event]] = field(default_factory=list)  # (before, after) records
+    alerts: list[int] = field(default_factory=list)  # alerts recorded with it (conflictwire.alerts)
 
 
 @dataclass
@@ -226,6 +228,8 @@ class Store:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        # Called with each stored article's AddResult after its commit (alert delivery).
+        self.after_commit: list[Callable[[AddResult], None]] = []
 
     # -- opening ----------------------------------------------------------------------------
     @classmethod
@@ -309,27 +313,41 @@ class Store:
         return None
 
     def add_article(self, article: Article, extracted: list[Event]) -> AddResult:
-        """Store `article` and merge `extracted` (its own events) into the store, atomically."""
+        """Store `article` and merge `extracted` (its own events) into the store, atomically,
+        with the alerts of the zones it touches (`conflictwire.alerts`); then run the
+        `after_commit` hooks."""
         with self._write() as conn:
-            reason = self.known(article, conn)
-            if reason:
-                return AddResult(stored=False, reason=reason)
-            now = _now()
-            conn.execute(articles.insert().values(
-                id=article.id, url=article.url, content_hash=content_hash(article.text),
-                title=article.title, source=article.source, published=article.published,
-                language=article.language, text=article.text, ingested_at=now,
-            ))
-            result = AddResult()
-            for event in extracted:
-                merged_into = self._merge_one(conn, article, event, now)
-                if merged_into is None:
-                    self._insert_event(conn, event, now)
-                    self._link(conn, event.event_id, article.id, event)
-                    result.created.append(event.event_id)
-                else:
-                    result.updated.append(merged_into)
-            return result
+            result = self._add_article(conn, article, extracted)
+        if result.stored:
+            for hook in self.after_commit:
+                hook(result)
+        return result
+
+    def _add_article(self, conn: sa.Connection, article: Article, extracted: list[Event]) -> AddResult:
+        from ..alerts.records import record_alerts
+
+        reason = self.known(article, conn)
+        if reason:
+            return AddResult(stored=False, reason=reason)
+        now = _now()
+        conn.execute(articles.insert().values(
+            id=article.id, url=article.url, content_hash=content_hash(article.text),
+            title=article.title, source=article.source, published=article.published,
+            language=article.language, text=article.text, ingested_at=now,
+        ))
+        result = AddResult()
+        for event in extracted:
+            merged_into = self._merge_one(conn, article, event, now)
+            if merged_into is None:
+                self._insert_event(conn, event, now)
+                self._link(conn, event.event_id, article.id, event)
+                result.created.append(event.event_id)
+                result.changed.append((None, event))
+            else:
+                result.updated.append(merged_into[1].event_id)
+                result.changed.append(merged_into)
+        result.alerts = record_alerts(conn, article.id, result.changed, now)
+        return result
 
     def _candidates(self, conn: sa.Connection, event: Event) -> list[Event]:
         if event.event_date is None:
@@ -343,8 +361,10 @@ class Store:
         found = [_event(row.record) for row in conn.execute(query)]
         return sorted(found, key=lambda e: e.event_id)  # the same choice on every backend
 
-    def _merge_one(self, conn: sa.Connection, article: Article, event: Event, now: datetime) -> str | None:
-        """Merge `event` into a stored event it reports, returning the merged id, or None."""
+    def _merge_one(self, conn: sa.Connection, article: Article, event: Event,
+                   now: datetime) -> tuple[Event, Event] | None:
+        """Merge `event` into a stored event it reports, returning (the stored record, the
+        merged one), or None."""
         match = next((c for c in self._candidates(conn, event) if same_event(c, event)), None)
         if match is None:
             return None
@@ -354,7 +374,7 @@ class Store:
         old_id, new_id = match.event_id, merged.event_id
         if new_id != old_id:  # the new report's id is smaller: the event takes it
             self._insert_event(conn, merged, now, created_at=self._created_at(conn, old_id))
-            for table in (event_articles, revisions):
+            for table in (event_articles, revisions, alerts):
                 conn.execute(table.update().where(table.c.event_id == old_id).values(event_id=new_id))
             for table in (actors, claims):  # written anew for the new id above
                 conn.execute(table.delete().where(table.c.event_id == old_id))
@@ -364,7 +384,7 @@ class Store:
         self._link(conn, new_id, article.id, event)
         conn.execute(revisions.insert().values(
             event_id=new_id, article_id=article.id, at=now, changes=changes(match, merged)))
-        return new_id
+        return match, merged
 
     @staticmethod
     def _created_at(conn: sa.Connection, event_id: str) -> datetime:

@@ -100,13 +100,16 @@ def ingest(
     follow: bool = True,
     progress: bool | None = None,
     err: TextIO | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> IngestSummary:
     """Ingest every source into `store`; return what happened.
 
     `extract` (default: the process's `Extractor().extract_article`) gives one article's
     events. `published` is the publication day of articles that have none. `progress`
-    shows a rich progress line on `err` (default: when `err` is a terminal).
+    shows a rich progress line on `err` (default: when `err` is a terminal). `stop`, when it
+    returns true, ends the run after the article being stored (`conflictwire watch`'s SIGTERM).
     """
+    stopping = stop or (lambda: False)
     summary = IngestSummary()
     err = err or sys.stderr
 
@@ -117,8 +120,13 @@ def ingest(
     pending: list[tuple[str, Article]] = []  # new articles waiting for one extraction pass
 
     def flush() -> None:
+        if stopping():
+            pending.clear()  # not extracted: read again by the next run
+            return
         found = _extract_all([a for _, a in pending], extract, summary, [s for s, _ in pending])
         for (_, article), events in zip(pending, found, strict=True):
+            if stopping():
+                break  # what was extracted and not stored is read again by the next run
             if events is not None:
                 _store(store, article, events, summary)
             bar.update(summary)
@@ -126,6 +134,8 @@ def ingest(
 
     with _Progress(err, progress) as bar:
         for source, item in reader:
+            if stopping():
+                break
             if isinstance(item, ReadError):
                 if item.message.startswith("already stored"):
                     summary.duplicates.append((item.source, item.message))

@@ -92,3 +92,68 @@ revisions = sa.Table(
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("changes", sa.JSON, nullable=False),
 )
+
+# -- watch zones and alerts (conflictwire.alerts; migration 0003) --------------------------
+# A zone is a point and radius or a GeoJSON polygon, with optional conditions and where its
+# alerts go. An alert is recorded in the same transaction as the event change it reports
+# (an outbox); each of its destinations is a `deliveries` row, delivered after the commit and
+# retried until delivered, its idempotency `key` the same on every attempt.
+zones = sa.Table(
+    "zones", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(256), nullable=False),
+    sa.Column("latitude", sa.Float, nullable=True),
+    sa.Column("longitude", sa.Float, nullable=True),
+    sa.Column("radius_km", sa.Float, nullable=True),
+    sa.Column("polygon", sa.JSON, nullable=True),  # a GeoJSON Polygon or MultiPolygon geometry
+    sa.Column("event_types", sa.JSON, nullable=False),
+    sa.Column("min_fatalities", sa.Integer, nullable=True),
+    sa.Column("actors", sa.JSON, nullable=False),
+    sa.Column("webhook_url", sa.String(2048), nullable=True),
+    sa.Column("webhook_secret", sa.String(512), nullable=True),
+    sa.Column("email", sa.String(320), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+alerts = sa.Table(
+    "alerts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("uid", sa.String(32), nullable=False, unique=True),
+    sa.Column("zone_id", sa.Integer, sa.ForeignKey("zones.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("event_id", sa.String(64), nullable=False, index=True),  # follows the event's renames
+    sa.Column("article_id", sa.String(512), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # new, update
+    sa.Column("changes", sa.JSON, nullable=False),  # what changed, one line each
+    sa.Column("summary", sa.JSON, nullable=False),  # the event as it was when alerted
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_alerts_zone", "zone_id", "id"),
+)
+
+deliveries = sa.Table(
+    "deliveries", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("alert_id", sa.Integer, sa.ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Column("channel", sa.String(16), nullable=False),  # webhook, email
+    sa.Column("destination", sa.String(2048), nullable=False),
+    sa.Column("key", sa.String(96), nullable=False, unique=True),  # idempotency key
+    sa.Column("state", sa.String(16), nullable=False),  # pending, delivered
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Index("ix_deliveries_due", "state", "next_attempt_at"),
+)
+
+# `conflictwire watch`: each feed's last poll, so a restarted watcher knows where it is (which
+# articles it has is the articles table: a re-served item is known by its URL or text).
+feeds = sa.Table(
+    "feeds", metadata,
+    sa.Column("url", sa.String(2048), primary_key=True),
+    sa.Column("polls", sa.Integer, nullable=False),
+    sa.Column("failures", sa.Integer, nullable=False),  # consecutive failed polls
+    sa.Column("articles", sa.Integer, nullable=False),  # articles stored from it
+    sa.Column("last_polled_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_ok_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+)

@@ -1,0 +1,82 @@
+"""The API of watch zones and alerts: `zones_router(store, writer)`, included by `create_app`.
+
+- ``GET /api/zones``: `{"zones": [PublicZone]}` (no webhook URL, secret or address)
+- ``POST /api/zones`` (writer): a `ZoneSpec` → 201 with the `PublicZone`
+- ``DELETE /api/zones/{id}`` (writer): 204, 404 when there is none
+- ``GET /api/alerts?zone=&limit=``: `{"alerts": [Alert]}`, newest first
+- ``GET /zones/{id}/alerts.atom``: the zone's alerts as an Atom feed
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+
+from ..alerts import atom
+from ..alerts.models import Alert, PublicZone, ZoneSpec
+from ..alerts.records import add_zone, get_zone, list_alerts, list_zones, remove_zone
+from ..store.db import Store
+
+MAX_ALERTS = 500
+FEED_ALERTS = 100
+
+
+class ZoneList(BaseModel):
+    zones: list[PublicZone]
+
+
+class AlertList(BaseModel):
+    alerts: list[Alert]
+
+
+def zones_router(store: Store, writer: Callable[..., None]) -> APIRouter:
+    """The zones and alerts endpoints over `store`; `writer` is the dependency that guards writes."""
+    router = APIRouter()
+    guarded = [Depends(writer)]
+
+    @router.get("/api/zones", response_model=ZoneList, tags=["zones"])
+    def zones_list() -> dict[str, Any]:
+        """Every watch zone: its geometry, conditions and alert channels (not their addresses)."""
+        return {"zones": [z.public() for z in list_zones(store)]}
+
+    @router.post("/api/zones", response_model=PublicZone, status_code=201, tags=["zones"],
+                 dependencies=guarded,
+                 responses={401: {"description": "missing or wrong token"},
+                            403: {"description": "writing disabled"}})
+    def zones_add(spec: ZoneSpec) -> PublicZone:
+        """Add a zone: a point (latitude, longitude) with radius_km, or a GeoJSON polygon; optional
+        event_types, min_fatalities, actors; optional webhook_url (with webhook_secret) and email."""
+        return add_zone(store, spec).public()
+
+    @router.delete("/api/zones/{zone_id}", status_code=204, tags=["zones"], dependencies=guarded,
+                   responses={404: {"description": "no such zone"}})
+    def zones_remove(zone_id: int) -> Response:
+        """Remove a zone with its alerts."""
+        if not remove_zone(store, zone_id):
+            raise HTTPException(404, "no such zone")
+        return Response(status_code=204)
+
+    @router.get("/api/alerts", response_model=AlertList, tags=["zones"])
+    def alerts_list(zone: Annotated[int | None, Query(description="one zone's alerts")] = None,
+                    limit: Annotated[int, Query(ge=1, le=MAX_ALERTS)] = 50) -> JSONResponse:
+        """The latest alerts, newest first, each with the event as it stood then."""
+        found = list_alerts(store, zone_id=zone, limit=limit)
+        return JSONResponse(AlertList(alerts=found).model_dump(mode="json"))
+
+    @router.get("/zones/{zone_id}/alerts.atom", tags=["zones"], response_class=Response,
+                responses={200: {"content": {"application/atom+xml": {}}},
+                           404: {"description": "no such zone"}})
+    def alerts_feed(zone_id: int, request: Request) -> Response:
+        """The zone's latest alerts as an Atom feed, for any feed reader."""
+        zone = get_zone(store, zone_id)
+        if zone is None:
+            raise HTTPException(404, "no such zone")
+        body = atom.feed(zone, list_alerts(store, zone_id=zone_id, limit=FEED_ALERTS),
+                         self_url=str(request.url), base_url=str(request.base_url))
+        return Response(body, media_type=atom.MEDIA_TYPE)
+
+    return router
