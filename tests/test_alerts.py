@@ -20,7 +20,7 @@ from alert_servers import free_port, receiver, smtp_server
 
 from conflictwire.alerts.deliver import Notifier, SmtpConfig
 from conflictwire.alerts.models import ZoneSpec
-from conflictwire.alerts.records import add_zone, delivery_states, list_alerts
+from conflictwire.alerts.records import add_zone, delivery_states, list_alerts, remove_zone
 from conflictwire.alerts.zones import matches
 from conflictwire.gazetteer import haversine_km
 from conflictwire.models import Actor, Claim, Event, Evidence, Location
@@ -250,3 +250,17 @@ def test_zones_and_alerts_api(watched):
         assert client.delete(f"/api/zones/{zone['id']}", headers=auth).status_code == 204
         assert client.delete(f"/api/zones/{zone['id']}", headers=auth).status_code == 404
         assert [z["id"] for z in client.get("/api/zones").json()["zones"]] == [watched.zone.id]
+
+
+def test_alerts_on_postgresql_follow_a_renamed_event(pg_url, tmp_path):
+    with receiver(SECRET) as hook, Store.open(pg_url) as store:
+        zone = add_zone(store, ZoneSpec(name="z", latitude=CENTRE[0], longitude=CENTRE[1], radius_km=25,
+                                        webhook_url=hook.url, webhook_secret=SECRET))
+        Notifier(store, backoff=0.01).attach()
+        ingest_reports(store, tmp_path, {"zz": attack("zz", 12, 5)})
+        # A later report whose own id is smaller: the merged event takes it (store rule).
+        ingest_reports(store, tmp_path, {"aa": attack("aa", 13, 6, published=date(2024, 9, 18))})
+        found = list_alerts(store)
+        assert [(a.kind, a.event_id) for a in found] == [("update", "ev-aa"), ("new", "ev-aa")]
+        assert store.event("ev-aa") is not None and len(hook.accepted) == 2
+        assert remove_zone(store, zone.id) and list_alerts(store) == [] and delivery_states(store) == []

@@ -4,6 +4,7 @@ and a subprocess stopped by SIGTERM."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -166,3 +167,28 @@ def test_sigterm_stops_the_watcher_cleanly(tmp_path, reports):
         with Store.open(tmp_path / "s.db") as store:
             assert article_ids(store) == ["gen-0000", "gen-0001", "gen-0002"]
             assert store.counts()["articles"] == 3
+
+
+def test_zones_alerts_and_ingest_from_the_command_line(tmp_path, cw):
+    from alert_servers import smtp_server
+
+    write_reports(tmp_path / "reports", 2)  # Mopti: 5 dead, then 7
+    db = str(tmp_path / "cli.db")
+    with receiver(SECRET) as hook, smtp_server() as (port, mails):
+        near = f"{ZONE_CENTRE[0]:.5f},{ZONE_CENTRE[1]:.5f},25"
+        made = cw("zones", "add", "Mopti office", "--near", near, "--webhook", hook.url, "--secret", SECRET,
+                  "--email", "ops@example.org", "--type", "Violence against civilians", db=db)
+        assert made.returncode == 0 and made.stdout.startswith("1\tMopti office\t25 km"), made.stderr
+        bad = cw("zones", "add", "x", "--near", "1,1,5", "--webhook", "ftp://h/x", "--secret", SECRET, db=db)
+        assert bad.returncode == 1 and "http:// or https://" in bad.stderr
+        done = cw("ingest", str(tmp_path / "reports"), "--smtp", f"127.0.0.1:{port}", "--no-progress", db=db)
+        assert done.returncode == 0, done.stderr
+        assert sorted(a["kind"] for a in hook.alerts) == ["new", "update"] and len(mails) == 2
+    listed = cw("alerts", "list", "--format", "json", db=db)
+    kinds = [json.loads(line)["kind"] for line in listed.stdout.splitlines()]
+    assert listed.returncode == 0 and kinds == ["update", "new"]
+    zones = cw("zones", "list", "--format", "json", db=db)
+    assert json.loads(zones.stdout)["name"] == "Mopti office" and SECRET not in zones.stdout
+    assert cw("zones", "remove", "1", db=db).returncode == 0
+    assert cw("zones", "remove", "1", db=db).returncode == 1
+    assert cw("alerts", "list", db=db).stdout == ""

@@ -56,6 +56,9 @@ def add_commands(subparsers) -> None:
     ing.add_argument("--no-follow", action="store_true",
                      help="do not fetch the page of a feed entry that has only a summary")
     ing.add_argument("--no-progress", action="store_true", help="no progress display")
+    from ..alerts.cli import add_delivery_options
+
+    add_delivery_options(ing)  # --smtp, --mail-from: how the alerts of watch zones are e-mailed
 
     evs = subparsers.add_parser("events", help="query the event store")
     _db_option(evs)
@@ -103,10 +106,12 @@ def run(args: argparse.Namespace) -> int | None:
 
 
 def _ingest(args: argparse.Namespace, store) -> int:
+    from ..alerts.cli import notifier_from
     from ..read import MAX_TEXT_BYTES
     from .ingest import ingest
     from .sources import TIMEOUT
 
+    notifier_from(args, store).attach()  # watch zones' alerts, delivered after each article's commit
     summary = ingest(args.sources, store, published=args.published,
                      max_bytes=args.max_bytes or MAX_TEXT_BYTES, timeout=args.timeout or TIMEOUT,
                      follow=not args.no_follow, progress=False if args.no_progress else None)
