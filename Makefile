@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv demo test lint score bench clean
+.PHONY: venv demo test lint score bench vendor screenshot clean
 
 venv: $(BIN)/conflictwire
 
@@ -14,17 +14,20 @@ $(BIN)/conflictwire: pyproject.toml
 	touch $@
 
 # The main job on the bundled sample reports: ingest them into the embedded store
-# (./conflictwire.db; a second run adds nothing) and show the events table.
+# (./conflictwire.db; a second run adds nothing), show the events table, then serve the
+# dashboard over them (it prints its address; Ctrl-C stops it).
+PORT ?= 8000
 demo: venv
 	$(BIN)/conflictwire ingest conflictwire/samples/reports.jsonl
 	$(BIN)/conflictwire events
+	$(BIN)/conflictwire serve --port $(PORT)
 
 test: venv
-	$(BIN)/ruff check conflictwire tests benchmarks
+	$(BIN)/ruff check conflictwire tests benchmarks docs
 	$(BIN)/pytest
 
 lint: venv
-	$(BIN)/ruff check conflictwire tests benchmarks
+	$(BIN)/ruff check conflictwire tests benchmarks docs
 
 # Score the annotated corpus with the shared scorer (needs ../shared).
 score: venv
@@ -35,6 +38,15 @@ score: venv
 bench: venv
 	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/ingest.py --limit 200
+
+# The dashboard's third-party scripts, styles and outlines, from the npm packages pinned in
+# web/package.json, into conflictwire/serve/static/vendor (committed: the app serves them offline).
+vendor:
+	web/vendor.sh
+
+# docs/dashboard.png, taken in headless Chromium over the sample reports.
+screenshot: venv
+	$(BIN)/python docs/screenshot.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

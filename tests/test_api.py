@@ -4,20 +4,16 @@ store filled with hand-built events (as in tests/test_store.py), called with htt
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
-import socket
 import subprocess
 import sys
-import threading
-import time
 from datetime import date, timedelta
 
 import httpx
 import pytest
-import uvicorn
+from live_server import free_port, serving, wait_ready
 
 from conflictwire.export import ACLED_COLUMNS
 from conflictwire.models import Actor, Article, Claim, Event, Evidence, Location
@@ -55,41 +51,6 @@ EVENTS = [_event(n, START + timedelta(days=n % 10), PLACES[n % 3], "Battles" if 
                  "Violence against civilians", n % 5) for n in range(30)]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_ready(url: str, ready=lambda: True, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if ready():
-            try:
-                if httpx.get(url + "/openapi.json", timeout=1.0).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-        time.sleep(0.05)
-    raise AssertionError(f"server at {url} did not start within {timeout} s")
-
-
-@contextlib.contextmanager
-def _serving(app):
-    """A real uvicorn server for `app` on a free port of 127.0.0.1 in a thread: (base URL, server)."""
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning",
-                                       lifespan="off"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    try:
-        base = f"http://127.0.0.1:{srv.config.port}"
-        _wait_ready(base, lambda: srv.started)
-        yield base, srv
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """(base URL, uvicorn server) of the API over a store holding `EVENTS`."""
@@ -99,7 +60,7 @@ def server(tmp_path_factory):
             aid = ev.article_ids[0]
             store.add_article(Article(id=aid, text=f"Report {aid}.", published=ev.event_date, language="en",
                                       source="Test wire"), [ev])
-        with _serving(create_app(store, token=TOKEN, max_body=100_000)) as running:
+        with serving(create_app(store, token=TOKEN, max_body=100_000)) as running:
             yield running
 
 
@@ -155,10 +116,36 @@ def test_one_event_and_404(client):
     assert found["event"]["event_id"] == "ev004"
     assert found["event"]["notes"] == "<b>note 4</b>"  # JSON only: text is data, never markup
     assert [r["id"] for r in found["reports"]] == ["a004"]
+    assert found["reports"][0]["text"] == "Report a004."  # the panel shows the report itself
     assert found["reports"][0]["evidence"][0]["text"] == "evidence 4"
     assert found["claims"][0]["text"] == "claim 4" and found["revisions"] == []
     missing = client.get("/api/events/nope")
     assert missing.status_code == 404 and missing.headers["content-type"] == "application/json"
+
+
+def test_several_types_text_and_map_view(client):
+    both = client.get("/api/events", params=[("type", "Battles"), ("type", "Attack")]).json()
+    assert both["total"] == 30
+    assert client.get("/api/events", params={"q": "Gao"}).json()["total"] == 10
+    assert client.get("/api/events", params={"q": "gao jnim evidence"}).json()["total"] == 10
+    assert client.get("/api/events", params={"q": "Gao Ouagadougou"}).json()["total"] == 0
+    view = client.get("/api/events", params={"bbox": "-9,12,-7,13"}).json()  # around Bamako
+    assert view["total"] == 10 and {e["location"]["name"] for e in view["events"]} == {"Bamako"}
+    assert client.get("/api/events", params={"bbox": "1,2,3"}).status_code == 422
+
+
+def test_map_points_and_facets(client):
+    points = client.get("/api/points", params={"country": "BFA"}).json()
+    assert points["total"] == 10 == len(points["points"])
+    first = points["points"][0]
+    assert set(first) == {"event_id", "latitude", "longitude", "event_date", "event_type", "sub_event_type",
+                          "fatalities", "admin1", "country"}
+    assert (first["latitude"], first["country"]) == (12.37, "Burkina Faso")
+    near = client.get("/api/points", params={"near": "16.27,-0.04,10"}).json()
+    assert {p["admin1"] for p in near["points"]} == {"Gao"} and near["total"] == 10
+    facets = client.get("/api/facets").json()
+    assert [(c["iso3"], c["events"]) for c in facets["countries"]] == [("BFA", 10), ("MLI", 20)]
+    assert "Armed clash" in facets["event_types"]["Battles"] and len(facets["event_types"]) == 6
 
 
 def test_aggregates(client):
@@ -193,7 +180,9 @@ def test_openapi_lists_the_paths(client):
     assert {"/api/events", "/api/events/{event_id}", "/api/aggregates/weekly", "/api/aggregates/admin1",
             "/api/export.csv", "/api/export.geojson", "/api/extract", "/api/articles"} <= set(paths)
     home = client.get("/")
-    assert home.status_code == 200 and "/docs" in home.text
+    assert home.status_code == 200 and "/docs" in home.text and "/static/dashboard.js" in home.text
+    assert client.get("/paste").status_code == 200
+    assert client.get("/static/vendor/leaflet.js").status_code == 200
 
 
 def test_write_needs_the_token(client):
@@ -206,7 +195,7 @@ def test_write_needs_the_token(client):
 
 
 def test_no_token_configured_refuses_writes(tmp_path):
-    with Store.open(tmp_path / "ro.db") as store, _serving(create_app(store)) as (base, _):
+    with Store.open(tmp_path / "ro.db") as store, serving(create_app(store)) as (base, _):
         refused = httpx.post(base + "/api/articles", json={"id": "x", "text": "t"},
                              headers={"Authorization": "Bearer anything"})
         assert refused.status_code == 403 and "--token" in refused.json()["detail"]
@@ -255,14 +244,14 @@ def test_post_article_stores_it_and_extract_stores_nothing(client):
 
 
 def test_cli_serve_subprocess(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, CONFLICTWIRE_TOKEN=TOKEN)
     command = [sys.executable, "-m", "conflictwire.cli", "serve", "--db", str(tmp_path / "c.db"),
                "--port", str(port)]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait_ready(base, lambda: proc.poll() is None)
+        wait_ready(base, lambda: proc.poll() is None)
         assert httpx.get(base + "/api/events").json()["total"] == 0
         refused = httpx.post(base + "/api/articles", json={"id": "x", "text": "t"},
                              headers={"Authorization": "Bearer wrong"})

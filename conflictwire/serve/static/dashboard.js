@@ -92,7 +92,7 @@
   function frame(layers) {
     if (fitted || !layers.length || form.elements.inview.checked) return;
     fitted = true;
-    map.fitBounds(L.featureGroup(layers).getBounds().pad(0.3), { maxZoom: 7 });
+    map.fitBounds(L.featureGroup(layers).getBounds().pad(0.3), { maxZoom: 7, animate: false });
   }
 
   function showPoints(points) {
@@ -207,16 +207,27 @@
     try {
       const found = await api(`/api/events/${encodeURIComponent(id)}`);
       document.getElementById("panel-body").replaceChildren(CW.eventCard(found.event, found.reports, found.revisions));
-      panel.hidden = false;
+      showPanel(true);
       panel.dataset.event = id;
       for (const row of table.querySelectorAll("tr")) row.classList.toggle("selected", row.dataset.event === id);
       const marker = markers.get(id);
-      if (marker) clusters.zoomToShowLayer(marker, () => marker.openTooltip());
+      if (marker) {
+        if (!map.getBounds().contains(marker.getLatLng())) map.panTo(marker.getLatLng(), { animate: false });
+        clusters.zoomToShowLayer(marker, () => marker.openTooltip());
+      }
     } catch (err) {
       setStatus(`could not load event ${id}: ${err.message}`, true);
     }
   }
-  document.getElementById("close-panel").addEventListener("click", () => { panel.hidden = true; });
+  /** Opening or closing the panel resizes the map's column: Leaflet must measure it again. */
+  function showPanel(visible) {
+    if (panel.hidden === !visible) return;
+    const centre = map.getCenter();
+    panel.hidden = !visible;
+    map.invalidateSize({ animate: false });
+    map.setView(centre, map.getZoom(), { animate: false });
+  }
+  document.getElementById("close-panel").addEventListener("click", () => showPanel(false));
 
   // --- loading ---------------------------------------------------------------------------
   async function refresh({ keepPage } = {}) {

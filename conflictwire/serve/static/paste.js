@@ -22,10 +22,10 @@
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
       });
       const report = { id: "pasted", title: body.title || "The pasted report", published: body.published, text };
-      results.replaceChildren(
+      results.replaceChildren(el("div", {},
         el("h2", { id: "paste-count" }, `${found.events.length} event${found.events.length === 1 ? "" : "s"}`),
         found.events.length ? null : el("p", { class: "muted" }, "No event in this report: background, analysis or quiet news."),
-        found.events.map((event) => CW.eventCard(event, [{ ...report, evidence: event.evidence }], [])));
+        found.events.map((event) => CW.eventCard(event, [{ ...report, evidence: event.evidence }], []))));
       setStatus(`${found.events.length} event${found.events.length === 1 ? "" : "s"} found`);
       results.dataset.ready = "1";
     } catch (err) {
