@@ -38,6 +38,7 @@ score: venv
 bench: venv
 	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/ingest.py --limit 200
+	$(BIN)/python benchmarks/alerts.py
 
 # The dashboard's third-party scripts, styles and outlines, from the npm packages pinned in
 # web/package.json, into conflictwire/serve/static/vendor (committed: the app serves them offline).
