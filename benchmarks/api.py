@@ -1,6 +1,7 @@
 """Benchmark of the JSON API: 10,000 synthetic events in a temporary SQLite store, a real
 uvicorn server on 127.0.0.1, and the median and p95 of ~50 requests for the events page
-(limit 100), the weekly aggregates and a filtered page. Goal: under 200 ms each.
+(limit 100), the weekly aggregates, filtered pages and the dashboard's map points. Goal: the
+events page and the weekly aggregates under 200 ms each.
 
     .venv/bin/python benchmarks/api.py [--events 10000] [--requests 50]
 """
@@ -111,18 +112,24 @@ def main(argv: list[str] | None = None) -> int:
                 ("events filtered (MLI, Battles, 2023)", "/api/events",
                  {"country": "MLI", "type": "Battles", "since": "2023-01-01", "until": "2023-12-31"}),
                 ("events near (Gao, 100 km)", "/api/events", {"near": "16.27,-0.04,100"}),
+                ("events by text (\"gao\")", "/api/events", {"q": "gao", "limit": 100}),
+                ("events in a map view (Sahel box)", "/api/events", {"bbox": "-5,10,5,20", "limit": 100}),
+                ("map points (every event)", "/api/points", {}),
                 ("weekly aggregates", "/api/aggregates/weekly", {}),
                 ("admin1 aggregates", "/api/aggregates/admin1", {}),
             ]
+            goal = {"events page (limit 100)", "weekly aggregates"}  # what issue 4 asks under 200 ms
             worst = 0.0
             with httpx.Client(base_url=f"http://127.0.0.1:{srv.config.port}", timeout=30) as client:
                 for label, path, params in cases:
                     ms = sorted(timings(client, path, params, args.requests))
                     p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
-                    worst = max(worst, p95)
+                    if label in goal:
+                        worst = max(worst, p95)
                     print(f"{label:40} median {statistics.median(ms):7.1f} ms   p95 {p95:7.1f} ms")
             verdict = "met" if worst < 200 else "NOT met"
-            print(f"goal: under 200 ms each -> {verdict} (worst p95 {worst:.1f} ms)")
+            print(f"goal: events page and weekly aggregates under 200 ms each -> {verdict} "
+                  f"(worst p95 {worst:.1f} ms)")
         finally:
             srv.should_exit = True
             thread.join(timeout=10)

@@ -135,14 +135,17 @@ def test_several_types_text_and_map_view(client):
 
 
 def test_map_points_and_facets(client):
-    points = client.get("/api/points", params={"country": "BFA"}).json()
-    assert points["total"] == 10 == len(points["points"])
-    first = points["points"][0]
-    assert set(first) == {"event_id", "latitude", "longitude", "event_date", "event_type", "sub_event_type",
-                          "fatalities", "admin1", "country"}
-    assert (first["latitude"], first["country"]) == (12.37, "Burkina Faso")
+    found = client.get("/api/points", params={"country": "BFA"}).json()
+    assert found["fields"] == ["event_id", "latitude", "longitude", "event_date", "event_type",
+                               "sub_event_type", "fatalities", "admin1", "country"]
+    points = [dict(zip(found["fields"], row, strict=True)) for row in found["rows"]]
+    assert found["total"] == 10 == len(points)
+    first = min(points, key=lambda p: p["event_id"])
+    assert first == {"event_id": "ev002", "latitude": 12.37, "longitude": -1.52, "event_date": "2024-09-04",
+                     "event_type": "Battles", "sub_event_type": "Armed clash", "fatalities": 2,
+                     "admin1": "Centre", "country": "Burkina Faso"}
     near = client.get("/api/points", params={"near": "16.27,-0.04,10"}).json()
-    assert {p["admin1"] for p in near["points"]} == {"Gao"} and near["total"] == 10
+    assert {row[7] for row in near["rows"]} == {"Gao"} and near["total"] == 10
     facets = client.get("/api/facets").json()
     assert [(c["iso3"], c["events"]) for c in facets["countries"]] == [("BFA", 10), ("MLI", 20)]
     assert "Armed clash" in facets["event_types"]["Battles"] and len(facets["event_types"]) == 6

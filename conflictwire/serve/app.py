@@ -207,10 +207,11 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
 
     @app.get("/api/points", tags=["events"])
     def map_points(f: Filtered) -> JSONResponse:
-        """Every matching event with coordinates, as map markers: `points` of {event_id, latitude,
-        longitude, event_date, event_type, sub_event_type, fatalities, admin1, country}."""
+        """Every matching event with coordinates, as map markers: `rows` of the values named by
+        `fields` (event_id, latitude, longitude, event_date, event_type, sub_event_type,
+        fatalities, admin1, country), compact enough for a map of every stored event."""
         found = queries.points(store, f)
-        return JSONResponse({"total": len(found), "points": found})
+        return JSONResponse({"total": len(found), "fields": list(queries.POINT_FIELDS), "rows": found})
 
     @app.get("/api/facets", tags=["events"])
     def facets() -> JSONResponse:

@@ -68,7 +68,7 @@
   L.control.layers(null, { "Country outlines (offline)": outlines, "OpenStreetMap tiles (online)": tiles }).addTo(map);
   L.control.scale().addTo(map);
   map.attributionControl.addAttribution("Outlines: Natural Earth");
-  const clusters = L.markerClusterGroup({ maxClusterRadius: 40, showCoverageOnHover: false }).addTo(map);
+  const clusters = L.markerClusterGroup({ maxClusterRadius: 40, showCoverageOnHover: false, chunkedLoading: true }).addTo(map);
   const nearCircle = L.layerGroup().addTo(map);
   const markers = new Map();
 
@@ -238,7 +238,7 @@
     try {
       const [points, weekly] = await Promise.all([api("/api/points", params), api("/api/aggregates/weekly", params)]);
       if (generation !== state.generation) return;
-      showPoints(points.points);
+      showPoints(points.rows.map((row) => Object.fromEntries(points.fields.map((f, i) => [f, row[i]]))));
       showTimeline(weekly);
       showNear(params);
       await loadTable(params);
