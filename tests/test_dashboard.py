@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -188,6 +188,51 @@ def test_a_filter_changes_the_map_the_timeline_and_the_table_together(page, site
     page.tab.click("#reset")
     page.wait_loaded(loaded)
     assert (page.points_on_map(), page.timeline_events(), page.table_rows()) == before
+
+
+def test_clicking_a_week_of_the_timeline_narrows_everything_to_it(page, site):
+    base, _ = site
+    page.open("/")
+    bar = page.tab.evaluate("""() => {
+        const chart = Chart.getChart('timeline-chart');
+        const canvas = chart.canvas.getBoundingClientRect();
+        for (const [i, d] of chart.data.datasets.entries()) {
+            if (d.type !== 'bar') continue;
+            const j = d.data.findIndex(n => n > 0);
+            if (j < 0) continue;
+            const el = chart.getDatasetMeta(i).data[j];
+            return {x: canvas.left + el.x, y: canvas.top + (el.y + el.base) / 2, week: chart.data.labels[j]};
+        }
+    }""")
+    loaded = page.generation()
+    page.tab.mouse.click(bar["x"], bar["y"])
+    page.wait_loaded(loaded)
+    start = date.fromisoformat(bar["week"])
+    end = start + timedelta(days=6)
+    assert page.tab.input_value("input[name=since]") == start.isoformat()
+    assert page.tab.input_value("input[name=until]") == end.isoformat()
+    expected = _api(base, "/api/events", since=start.isoformat(), until=end.isoformat())["total"]
+    assert expected >= 1
+    assert (page.points_on_map(), page.timeline_events(), page.table_rows()) == (expected,) * 3
+
+
+def test_only_the_map_view_narrows_the_timeline_and_the_table_to_it(page, site):
+    page.open("/")
+    everything = page.table_rows()
+    box = page.tab.locator(".leaflet-marker-icon.cw-marker").first.bounding_box()
+    page.tab.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.tab.mouse.wheel(0, -120)  # zoom in around one event
+    page.tab.wait_for_timeout(600)
+    loaded = page.generation()
+    page.tab.check("input[name=inview]")
+    page.wait_loaded(loaded)
+    shown = page.table_rows()
+    assert 0 < shown < everything, [u for u in page.requests if "bbox" in u][-1:]
+    assert page.timeline_events() == shown == page.points_on_map()
+    loaded = page.generation()
+    page.tab.click(".leaflet-control-zoom-out")  # moving the map reloads the rest
+    page.wait_loaded(loaded)
+    assert page.table_rows() >= shown
 
 
 def test_a_bookmarked_view_within_km_of_a_point_loads_as_it_was(page, site):
