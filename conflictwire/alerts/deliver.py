@@ -168,8 +168,18 @@ class Notifier:
         self._lock = threading.Lock()  # one delivery pass at a time in a process
 
     def attach(self) -> Notifier:
-        self.store.after_commit.append(lambda result: self.deliver_due() if result.alerts else None)
+        self.store.after_commit.append(self._after_commit)
         return self
+
+    def _after_commit(self, result) -> None:
+        """Deliver after a commit that recorded alerts; a failure here is logged, never raised:
+        the article is stored and its alerts wait in the outbox for the next pass."""
+        if not result.alerts:
+            return
+        try:
+            self.deliver_due()
+        except Exception:
+            log.exception("alert delivery failed; the alerts stay due")
 
     def deliver_due(self) -> Delivered:
         """Try every pending delivery whose time has come."""

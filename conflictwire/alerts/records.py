@@ -136,11 +136,12 @@ def record_alerts(conn: sa.Connection, article_id: str, changed: Iterable[tuple[
                   now: datetime) -> list[int]:
     """Record the alerts of one article's event changes, and their deliveries, on `conn`
     (the article's own transaction). Returns the new alerts' ids."""
-    zone_list = [_zone(r) for r in conn.execute(sa.select(zones).order_by(zones.c.id))]
-    if not zone_list:
+    changed = net_changes(changed)
+    if not changed:
         return []
+    zone_list = [_zone(r) for r in conn.execute(sa.select(zones).order_by(zones.c.id))]
     created = []
-    for before, after in net_changes(changed):
+    for before, after in changed:
         for zone in zone_list:
             found = _alert_for(zone, before, after)
             if found is None:
