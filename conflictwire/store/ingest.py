@@ -3,34 +3,26 @@
 Each article is one transaction (`Store.add_article`): a run killed at any point loses no
 stored article and a re-run adds nothing twice. An article already in the store (same URL,
 same text) is not extracted again. The extractor is loaded once per process, and only when
-the first new article comes.
+the first new article comes. Extraction can run on local processes or a Dask cluster
+(`runner`, `conflictwire.parallel`): articles go out in chunks, read just ahead of the
+workers, and come back in input order to be stored here, by this one process.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TextIO
 
 from ..cli import count_of
 from ..models import Article, Event, ReadError
+from ..parallel import Runner, Serial, extract_stream
+from ..parallel import get_extractor as get_extractor  # the process's extractor, loaded on first use
 from ..read import MAX_TEXT_BYTES
 from .db import Store
 from .sources import TIMEOUT, iter_sources
-
-_EXTRACTOR = None
-
-
-def get_extractor():
-    """The process's extractor (spaCy models, gazetteer, actor base), loaded on first use."""
-    global _EXTRACTOR
-    if _EXTRACTOR is None:
-        from ..pipeline import Extractor
-
-        _EXTRACTOR = Extractor()
-    return _EXTRACTOR
 
 
 @dataclass
@@ -57,27 +49,6 @@ class IngestSummary:
 CHUNK = 16  # new articles extracted together (spaCy batches), each then stored on its own
 
 
-def _extract_all(articles: list[Article], extract: Callable[[Article], list[Event]] | None,
-                 summary: IngestSummary, sources: list[str]) -> list[list[Event] | None]:
-    """Each article's events (None for one that breaks the extractor, which is reported)."""
-    if not articles:
-        return []
-    if extract is None:
-        try:
-            return list(get_extractor().extract_each(articles))
-        except Exception:  # find the article that breaks it: each alone
-            extract = get_extractor().extract_article
-    found: list[list[Event] | None] = []
-    for source, article in zip(sources, articles, strict=True):
-        try:
-            found.append(extract(article))
-        except Exception as exc:  # one report that breaks the extractor is skipped
-            summary.skipped.append((f"{source}: article {article.id!r}",
-                                    f"extraction failed ({type(exc).__name__}: {exc})"))
-            found.append(None)
-    return found
-
-
 def _store(store: Store, article: Article, events: list[Event], summary: IngestSummary) -> None:
     """One article and its events, in one transaction."""
     result = store.add_article(article, events)
@@ -94,6 +65,7 @@ def ingest(
     store: Store,
     *,
     extract: Callable[[Article], list[Event]] | None = None,
+    runner: Runner | None = None,
     published: date | None = None,
     max_bytes: int = MAX_TEXT_BYTES,
     timeout: float = TIMEOUT,
@@ -105,7 +77,9 @@ def ingest(
     """Ingest every source into `store`; return what happened.
 
     `extract` (default: the process's `Extractor().extract_article`) gives one article's
-    events. `published` is the publication day of articles that have none. `progress`
+    events; `runner` (default: this process) extracts chunks of articles elsewhere
+    (`conflictwire.parallel.LocalPool`, `DaskRunner`). `published` is the publication day
+    of articles that have none. `progress`
     shows a rich progress line on `err` (default: when `err` is a terminal). `stop`, when it
     returns true, ends the run after the article being stored (`conflictwire watch`'s SIGTERM).
     """
@@ -117,25 +91,13 @@ def ingest(
         return store.known(Article(id="-", text="", url=url)) is not None
 
     reader = iter_sources(sources, max_bytes=max_bytes, timeout=timeout, follow=follow, skip_url=url_known)
-    pending: list[tuple[str, Article]] = []  # new articles waiting for one extraction pass
+    in_flight: set[str] = set()  # ids of the articles read and not yet stored
 
-    def flush() -> None:
-        if stopping():
-            pending.clear()  # not extracted: read again by the next run
-            return
-        found = _extract_all([a for _, a in pending], extract, summary, [s for s, _ in pending])
-        for (_, article), events in zip(pending, found, strict=True):
-            if stopping():
-                break  # what was extracted and not stored is read again by the next run
-            if events is not None:
-                _store(store, article, events, summary)
-            bar.update(summary)
-        pending.clear()
-
-    with _Progress(err, progress) as bar:
+    def new_articles() -> Iterator[tuple[str, Article]]:
+        """(source, article) of each article to extract, read lazily, just ahead of the workers."""
         for source, item in reader:
             if stopping():
-                break
+                return  # what is not stored is read again by the next run
             if isinstance(item, ReadError):
                 if item.message.startswith("already stored"):
                     summary.duplicates.append((item.source, item.message))
@@ -149,14 +111,25 @@ def ingest(
             if published is not None and article.published is None:
                 article = article.model_copy(update={"published": published})
             reason = store.known(article)
-            if reason is not None or any(a.id == article.id for _, a in pending):
+            if reason is not None or article.id in in_flight:
                 summary.duplicates.append((article.id, reason or "id already read in this run"))
                 bar.update(summary)
                 continue
-            pending.append((source, article))
-            if len(pending) >= CHUNK:
-                flush()
-        flush()
+            in_flight.add(article.id)
+            yield source, article
+
+    with _Progress(err, progress) as bar:
+        for (source, article), outcome in extract_stream(new_articles(), runner or Serial(extract),
+                                                         lambda pair: pair[1], CHUNK):
+            if stopping():
+                break  # what was extracted and not stored is read again by the next run
+            if outcome.error is None:
+                _store(store, article, outcome.events, summary)
+            else:  # one report that breaks the extractor is skipped
+                summary.skipped.append((f"{source}: article {article.id!r}",
+                                        f"extraction failed ({outcome.error})"))
+            in_flight.discard(article.id)
+            bar.update(summary)
     return summary
 
 
