@@ -15,6 +15,8 @@ import httpx
 import pytest
 from live_server import serving
 
+from conflictwire.alerts.models import ZoneSpec
+from conflictwire.alerts.records import add_zone
 from conflictwire.models import Actor, Article, Claim, Event, Evidence, Location
 from conflictwire.serve import create_app
 from conflictwire.store import Store, ingest
@@ -27,6 +29,7 @@ BAMAKO_REPORT = ROOT.parent / "shared" / "corpus" / "dev" / "dev-000.json"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                  "--disable-background-networking", "--disable-component-update"]
 
+TOKEN = "dashboard-token"
 HOSTILE = ('Gunmen attacked the town of Ouahigouya. <script>window.__pwned = "script"</script> '
            'Witnesses said <img src="nowhere.png" onerror="window.__pwned = \'img\'"> twelve people died.')
 
@@ -59,11 +62,12 @@ def site(tmp_path_factory):
     """(base URL, store) of the dashboard over the samples and the hostile report."""
     path = tmp_path_factory.mktemp("dashboard") / "events.db"
     with Store.open(path) as store:
+        add_zone(store, ZoneSpec(name="Mogadishu office", latitude=2.05, longitude=45.32, radius_km=25))
         summary = ingest([str(SAMPLES)], store, progress=False)
         assert summary.ok and summary.created >= 4
         hostile, event = _hostile_event()
         store.add_article(hostile, [event])
-        with serving(create_app(store)) as (base, _):
+        with serving(create_app(store, token=TOKEN)) as (base, _):
             yield base, store
 
 
@@ -323,3 +327,62 @@ def test_pages_carry_a_policy_that_forbids_inline_and_outside_scripts(site):
         scripts = policy.split("script-src")[1].split(";")[0]
         assert scripts.strip() == "'self'"
     assert httpx.get(base + "/static/../store/db.py").status_code == 404  # no path outside the static folder
+
+
+def test_zones_are_drawn_and_the_latest_alerts_open_their_event(page, site):
+    base, _ = site
+    page.open("/")
+    page.tab.wait_for_selector("#alerts-list[data-ready]", state="attached")
+    assert page.tab.locator("#map path.cw-zone").count() == len(_api(base, "/api/zones")["zones"]) == 1
+    assert "Mogadishu office" in page.tab.inner_text("#zones-list")
+    alerts = page.tab.locator("#alerts-list li")
+    assert alerts.count() == 1  # the car bomb, 2 km from the office; no other sample is near it
+    assert "Mogadishu" in alerts.first.inner_text() and "NEW" in alerts.first.inner_text()
+    alerts.first.click()
+    page.tab.wait_for_selector("#panel:not([hidden]) mark.evidence")
+    assert "Mogadishu" in page.tab.inner_text("#panel h3")
+    assert page.errors == []
+
+
+def _map_click(page: Page, fx: float, fy: float) -> None:
+    box = page.tab.locator("#map").bounding_box()
+    page.tab.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
+
+
+def test_a_zone_drawn_on_the_map_is_saved_and_removed_with_the_token(page, site):
+    base, _ = site
+    page.open("/")
+    page.tab.wait_for_selector("#alerts-list[data-ready]", state="attached")
+    page.tab.click("#draw-circle")
+    _map_click(page, 0.5, 0.5)
+    _map_click(page, 0.6, 0.5)
+    page.tab.fill("#zone-form input[name=name]", "Drawn circle")
+    page.tab.fill("#zone-form input[name=token]", "wrong")
+    page.tab.click("#save-zone")
+    page.tab.wait_for_selector("#status.error")
+    assert "401" in page.tab.inner_text("#status")
+    assert len(_api(base, "/api/zones")["zones"]) == 1
+
+    page.tab.fill("#zone-form input[name=token]", TOKEN)
+    page.tab.click("#save-zone")
+    page.tab.wait_for_selector("#zones-list li:has-text('Drawn circle')")
+    zones = _api(base, "/api/zones")["zones"]
+    drawn = next(z for z in zones if z["name"] == "Drawn circle")
+    assert drawn["radius_km"] > 0 and drawn["polygon"] is None
+    assert page.tab.locator("#map path.cw-zone").count() == 2
+
+    page.tab.click("#draw-polygon")
+    for fx, fy in ((0.3, 0.3), (0.4, 0.3), (0.4, 0.4), (0.3, 0.3)):
+        _map_click(page, fx, fy)
+    page.tab.fill("#zone-form input[name=name]", "Drawn polygon")
+    page.tab.click("#save-zone")
+    page.tab.wait_for_selector("#zones-list li:has-text('Drawn polygon')")
+    polygon = next(z for z in _api(base, "/api/zones")["zones"] if z["name"] == "Drawn polygon")
+    ring = polygon["polygon"]["coordinates"][0]
+    assert polygon["polygon"]["type"] == "Polygon" and len(ring) == 4 and ring[0] == ring[-1]
+
+    for name in ("Drawn circle", "Drawn polygon"):
+        page.tab.locator("#zones-list li", has_text=name).locator("button.remove-zone").click()
+        page.tab.wait_for_selector(f"#zones-list li:has-text('{name}')", state="detached")
+    assert [z["name"] for z in _api(base, "/api/zones")["zones"]] == ["Mogadishu office"]
+    assert [e for e in page.errors if "401" not in e] == []  # the browser logs the refused save

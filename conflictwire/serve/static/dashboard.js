@@ -65,7 +65,7 @@
   const tiles = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
     maxZoom: 18, attribution: "© OpenStreetMap contributors",
   });
-  L.control.layers(null, { "Country outlines (offline)": outlines, "OpenStreetMap tiles (online)": tiles }).addTo(map);
+  const layers = L.control.layers(null, { "Country outlines (offline)": outlines, "OpenStreetMap tiles (online)": tiles }).addTo(map);
   L.control.scale().addTo(map);
   map.attributionControl.addAttribution("Outlines: Natural Earth");
   const clusters = L.markerClusterGroup({ maxClusterRadius: 40, showCoverageOnHover: false, chunkedLoading: true }).addTo(map);
@@ -263,6 +263,12 @@
   document.getElementById("prev").addEventListener("click", () => { state.offset = Math.max(0, state.offset - PAGE); loadTable(apiQuery()); });
   document.getElementById("next").addEventListener("click", () => { state.offset += PAGE; loadTable(apiQuery()); });
   map.on("moveend", () => { if (form.elements.inview.checked) refresh(); });
+
+  // what the watch zones' part of the page (zones.js) builds on
+  CW.dashboard = {
+    map, layers, openEvent,
+    selectedTypes: () => [...form.querySelectorAll("#types input:checked")].map((box) => box.value),
+  };
 
   (async () => {
     try {
