@@ -12,6 +12,7 @@ The lexicon is data/numbers.toml; regular expressions are compiled once per lang
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -276,7 +277,9 @@ def _number_of_digits(m: re.Match[str], fr: bool) -> int | None:
         if factor is None:
             return None
         value *= factor
-    elif value != int(value):
+    if not math.isfinite(value):  # hundreds of digits: float("9" * 400) is inf, not a count
+        return None
+    if not scale and value != int(value):
         return None
     return round(value)
 

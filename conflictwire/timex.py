@@ -279,7 +279,9 @@ def _lex(lang: str) -> _Lex:
     cal = {_fold(k): v for k, v in d["calendar"].items()}
     anaphoric = {_fold(k): int(v) for k, v in d["anaphoric"].items() if isinstance(v, int)}
     pats.append(("phrase", 3, _alt([*relative, *cal, *anaphoric])))
-    units_num = r"(?P<n>\d{1,3}|[^\W\d_]+(?:[-‑][^\W\d_]+)?)"
+    # "twenty-one", "quatre-vingt-dix-sept", and the French tens joined by "et" ("vingt et un")
+    units_num = (r"(?P<n>\d{1,3}|(?:vingt|trente|quarante|cinquante|soixante)\s+et\s+(?:un|une|onze)"
+                 r"|[^\W\d_]+(?:[-‑][^\W\d_]+){0,3})")
     ago, later, earlier = d["anaphoric"]["ago"], d["anaphoric"]["later"], d["anaphoric"]["earlier"]
     day_units = {_fold(k): int(v) for k, v in d["anaphoric"]["day_units"].items()}
     if key == "en":
@@ -643,7 +645,7 @@ def find_dates(text: str, published: date | None, lang: str = "en") -> list[Date
     return out
 
 
-_SHIFT = re.compile(r"^(?P<n>\S+(?:[-‑]\S+)?)\s+(?P<unit>\S+)\s+(?P<dir>.+)$")
+_SHIFT = re.compile(r"^(?P<n>\S+\s+et\s+\S+|\S+(?:[-‑]\S+)?)\s+(?P<unit>\S+)\s+(?P<dir>.+)$")
 
 
 def anaphoric_offset(mention: DateMention) -> int:
