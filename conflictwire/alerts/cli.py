@@ -26,6 +26,12 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..store.db import Store
+    from .deliver import Notifier
+    from .models import Zone
 
 COMMANDS = ("zones", "alerts", "watch")
 SMTP_ENV, SECRET_ENV = "CONFLICTWIRE_SMTP", "CONFLICTWIRE_WEBHOOK_SECRET"
@@ -70,7 +76,7 @@ def add_delivery_options(parser: argparse.ArgumentParser) -> None:
                         help="STARTTLS before sending (login from $CONFLICTWIRE_SMTP_USER/_PASSWORD)")
 
 
-def notifier_from(args: argparse.Namespace, store, **options):
+def notifier_from(args: argparse.Namespace, store: Store, **options: Any) -> Notifier:
     """A `Notifier` for `store` configured by the delivery options."""
     from .deliver import Notifier, SmtpConfig
 
@@ -81,7 +87,7 @@ def notifier_from(args: argparse.Namespace, store, **options):
     return Notifier(store, smtp=smtp, **options)
 
 
-def add_commands(subparsers) -> None:
+def add_commands(subparsers: Any) -> None:
     """Add ``zones``, ``alerts`` and ``watch`` to an argparse sub-parsers object."""
     zones = subparsers.add_parser("zones", help="watch zones: places whose events raise alerts")
     zsub = zones.add_subparsers(dest="action", required=True)
@@ -156,45 +162,44 @@ def run(args: argparse.Namespace) -> int | None:
         return _watch(args, store)
 
 
-def _zones(args: argparse.Namespace, store) -> int:
-    from pydantic import ValidationError
+def _zones(args: argparse.Namespace, store: Store) -> int:
+    from .records import list_zones, remove_zone
 
-    from .models import ZoneSpec
-    from .records import add_zone, list_zones, remove_zone
-
+    if args.action == "add":
+        return _zone_add(args, store)
     if args.action == "remove":
         if remove_zone(store, args.zone_id):
             print(f"zone {args.zone_id} removed", file=sys.stderr)
             return 0
         print(f"conflictwire: no zone {args.zone_id}", file=sys.stderr)
         return 1
-    if args.action == "list":
-        found = list_zones(store)
-        if args.format == "json":
-            for zone in found:
-                print(zone.model_dump_json(exclude={"webhook_secret"}))
-        else:
-            for zone in found:
-                print(_zone_line(zone))
-        return 0
+    for zone in list_zones(store):
+        print(zone.model_dump_json(exclude={"webhook_secret"}) if args.format == "json" else _zone_line(zone))
+    return 0
+
+
+def _zone_add(args: argparse.Namespace, store: Store) -> int:
+    from pydantic import ValidationError
+
+    from .models import ZoneSpec
+    from .records import add_zone
+
     shape = ({"polygon": args.polygon} if args.polygon else
              {"latitude": args.near.latitude, "longitude": args.near.longitude, "radius_km": args.near.km})
+    secret = args.secret or (os.environ.get(SECRET_ENV) if args.webhook else None)
     try:
         spec = ZoneSpec(name=args.name, **shape, event_types=args.type, min_fatalities=args.min_fatalities,
-                        actors=args.actor, webhook_url=args.webhook,
-                        webhook_secret=args.secret or (os.environ.get(SECRET_ENV) if args.webhook else None),
-                        email=args.email)
+                        actors=args.actor, webhook_url=args.webhook, webhook_secret=secret, email=args.email)
     except ValidationError as exc:
         for error in exc.errors():
             where = ".".join(str(x) for x in error["loc"]) or "zone"
             print(f"conflictwire: {where}: {error['msg']}", file=sys.stderr)
         return 1
-    zone = add_zone(store, spec)
-    print(_zone_line(zone))
+    print(_zone_line(add_zone(store, spec)))
     return 0
 
 
-def _zone_line(zone) -> str:
+def _zone_line(zone: Zone) -> str:
     shape = (f"polygon ({zone.polygon['type']})" if zone.polygon else
              f"{zone.radius_km:g} km around {zone.latitude:.4f},{zone.longitude:.4f}")
     conds = [*(f"type={t}" for t in zone.event_types), *(f"actor~{a}" for a in zone.actors)]
@@ -205,7 +210,7 @@ def _zone_line(zone) -> str:
                       " ".join(to) or "feed only"])
 
 
-def _alerts(args: argparse.Namespace, store) -> int:
+def _alerts(args: argparse.Namespace, store: Store) -> int:
     from .records import list_alerts
 
     if args.action == "deliver":
@@ -224,7 +229,7 @@ def _alerts(args: argparse.Namespace, store) -> int:
     return 0
 
 
-def _watch(args: argparse.Namespace, store) -> int:
+def _watch(args: argparse.Namespace, store: Store) -> int:
     from ..store.sources import TIMEOUT
     from .watch import Watcher, read_feeds
 

@@ -29,7 +29,7 @@ from email import policy
 from email.message import EmailMessage
 from typing import Any
 
-from ..store.db import Store
+from ..store.db import AddResult, Store
 from .models import Alert
 from .records import due_deliveries, record_attempt
 
@@ -171,7 +171,7 @@ class Notifier:
         self.store.after_commit.append(self._after_commit)
         return self
 
-    def _after_commit(self, result) -> None:
+    def _after_commit(self, result: AddResult) -> None:
         """Deliver after a commit that recorded alerts; a failure here is logged, never raised:
         the article is stored and its alerts wait in the outbox for the next pass."""
         if not result.alerts:
