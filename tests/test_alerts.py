@@ -18,7 +18,14 @@ import pytest
 import uvicorn
 from alert_servers import free_port, receiver, smtp_server
 
-from conflictwire.alerts.deliver import Notifier, SmtpConfig
+from conflictwire.alerts.deliver import (
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    Notifier,
+    SmtpConfig,
+    signature,
+    verify,
+)
 from conflictwire.alerts.models import ZoneSpec
 from conflictwire.alerts.records import add_zone, delivery_states, list_alerts, remove_zone
 from conflictwire.alerts.zones import matches
@@ -155,9 +162,12 @@ def test_a_receiver_that_fails_twice_gets_the_alert_exactly_once(tmp_path):
     with receiver(SECRET, fail_first=2) as hook, Store.open(tmp_path / "f.db") as store:
         add_zone(store, ZoneSpec(name="z", latitude=CENTRE[0], longitude=CENTRE[1], radius_km=25,
                                  webhook_url=hook.url, webhook_secret=SECRET))
-        Notifier(store, tries=3, backoff=0.01).attach()
+        Notifier(store, tries=3, backoff=0.1).attach()
         ingest_reports(store, tmp_path, {"a": attack("a", 12, 5)})
         assert len(hook.requests) == 3
+        times = [r["at"] for r in hook.requests]
+        first_gap, second_gap = times[1] - times[0], times[2] - times[1]
+        assert 0.1 <= first_gap < second_gap and second_gap >= 0.2  # exponential backoff
         assert len({r["key"] for r in hook.requests}) == 1  # every retry carries the same key
         assert len(hook.accepted) == 1
         (delivery,) = delivery_states(store)
@@ -264,3 +274,13 @@ def test_alerts_on_postgresql_follow_a_renamed_event(pg_url, tmp_path):
         assert [(a.kind, a.event_id) for a in found] == [("update", "ev-aa"), ("new", "ev-aa")]
         assert store.event("ev-aa") is not None and len(hook.accepted) == 2
         assert remove_zone(store, zone.id) and list_alerts(store) == [] and delivery_states(store) == []
+
+
+def test_webhook_signature():
+    body = b'{"alert": 1}'
+    headers = {TIMESTAMP_HEADER: "1700000000", SIGNATURE_HEADER: signature(SECRET, "1700000000", body)}
+    assert headers[SIGNATURE_HEADER].startswith("sha256=") and verify(SECRET, headers, body)
+    assert not verify(SECRET, headers, body + b" ")
+    assert not verify("another-secret", headers, body)
+    assert not verify(SECRET, dict(headers, **{TIMESTAMP_HEADER: "1700000001"}), body)
+    assert not verify(SECRET, {}, body)
