@@ -78,7 +78,10 @@ class Watcher:
         """Poll every `every` seconds until `stop` is set."""
         log.info("watching the feeds of %s every %gs", self.feeds_file, self.every)
         while not self.stop.is_set():
-            self.poll_once()
+            try:
+                self.poll_once()
+            except Exception:  # the store unreachable for a while, a bug: the next poll tries again
+                log.exception("poll failed")
             self.stop.wait(self.every)
         log.info("stopped")
 
