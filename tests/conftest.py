@@ -55,52 +55,80 @@ def _as_user() -> tuple[list[str], str | None]:
     pytest.fail("running as root and no unprivileged user (postgres, nobody) to run PostgreSQL")
 
 
-@pytest.fixture(scope="session")
-def pg_server():
-    """A throw-away PostgreSQL server on 127.0.0.1 (trust auth, user `cw`); its base URL."""
-    bindir = _pg_bindir()
-    if bindir is None:
-        message = "PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install postgresql"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(message)
-        pytest.skip(message)
-    prefix, user = _as_user()
-    base = Path(tempfile.mkdtemp(prefix="cw-pg-"))
-    if user:
-        shutil.chown(base, user)
-    port = _free_port()
+class PgServer:
+    """A throw-away PostgreSQL server on 127.0.0.1 (trust auth, user `cw`), run as an unprivileged
+    user when the tests run as root; `url` is its base URL. It can be stopped and started again
+    on the same port and data (the fault tests restart it under a running ingest)."""
 
-    def call(*cmd: str) -> None:
-        args = [*prefix, *cmd] if prefix[:1] != ["su"] else [*prefix, " ".join(cmd)]
+    def __init__(self) -> None:
+        bindir = _pg_bindir()
+        if bindir is None:
+            message = "PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install postgresql"
+            if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+                pytest.fail(message)
+            pytest.skip(message)
+        self.bindir = bindir
+        self.prefix, user = _as_user()
+        self.base = Path(tempfile.mkdtemp(prefix="cw-pg-"))
+        if user:
+            shutil.chown(self.base, user)
+        self.port = _free_port()
+        self.data = self.base / "data"
+        self.url = f"postgresql://cw@127.0.0.1:{self.port}"
+        self._call(str(bindir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "cw", "-E", "UTF8",
+                   "--no-sync")
+        self.start()
+
+    def _call(self, *cmd: str, check: bool = True) -> None:
+        args = [*self.prefix, *cmd] if self.prefix[:1] != ["su"] else [*self.prefix, " ".join(cmd)]
         done = subprocess.run(args, capture_output=True, text=True, timeout=120)
-        if done.returncode:
-            log = (base / "log").read_text() if (base / "log").exists() else ""
+        if done.returncode and check:
+            log = (self.base / "log").read_text() if (self.base / "log").exists() else ""
             pytest.fail(f"{cmd[0]} failed ({done.returncode}): {done.stderr}\n{done.stdout}\n{log}")
 
-    data = base / "data"
-    call(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "cw", "-E", "UTF8", "--no-sync")
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c fsync=off -c full_page_writes=off"
-    call(str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "log"), "-w", "-t", "60",
-         "start")
+    def start(self) -> None:
+        options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.base} -c fsync=off "
+                   "-c full_page_writes=off")
+        self._call(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options, "-l",
+                   str(self.base / "log"), "-w", "-t", "60", "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        self._call(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop", check=False)
+
+    def new_database(self) -> str:
+        """A new, empty database on this server: its URL."""
+        import psycopg
+
+        name = f"cw_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(f"{self.url}/postgres", autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        return f"{self.url}/{name}"
+
+    def close(self) -> None:
+        self.stop("immediate")
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg():
+    """The session's throw-away PostgreSQL server (`PgServer`)."""
+    server = PgServer()
     try:
-        yield f"postgresql://cw@127.0.0.1:{port}"
+        yield server
     finally:
-        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]
-                       if prefix[:1] != ["su"] else
-                       [*prefix, f"{bindir / 'pg_ctl'} -D {data} -m immediate stop"],
-                       capture_output=True, timeout=60)
-        shutil.rmtree(base, ignore_errors=True)
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server(pg):
+    """The session's PostgreSQL server: its base URL."""
+    return pg.url
 
 
 @pytest.fixture
-def pg_url(pg_server):
+def pg_url(pg):
     """A new, empty database on the test server."""
-    import psycopg
-
-    name = f"cw_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(f"{pg_server}/postgres", autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return f"{pg_server}/{name}"
+    return pg.new_database()
 
 
 # --- inputs --------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Ingest with the real extractor: merging across runs equals merging in one batch, the
-dev corpus, SQLite against PostgreSQL, a run killed with SIGKILL, a reader beside a writer,
+dev corpus, SQLite against PostgreSQL, a reader beside a writer,
 feeds and web pages served over HTTP, and bad sources.
 
 The extractor loads once per process (`conflictwire.store.ingest.get_extractor`), so the
@@ -12,12 +12,9 @@ import http.server
 import io
 import json
 import os
-import signal
-import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -130,40 +127,7 @@ def test_sqlite_and_postgresql_give_identical_exports(tmp_path, pg_url):
     lite.close(), pg.close()
 
 
-# --- processes: SIGKILL, a reader beside a writer ----------------------------------------------
-
-def _count_articles(db: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30) as conn:
-            return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0  # not created yet
-
-
-def test_a_run_killed_with_sigkill_loses_and_duplicates_nothing(tmp_path, cw):
-    total = 160
-    write_reports(tmp_path / "reports", total)
-    clean, killed = tmp_path / "clean.db", tmp_path / "killed.db"
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    cmd = [sys.executable, "-m", cw.module, "ingest", str(tmp_path / "reports"), "--db", str(killed)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 300
-    while _count_articles(killed) < 15 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(30)
-    stored = _count_articles(killed)
-    assert proc.returncode == -signal.SIGKILL, proc.stderr.read().decode()
-    assert 15 <= stored < total, "the run finished before it could be killed"
-    second = cw("ingest", str(tmp_path / "reports"), "--db", str(killed))
-    assert second.returncode == 0, second.stderr
-    assert f"{total - stored} new" in second.stderr and f"{stored} already stored" in second.stderr
-    first = cw("ingest", str(tmp_path / "reports"), "--db", str(clean))
-    assert first.returncode == 0, first.stderr
-    exports = [cw("events", "--db", str(db), "--format", "jsonl").stdout for db in (clean, killed)]
-    assert exports[0] == exports[1] and exports[0].count("\n") == total // 2
-    assert _count_articles(killed) == total
-
+# --- processes: a reader beside a writer (SIGKILL and other faults: tests/test_faults.py) -------
 
 READER = """
 import sys, time

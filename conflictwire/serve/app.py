@@ -20,6 +20,7 @@ from datetime import date
 from importlib import resources
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -28,7 +29,7 @@ from pydantic import BaseModel, Field
 
 from .. import __version__
 from ..models import EVENT_TYPES, Article, Event
-from ..store.db import Box, Near, Store, content_hash
+from ..store.db import Box, Near, Store, StoreError, content_hash
 from . import queries
 
 MAX_BODY = 2 * 1024 * 1024
@@ -185,6 +186,13 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
 
         with extract_lock:
             return get_extractor().extract_article(article)
+
+    @app.exception_handler(StoreError)
+    @app.exception_handler(sa.exc.OperationalError)
+    async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        """The store could not answer (a restarting server, a full disk): 503, and say why."""
+        return JSONResponse({"detail": f"the event store is unavailable: {' '.join(str(exc).split())[:300]}"},
+                            status_code=503, headers={"Retry-After": "5"})
 
     @app.middleware("http")
     async def _headers(request: Request, call_next):

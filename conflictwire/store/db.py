@@ -24,6 +24,8 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -48,8 +50,36 @@ ADVISORY_LOCK = 0x636F6E66  # "conf": serialises writers on PostgreSQL
 LIST_FIELDS = ("claims", "evidence")  # revisions record what these gained, not both lists
 
 
+RETRY_SECONDS = 120.0  # how long an operation waits for a database that went away (a restart)
+# PostgreSQL SQLSTATEs worth another try: connection exceptions (class 08), the server shutting
+# down or starting (57P01-57P03), serialisation failures and deadlocks.
+RETRY_SQLSTATES = ("08", "57P01", "57P02", "57P03", "40001", "40P01")
+
+
 class StoreError(Exception):
-    """The store cannot be opened or used (bad URL, unreachable server)."""
+    """The store cannot be opened or used (bad URL, unreachable server, full disk, read-only)."""
+
+
+def _transient(exc: sa.exc.DBAPIError) -> bool:
+    """A fault that passes (a lost connection, a restarting server), as opposed to one that stays
+    (a full disk, a read-only file, a broken constraint)."""
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if sqlstate:
+        return sqlstate.startswith(RETRY_SQLSTATES)
+    if not isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
+        return False
+    if type(orig).__module__.startswith("sqlite3"):
+        message = str(orig).lower()
+        return "locked" in message or "busy" in message  # past the busy timeout; not full, not read-only
+    return True  # psycopg's own failures to connect or to read an answer carry no SQLSTATE
+
+
+def _brief(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return " ".join(str(orig).split())[:300]
 
 
 def resolve_url(db: str | os.PathLike | None = None) -> str:
@@ -228,6 +258,7 @@ class Store:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        self.retries = 0  # operations tried again after a lost connection (`retrying`)
         # Called with each stored article's AddResult after its commit (alert delivery).
         self.after_commit: list[Callable[[AddResult], None]] = []
 
@@ -297,8 +328,10 @@ class Store:
     def known(self, article: Article, conn: sa.Connection | None = None) -> str | None:
         """Why `article` is already in the store (same URL, same text, same id), else None."""
         if conn is None:
-            with self._read() as c:
-                return self.known(article, c)
+            def look() -> str | None:
+                with self._read() as c:
+                    return self.known(article, c)
+            return self.retrying(look, f"look up article {article.id!r}")
         if article.url:
             row = conn.execute(sa.select(articles.c.id).where(articles.c.url == article.url)).first()
             if row:
@@ -312,12 +345,38 @@ class Store:
             return f"article id {article.id!r} is already used by a different article in the store"
         return None
 
+    def retrying(self, operation: Callable[[], Any], what: str) -> Any:
+        """`operation()`, tried again with growing pauses while the database is unreachable (a
+        restart, a failover) for up to `RETRY_SECONDS`; a fault that stays (a full disk, a
+        read-only file) or outlasts that is a `StoreError` saying what failed. An operation is
+        one transaction, so a try that failed left nothing behind."""
+        deadline, pause = time.monotonic() + RETRY_SECONDS, 0.2
+        while True:
+            try:
+                return operation()
+            except sa.exc.DBAPIError as exc:
+                where = self.engine.url.render_as_string(hide_password=True)
+                if not _transient(exc):
+                    raise StoreError(f"cannot {what} in {where}: {_brief(exc)}") from exc
+                if time.monotonic() + pause > deadline:
+                    raise StoreError(f"cannot {what}: {where} stayed unreachable for "
+                                     f"{RETRY_SECONDS:.0f} s ({_brief(exc)})") from exc
+                self.retries += 1
+                print(f"conflictwire: the store is unreachable ({_brief(exc)}); trying again in "
+                      f"{pause:.1f} s", file=sys.stderr, flush=True)
+                time.sleep(pause)
+                pause = min(pause * 2, 5.0)
+
     def add_article(self, article: Article, extracted: list[Event]) -> AddResult:
         """Store `article` and merge `extracted` (its own events) into the store, atomically,
         with the alerts of the zones it touches (`conflictwire.alerts`); then run the
-        `after_commit` hooks."""
-        with self._write() as conn:
-            result = self._add_article(conn, article, extracted)
+        `after_commit` hooks. Retried while the database is unreachable (`retrying`)."""
+
+        def write() -> AddResult:
+            with self._write() as conn:
+                return self._add_article(conn, article, extracted)
+
+        result = self.retrying(write, f"store article {article.id!r}")
         if result.stored:
             for hook in self.after_commit:
                 hook(result)

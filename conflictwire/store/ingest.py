@@ -21,7 +21,7 @@ from ..models import Article, Event, ReadError
 from ..parallel import Runner, Serial, extract_stream
 from ..parallel import get_extractor as get_extractor  # the process's extractor, loaded on first use
 from ..read import MAX_TEXT_BYTES
-from .db import Store
+from .db import Store, StoreError
 from .sources import TIMEOUT, iter_sources
 
 
@@ -33,16 +33,20 @@ class IngestSummary:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, reason): bad input
     created: int = 0  # events inserted
     updated: int = 0  # reports merged into events already stored
+    failed: str | None = None  # why the run stopped early: the store could not be written
 
     @property
     def ok(self) -> bool:
-        return not self.skipped
+        return not self.skipped and self.failed is None
 
     def lines(self) -> list[str]:
         read, created = count_of(self.read, "article"), count_of(self.created, "event")
         out = [f"{read} read, {self.new} new, {len(self.duplicates)} already stored, "
                f"{len(self.skipped)} skipped; {created} created, {self.updated} updated"]
         out += [f"  skipped {where}: {why}" for where, why in self.skipped]
+        if self.failed:
+            out.append(f"  stopped: {self.failed}; every article stored before stands whole, "
+                       "and a re-run goes on from there")
         return out
 
 
@@ -119,17 +123,20 @@ def ingest(
             yield source, article
 
     with _Progress(err, progress) as bar:
-        for (source, article), outcome in extract_stream(new_articles(), runner or Serial(extract),
-                                                         lambda pair: pair[1], CHUNK):
-            if stopping():
-                break  # what was extracted and not stored is read again by the next run
-            if outcome.error is None:
-                _store(store, article, outcome.events, summary)
-            else:  # one report that breaks the extractor is skipped
-                summary.skipped.append((f"{source}: article {article.id!r}",
-                                        f"extraction failed ({outcome.error})"))
-            in_flight.discard(article.id)
-            bar.update(summary)
+        try:
+            for (source, article), outcome in extract_stream(new_articles(), runner or Serial(extract),
+                                                             lambda pair: pair[1], CHUNK):
+                if stopping():
+                    break  # what was extracted and not stored is read again by the next run
+                if outcome.error is None:
+                    _store(store, article, outcome.events, summary)
+                else:  # one report that breaks the extractor is skipped
+                    summary.skipped.append((f"{source}: article {article.id!r}",
+                                            f"extraction failed ({outcome.error})"))
+                in_flight.discard(article.id)
+                bar.update(summary)
+        except StoreError as exc:  # a full disk, a read-only file, a server gone for good
+            summary.failed = str(exc)
     return summary
 
 
