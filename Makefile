@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv demo test lint score bench vendor screenshot clean
+.PHONY: venv demo test lint audit score bench vendor screenshot clean
 
 venv: $(BIN)/conflictwire
 
@@ -30,6 +30,11 @@ lint: venv
 	$(BIN)/ruff check conflictwire tests benchmarks docs
 
 # Score the annotated corpus with the shared scorer (needs ../shared).
+# The installed dependencies against the known vulnerabilities of PyPI's advisory service;
+# fails on any (a package the service cannot look up is listed as skipped).
+audit: venv
+	$(BIN)/pip-audit --skip-editable --progress-spinner off
+
 score: venv
 	$(PY) ../shared/eval/score.py --articles ../shared/corpus/dev > /tmp/cw-articles.jsonl
 	$(BIN)/conflictwire extract /tmp/cw-articles.jsonl --format jsonl > /tmp/cw-events.jsonl
