@@ -493,13 +493,23 @@ def claimant_name(source: str, lang: str, kb: ActorKB, s: Sides, iso3: str | Non
     return source
 
 
+def speaker(index: int, sentences: list[Sentence]) -> str:
+    """Who a sentence says is speaking; "It said ..." is the speaker of the sentences before."""
+    source = tolls.attribution(sentences[index].text)
+    for before in range(index - 1, max(-1, index - 3), -1):
+        if not tolls.is_pronoun(source):
+            break
+        source = tolls.attribution(sentences[before].text) or source
+    return "" if tolls.is_pronoun(source) else source
+
+
 def claims_of(index: int, sentences: list[Sentence], lang: str, article_id: str, s: Sides,
               kb: ActorKB, iso3: str | None) -> list[Claim]:
     """Rule 7: who claimed, denied, counted or declared what, in one sentence."""
     sentence = sentences[index].text
     c = cues(lang)
     found: list[Claim] = []
-    source = tolls.attribution(sentence)
+    source = speaker(index, sentences)
     named = [a for a in s.armed + s.state if any(x in sentence for x in a.mentions)]
     who = claimant_name(source, lang, kb, s, iso3) if source else (
         named[0].name if named else "unattributed")

@@ -49,6 +49,7 @@ class _Lexicon:
     unquantified: re.Pattern[str]
     attribution: tuple[re.Pattern[str], ...]
     inverted: tuple[re.Pattern[str], ...]
+    pronouns: frozenset[str]
     neutral: re.Pattern[str]
     state: re.Pattern[str]
     group: re.Pattern[str]
@@ -81,6 +82,7 @@ def _lexicon() -> _Lexicon:
         unquantified=compile_alternation(data["markers"]["unquantified_loss"]),
         attribution=tuple(re.compile(p) for p in data["sources"]["attribution"]),
         inverted=tuple(re.compile(p) for p in data["sources"]["inverted"]),
+        pronouns=frozenset(data["sources"]["pronouns"]),
         neutral=_mixed(data["sources"]["neutral"]),
         state=_mixed(data["sources"]["state"]),
         group=_mixed(data["sources"]["group"]),
@@ -166,6 +168,11 @@ def attribution(sentence: str) -> str:
             # "..., where a doctor said": the speaker, without the clause word before it
             return _CLAUSE_WORD.sub("", match.group(1)).strip(" \"'“”«»")
     return ""
+
+
+def is_pronoun(source: str) -> bool:
+    """Whether a speaker is only a pronoun ("It said ..."): the sentence before names it."""
+    return source.strip().lower() in _lexicon().pronouns
 
 
 _CLAUSE_WORD = re.compile(r"(?i)^\s*(?:where|who|which|that|as|when|while|and|but|où|qui|que|et)\s+")

@@ -1,5 +1,7 @@
 """Rule 4 on sentences written for these tests."""
 
+import pytest
+
 from conflictwire.toll import (
     attribution,
     classify_source,
@@ -69,3 +71,30 @@ def test_sources():
     assert attribution("Five were killed, according to the Red Cross.") == "the Red Cross"
     assert classify_source("the Red Cross") == "neutral"
     assert classify_source("the army spokesman") == "state"
+
+
+@pytest.mark.parametrize(("sentence", "speaker"), [
+    ("Police said 12 people died in the blast.", "Police"),  # a speaker opening the sentence
+    ("Twelve soldiers were killed, the army said.", "the army"),
+    ('"We repelled them," said Colonel Diarra.', "Colonel Diarra"),  # inverted after a quote
+    ("Five died, said the governor of the region.", "the governor of the region"),
+    ("It said 14 people had been buried.", "It"),  # the report is not the speaker
+    ("« Nous avons repoussé l'attaque », a déclaré le colonel.", "le colonel"),
+    ("Le ministère a annoncé que 12 soldats ont été tués.", "Le ministère"),
+])
+def test_who_speaks(sentence, speaker):
+    assert attribution(sentence) == speaker
+
+
+def test_a_pronoun_speaker_is_the_one_of_the_sentence_before():
+    from conflictwire.assemble import speaker
+    from conflictwire.models import Sentence
+
+    texts = ["The Kutum Emergency Room, a network of volunteers, said the market was hit.",
+             "It said 14 people had been buried.", "They added that 30 were wounded.", "Nobody spoke."]
+    sentences = [Sentence(index=i, start=0, end=len(t), text=t) for i, t in enumerate(texts)]
+    assert speaker(1, sentences) == "The Kutum Emergency Room"
+    assert speaker(2, sentences) == "The Kutum Emergency Room"  # two sentences back
+    assert speaker(3, sentences) == ""
+    alone = [Sentence(index=0, start=0, end=10, text="He said five died.")]
+    assert speaker(0, alone) == ""  # nobody to stand for: unattributed, not "He"
