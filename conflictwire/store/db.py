@@ -145,6 +145,17 @@ class AddResult:
     alerts: list[int] = field(default_factory=list)  # alerts recorded with it (conflictwire.alerts)
 
 
+def _numbers(text: str, names: str) -> list[float]:
+    """The comma-separated numbers of `text`, as many as `names` has ("LAT,LON,KM")."""
+    parts = text.split(",")
+    try:
+        if len(parts) != names.count(",") + 1:
+            raise ValueError
+        return [float(x) for x in parts]
+    except ValueError as exc:
+        raise ValueError(f"expected {names}, got {text!r}") from exc
+
+
 @dataclass
 class Near:
     latitude: float
@@ -153,10 +164,7 @@ class Near:
 
     @classmethod
     def parse(cls, text: str) -> Near:
-        try:
-            lat, lon, km = (float(x) for x in text.split(","))
-        except ValueError as exc:
-            raise ValueError(f"expected LAT,LON,KM, got {text!r}") from exc
+        lat, lon, km = _numbers(text, "LAT,LON,KM")
         if not (-90 <= lat <= 90 and -180 <= lon <= 180 and km > 0):
             raise ValueError(f"out of range: {text!r}")
         return cls(lat, lon, km)
@@ -173,10 +181,7 @@ class Box:
 
     @classmethod
     def parse(cls, text: str) -> Box:
-        try:
-            west, south, east, north = (float(x) for x in text.split(","))
-        except ValueError as exc:
-            raise ValueError(f"expected WEST,SOUTH,EAST,NORTH, got {text!r}") from exc
+        west, south, east, north = _numbers(text, "WEST,SOUTH,EAST,NORTH")
         if not (-90 <= south <= north <= 90 and all(-540 <= x <= 540 for x in (west, east))):
             raise ValueError(f"out of range: {text!r}")
         return cls(west, south, east, north)
