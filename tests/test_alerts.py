@@ -221,7 +221,9 @@ def test_zone_conditions_and_polygons(tmp_path):
                 {"name": "x", "latitude": 1, "longitude": 1, "radius_km": 5, "webhook_url": "file:///etc/x",
                  "webhook_secret": SECRET},
                 {"name": "x", "latitude": 1, "longitude": 1, "radius_km": 5, "webhook_url": "http://h/x"},
-                {"name": "x", "latitude": 1, "longitude": 1, "radius_km": 5, "email": "a@b.c\nBcc: x@y.z"}):
+                {"name": "x", "latitude": 1, "longitude": 1, "radius_km": 5, "email": "a@b.c\nBcc: x@y.z"},
+                {"name": "x\x00", "latitude": 1, "longitude": 1, "radius_km": 5},
+                {"name": "x", "latitude": 1, "longitude": 1, "radius_km": 5, "actors": ["a\x00"]}):
         with pytest.raises(ValueError):
             ZoneSpec.model_validate(bad)
 

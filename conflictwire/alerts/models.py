@@ -92,6 +92,14 @@ class ZoneSpec(Place, Conditions, Channels):
 
     name: str = Field(min_length=1, max_length=256)
 
+    @field_validator("name", "event_types", "actors", "webhook_url", "webhook_secret", "email")
+    @classmethod
+    def _no_nul(cls, value: str | list[str] | None) -> str | list[str] | None:
+        texts = value if isinstance(value, list) else [value]
+        if any(t is not None and "\x00" in t for t in texts):
+            raise ValueError("a NUL character is not allowed")  # PostgreSQL cannot store one
+        return value
+
 
 class Zone(ZoneSpec):
     id: int
