@@ -104,7 +104,7 @@ class Page:
 
     def open(self, path: str = "/") -> Page:
         self.tab.goto(self.base + path)
-        if path.startswith("/") and not path.startswith("/paste"):
+        if path == "/" or path.startswith("/?"):  # the dashboard: until its first load is done
             self.wait_loaded(0)
         return self
 
@@ -327,6 +327,15 @@ def test_pages_carry_a_policy_that_forbids_inline_and_outside_scripts(site):
         scripts = policy.split("script-src")[1].split(";")[0]
         assert scripts.strip() == "'self'"
     assert httpx.get(base + "/static/../store/db.py").status_code == 404  # no path outside the static folder
+
+
+def test_the_api_documentation_page_works_offline_too(page, site):
+    page.open("/docs")
+    page.tab.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
+    assert "/api/events" in page.tab.inner_text(".swagger-ui")
+    outside = [u for u in page.requests if not u.startswith(page.base) and not u.startswith("data:")]
+    assert outside == []
+    assert page.errors == []
 
 
 def test_zones_are_drawn_and_the_latest_alerts_open_their_event(page, site):

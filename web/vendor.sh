@@ -18,6 +18,9 @@ cp $m/topojson-client/dist/topojson-client.min.js "$out/"
 cp $m/topojson-client/LICENSE "$out/LICENSE-topojson-client.txt"
 cp $m/chart.js/dist/chart.umd.min.js "$out/"
 cp $m/chart.js/LICENSE.md "$out/LICENSE-chart.js.txt"
+# the API's documentation page (/docs), offline too
+cp $m/swagger-ui-dist/swagger-ui-bundle.js $m/swagger-ui-dist/swagger-ui.css "$out/"
+cp $m/swagger-ui-dist/LICENSE "$out/LICENSE-swagger-ui.txt"
 # Natural Earth 1:50m country outlines (public domain), as TopoJSON
 cp $m/world-atlas/countries-50m.json "$out/"
 cp $m/world-atlas/LICENSE "$out/LICENSE-world-atlas.txt"

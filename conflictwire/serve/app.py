@@ -22,7 +22,8 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -167,7 +168,8 @@ Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BODY) -> FastAPI:
     """The API over `store`; `token` enables the write endpoints."""
-    app = FastAPI(title="conflictwire", version=__version__,
+    # the API's documentation page is served offline like the dashboard (no CDN); no ReDoc page
+    app = FastAPI(title="conflictwire", version=__version__, docs_url=None, redoc_url=None,
                   description="ACLED-style conflict events extracted from news reports.")
     app.state.store = store
     extract_lock = threading.Lock()  # one extraction at a time: the models are shared
@@ -208,6 +210,13 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
         def serve_page() -> FileResponse:
             return FileResponse(str(STATIC / name), media_type="text/html; charset=utf-8")
         return serve_page
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title="conflictwire API",
+                                   swagger_js_url="/static/vendor/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/vendor/swagger-ui.css",
+                                   swagger_favicon_url="/static/favicon.svg")
 
     for path, name in PAGES.items():
         app.add_api_route(path, page(name), methods=["GET", "HEAD"], include_in_schema=False)
