@@ -286,3 +286,44 @@ def test_webhook_signature():
     assert not verify("another-secret", headers, body)
     assert not verify(SECRET, dict(headers, **{TIMESTAMP_HEADER: "1700000001"}), body)
     assert not verify(SECRET, {}, body)
+
+
+def test_serve_delivers_the_alerts_of_a_posted_article(tmp_path):
+    """`conflictwire serve`: an article POSTed to /api/articles that reports an attack inside a
+    zone is stored, and its alert reaches the zone's webhook (the real extractor, in the server)."""
+    import os
+    import subprocess
+    import sys
+
+    db = tmp_path / "served.db"
+    with receiver(SECRET) as hook:
+        with Store.open(db) as store:
+            add_zone(store, ZoneSpec(name="Bamako office", latitude=CENTRE[0], longitude=CENTRE[1],
+                                     radius_km=40, webhook_url=hook.url, webhook_secret=SECRET))
+        port = free_port()
+        env = dict(os.environ, CONFLICTWIRE_TOKEN=TOKEN, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+        server = subprocess.Popen([sys.executable, "-m", "conflictwire.cli", "serve", "--db", str(db),
+                                   "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(300):
+                with contextlib.suppress(httpx.TransportError):
+                    if httpx.get(base + "/openapi.json", timeout=1).status_code == 200:
+                        break
+                threading.Event().wait(0.1)
+            report = {"id": "wire-kati", "published": "2024-09-18", "language": "en", "source": "Test wire",
+                      "text": "BAMAKO, Sept 18 (Test wire) - Gunmen killed seven civilians in an attack on a "
+                              "market in Kati, Mali, on Tuesday, local officials said."}
+            stored = httpx.post(base + "/api/articles", json=report, timeout=120,
+                                headers={"Authorization": f"Bearer {TOKEN}"})
+            assert stored.status_code == 201, stored.text
+            assert stored.json()["created"], stored.json()
+            hook.arrived.wait(10)
+        finally:
+            server.terminate()
+            server.wait(30)
+    assert len(hook.alerts) == 1, server.stderr.read()
+    alert = hook.alerts[0]
+    assert alert["kind"] == "new" and alert["zone_name"] == "Bamako office"
+    assert alert["event"]["fatalities"] == 7

@@ -26,6 +26,9 @@ def add_commands(subparsers) -> None:
     srv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     srv.add_argument("--token", help=f"token for the write endpoints (default: ${TOKEN_ENV}; "
                                      "none: read-only)")
+    from ..alerts.cli import add_delivery_options
+
+    add_delivery_options(srv)  # POST /api/articles delivers the watch zones' alerts it raises
 
 
 def run(args: argparse.Namespace) -> int | None:
@@ -34,12 +37,14 @@ def run(args: argparse.Namespace) -> int | None:
         return None
     import uvicorn
 
+    from ..alerts.cli import notifier_from
     from ..store.cli import open_store
     from .app import create_app
 
     store = open_store(args.db)
     if store is None:
         return 1
+    notifier_from(args, store).attach()  # alerts of stored articles, delivered after each commit
     token = args.token or os.environ.get(TOKEN_ENV) or None
     with store:
         if not token:
