@@ -27,6 +27,7 @@ from __future__ import annotations
 import codecs
 import json
 import logging
+import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -390,11 +391,15 @@ def html_to_text(page: str) -> tuple[str, str | None, str | None]:
     return text, title, day
 
 
+# control characters lxml refuses in a tree's text ("All strings must be XML compatible")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _html_fallback(page: str) -> tuple[str, str | None]:
     from lxml import html as lxml_html
 
     try:
-        tree = lxml_html.document_fromstring(page)
+        tree = lxml_html.document_fromstring(_NOT_XML.sub("", page))
     except Exception:
         return "", None
     title_el = tree.find(".//title")

@@ -27,6 +27,9 @@ def fuzz(share: float = 1.0, *, deadline_ms: int | None = None) -> settings:
         max_examples=max(10, round(EXAMPLES * share)),
         deadline=deadline_ms or DEADLINE_MS,
         database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                               HealthCheck.function_scoped_fixture],
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.function_scoped_fixture,
+        ],
     )

@@ -39,10 +39,23 @@ NUMBERS = _toml("numbers.toml")
 
 def _date_words(lang: str) -> list[str]:
     d = DATES[lang]
-    words = [*d["weekdays"], *d["months"], *d["weekday_prefix"], *d["day_parts"], *d["since"],
-             *d["year_context"], *d["month_context"], *d["relative"], *d["calendar"], *d["anaphoric"],
-             *d["anaphoric"]["ago"], *d["anaphoric"]["later"], *d["anaphoric"]["earlier"],
-             *d["anaphoric"]["day_units"], *d["report"]["stops"][:20]]
+    words = [
+        *d["weekdays"],
+        *d["months"],
+        *d["weekday_prefix"],
+        *d["day_parts"],
+        *d["since"],
+        *d["year_context"],
+        *d["month_context"],
+        *d["relative"],
+        *d["calendar"],
+        *d["anaphoric"],
+        *d["anaphoric"]["ago"],
+        *d["anaphoric"]["later"],
+        *d["anaphoric"]["earlier"],
+        *d["anaphoric"]["day_units"],
+        *d["report"]["stops"][:20],
+    ]
     words += [w for w in d["report"]["verbs"] if "(" not in w]
     words = [w for w in words if isinstance(w, str) and w not in ("ago", "later", "earlier", "day_units")]
     # English month names must be capitalised to count: give both forms
@@ -56,20 +69,90 @@ FORWARD = re.compile(r"(?i)\b(next|prochaine?s?|tomorrow|demain|later|plus tard|
 
 def _number_words(lang: str) -> list[str]:
     n = NUMBERS[lang]
-    return [*n["units"], *n["tens"], *n["scales"], *n["phrases"], n["conjunction"], *n["article"],
-            *[p for ps in n["qualifiers"].values() for p in ps if "[" not in p],
-            *[p for ps in n["after_qualifiers"].values() for p in ps]]
+    return [
+        *n["units"],
+        *n["tens"],
+        *n["scales"],
+        *n["phrases"],
+        n["conjunction"],
+        *n["article"],
+        *[p for ps in n["qualifiers"].values() for p in ps if "[" not in p],
+        *[p for ps in n["after_qualifiers"].values() for p in ps],
+    ]
 
 
 EN_NUMBER_WORDS = _number_words("en")
 FR_NUMBER_WORDS = _number_words("fr")
-SEPARATORS = [" ", "-", "‑", "–", "—", ",", ".", "\u00a0", "\u202f", "\u2009", "/", ":", "'", "’", " et ",
-              " and ", " to ", " à ", "\n", "  ", "(", ")", "%", "$", "€"]
-FILLER = ["people", "civilians", "soldiers", "were killed", "killed", "dead", "wounded", "injured",
-          "militants", "personnes", "tuées", "morts", "blessés", "civils", "soldats", "said", "selon",
-          "the army", "according to the Red Cross", "since", "depuis", "including", "dont", "neutralised",
-          "at least", "au moins", "aged", "km", "years", "ans", "h", "a.m.", "per cent", "no.",
-          "was shot dead", "KABUL,", "(Reuters) -", "«", "»", "“", "”"]
+SEPARATORS = [
+    " ",
+    "-",
+    "‑",
+    "–",
+    "—",
+    ",",
+    ".",
+    "\u00a0",
+    "\u202f",
+    "\u2009",
+    "/",
+    ":",
+    "'",
+    "’",
+    " et ",
+    " and ",
+    " to ",
+    " à ",
+    "\n",
+    "  ",
+    "(",
+    ")",
+    "%",
+    "$",
+    "€",
+]
+FILLER = [
+    "people",
+    "civilians",
+    "soldiers",
+    "were killed",
+    "killed",
+    "dead",
+    "wounded",
+    "injured",
+    "militants",
+    "personnes",
+    "tuées",
+    "morts",
+    "blessés",
+    "civils",
+    "soldats",
+    "said",
+    "selon",
+    "the army",
+    "according to the Red Cross",
+    "since",
+    "depuis",
+    "including",
+    "dont",
+    "neutralised",
+    "at least",
+    "au moins",
+    "aged",
+    "km",
+    "years",
+    "ans",
+    "h",
+    "a.m.",
+    "per cent",
+    "no.",
+    "was shot dead",
+    "KABUL,",
+    "(Reuters) -",
+    "«",
+    "»",
+    "“",
+    "”",
+]
 
 days = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
 # the calendar's ends, where a shift by a day or a year overflows
@@ -83,7 +166,8 @@ def digits() -> st.SearchStrategy[str]:
     seps = st.sampled_from([",", ".", " ", "\u00a0", "\u202f", "\u2009"])
     grouped = st.tuples(st.integers(0, 10**9), seps).map(lambda t: f"{t[0]:,}".replace(",", t[1]))
     decimal = st.tuples(st.integers(0, 999), st.integers(0, 99), st.sampled_from([".", ","])).map(
-        lambda t: f"{t[0]}{t[2]}{t[1]}")
+        lambda t: f"{t[0]}{t[2]}{t[1]}"
+    )
     long = st.integers(20, 600).map(lambda n: "9" * n)
     dashes = st.sampled_from(["-", "–", " to ", " à ", "/"])
     ranges = st.tuples(st.integers(0, 500), st.integers(0, 500), dashes).map(lambda t: f"{t[0]}{t[2]}{t[1]}")
@@ -114,10 +198,12 @@ def _check_spans(text: str, spans: list[tuple[int, int, str]]) -> None:
 # --------------------------------------------------------------------------- dates
 
 
-LANG_SOUPS = st.one_of(st.tuples(st.just("en"), soup(EN_DATE_WORDS)),
-                       st.tuples(st.just("fr"), soup(FR_DATE_WORDS)),
-                       st.tuples(st.sampled_from(["en", "fr"]), soup(EN_DATE_WORDS + FR_DATE_WORDS)),
-                       st.tuples(st.sampled_from(["en", "fr", "xx", ""]), st.text(max_size=300)))
+LANG_SOUPS = st.one_of(
+    st.tuples(st.just("en"), soup(EN_DATE_WORDS)),
+    st.tuples(st.just("fr"), soup(FR_DATE_WORDS)),
+    st.tuples(st.sampled_from(["en", "fr"]), soup(EN_DATE_WORDS + FR_DATE_WORDS)),
+    st.tuples(st.sampled_from(["en", "fr", "xx", ""]), st.text(max_size=300)),
+)
 
 
 @fuzz(0.5)
@@ -148,8 +234,9 @@ def test_find_dates_never_raises_and_spans_hold(lang_text: tuple[str, str], publ
 @given(LANG_SOUPS, days)
 @example(("en", "Saturday night, this weekend, tonight, overnight, in December"), date(2024, 1, 1))
 @example(("fr", "dans la nuit de samedi à dimanche, ce week-end, 31 décembre"), date(2024, 1, 1))
-def test_dates_without_a_year_are_never_after_publication(lang_text: tuple[str, str],
-                                                           published: date) -> None:
+def test_dates_without_a_year_are_never_after_publication(
+    lang_text: tuple[str, str], published: date
+) -> None:
     """Rule 3: with no year and no forward word, a date resolves on or before the publication
     day ("this week"/"this month"/"this year" start before it too)."""
     lang, text = lang_text
@@ -163,9 +250,10 @@ def test_dates_without_a_year_are_never_after_publication(lang_text: tuple[str, 
 @given(st.integers(1, 400), st.sampled_from(["en", "fr"]), st.booleans(), st.booleans(), st.booleans(), days)
 @example(21, "fr", False, True, False, date(2000, 1, 1))  # was -1: "vingt et un" read as "un"
 @example(71, "fr", True, True, True, date(2000, 1, 1))
-def test_shift_phrases_round_trip(n: int, lang: str, later: bool, as_words: bool, weeks: bool,
-                                  published: date) -> None:
-    """"N days later" / "N semaines plus tôt": anaphoric, offset ±N (x7 for weeks); "N days ago"
+def test_shift_phrases_round_trip(
+    n: int, lang: str, later: bool, as_words: bool, weeks: bool, published: date
+) -> None:
+    """ "N days later" / "N semaines plus tôt": anaphoric, offset ±N (x7 for weeks); "N days ago"
     is the publication day less N."""
     if as_words:  # spelled out below a hundred ("twenty-one", "vingt et un"), digits above
         n = n % 99 + 1
@@ -187,9 +275,11 @@ def test_shift_phrases_round_trip(n: int, lang: str, later: bool, as_words: bool
 # --------------------------------------------------------------------------- numbers
 
 
-NUMBER_SOUPS = st.one_of(st.tuples(st.just("en"), soup(EN_NUMBER_WORDS)),
-                         st.tuples(st.just("fr"), soup(FR_NUMBER_WORDS)),
-                         st.tuples(st.sampled_from(["en", "fr", "xx"]), st.text(max_size=200)))
+NUMBER_SOUPS = st.one_of(
+    st.tuples(st.just("en"), soup(EN_NUMBER_WORDS)),
+    st.tuples(st.just("fr"), soup(FR_NUMBER_WORDS)),
+    st.tuples(st.sampled_from(["en", "fr", "xx"]), st.text(max_size=200)),
+)
 
 
 @fuzz(0.4)
@@ -209,8 +299,10 @@ def test_find_quantities_never_raises(lang_text: tuple[str, str]) -> None:
 
 
 @fuzz(0.25)
-@given(st.one_of(NUMBER_SOUPS.map(lambda t: t[1]), digits(), st.text(max_size=60)),
-       st.sampled_from(["en", "fr", "xx"]))
+@given(
+    st.one_of(NUMBER_SOUPS.map(lambda t: t[1]), digits(), st.text(max_size=60)),
+    st.sampled_from(["en", "fr", "xx"]),
+)
 @example("9" * 400, "en")  # was OverflowError
 @example("9" * 400 + " billion", "en")
 @example("1" + ",000" * 120, "en")
@@ -221,8 +313,12 @@ def test_parse_number_never_raises(text: str, lang: str) -> None:
 
 
 @fuzz(0.35)
-@given(st.integers(2, 999_999), st.sampled_from(["en", "fr"]), st.booleans(),
-       st.sampled_from(["", "-", "upper", "title"]))
+@given(
+    st.integers(2, 999_999),
+    st.sampled_from(["en", "fr"]),
+    st.booleans(),
+    st.sampled_from(["", "-", "upper", "title"]),
+)
 def test_number_phrases_in_sentences_round_trip(n: int, lang: str, as_digits: bool, style: str) -> None:
     """A number spelled out (hyphenated the 1990 French way, capitalised) or written with
     digits and the language's separators is found in a sentence with its value and span."""
@@ -237,8 +333,11 @@ def test_number_phrases_in_sentences_round_trip(n: int, lang: str, as_digits: bo
             phrase = phrase.upper()
         elif style == "title":
             phrase = phrase.title()
-    text = (f"Officials said {phrase} people were killed in the attack." if lang == "en"
-            else f"Selon les autorités, {phrase} personnes ont été tuées dans l'attaque.")
+    text = (
+        f"Officials said {phrase} people were killed in the attack."
+        if lang == "en"
+        else f"Selon les autorités, {phrase} personnes ont été tuées dans l'attaque."
+    )
     start = text.index(phrase)
     got = [q for q in find_quantities(text, lang) if q.value == n]
     assert [(q.start, q.end) for q in got] == [(start, start + len(phrase))], find_quantities(text, lang)
@@ -247,9 +346,11 @@ def test_number_phrases_in_sentences_round_trip(n: int, lang: str, as_digits: bo
 # --------------------------------------------------------------------------- tolls
 
 
-TOLL_SOUPS = st.one_of(st.tuples(st.just("en"), soup(EN_NUMBER_WORDS, FILLER)),
-                       st.tuples(st.just("fr"), soup(FR_NUMBER_WORDS, FILLER)),
-                       st.tuples(st.sampled_from(["en", "fr"]), st.text(max_size=200)))
+TOLL_SOUPS = st.one_of(
+    st.tuples(st.just("en"), soup(EN_NUMBER_WORDS, FILLER)),
+    st.tuples(st.just("fr"), soup(FR_NUMBER_WORDS, FILLER)),
+    st.tuples(st.sampled_from(["en", "fr"]), st.text(max_size=200)),
+)
 
 
 @fuzz(0.6)
@@ -274,12 +375,19 @@ def test_figures_never_raise_and_tolls_are_bounded(lang_text: tuple[str, str]) -
 
 
 @fuzz(0.4)
-@given(st.integers(2, 2000), st.sampled_from(["en", "fr"]), st.booleans(),
-       st.sampled_from(["civilians", "people", "villagers"]))
+@given(
+    st.integers(2, 2000),
+    st.sampled_from(["en", "fr"]),
+    st.booleans(),
+    st.sampled_from(["civilians", "people", "villagers"]),
+)
 def test_toll_of_a_plain_report_is_its_number(n: int, lang: str, as_words: bool, victims: str) -> None:
     words = (en_words(n) if lang == "en" else fr_words(n)) if as_words else str(n)
-    sentence = (f"Gunmen killed {words} {victims} in the village, a local official said." if lang == "en"
-                else f"Des hommes armés ont tué {words} civils dans le village, selon un élu local.")
+    sentence = (
+        f"Gunmen killed {words} {victims} in the village, a local official said."
+        if lang == "en"
+        else f"Des hommes armés ont tué {words} civils dans le village, selon un élu local."
+    )
     found = figures(sentence, lang)
     assert conservative_toll(found, "dead") == n, found
     assert conservative_toll(found, "injured") is None
