@@ -35,6 +35,7 @@ from . import queries
 
 MAX_BODY = 2 * 1024 * 1024
 MAX_LIMIT = 500
+MAX_OFFSET = 2**63 - 1  # the largest the databases take (a larger one was a 500: OverflowError)
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 STATIC = resources.files(__package__) / "static"
@@ -156,6 +157,9 @@ def filters(
                                       max_length=128)] = None,
 ) -> queries.Filters:
     """The filters of ``conflictwire events``, plus text search and a map view."""
+    for name, value in (("country", country), ("actor", actor), ("q", q), *(("type", t) for t in type or [])):
+        if value and "\x00" in value:  # PostgreSQL refuses NUL in text: it was a 500
+            raise HTTPException(422, f"{name}: a NUL character is not allowed")
     kinds = tuple(t for t in (type or []) if t and len(t) <= 128)
     return queries.Filters(country=country, types=kinds, since=since, until=until, actor=actor,
                            near=_parsed("near", near, Near), text=q, box=_parsed("bbox", bbox, Box))
@@ -195,6 +199,26 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
         """The store could not answer (a restarting server, a full disk): 503, and say why."""
         return JSONResponse({"detail": f"the event store is unavailable: {' '.join(str(exc).split())[:300]}"},
                             status_code=503, headers={"Retry-After": "5"})
+
+    import math
+
+    from fastapi.encoders import jsonable_encoder
+    from fastapi.exceptions import RequestValidationError
+
+    def _finite(value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)
+        if isinstance(value, dict):
+            return {k: _finite(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [_finite(v) for v in value]
+        return value
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        """FastAPI's own 422, with a body's NaN or Infinity given back as text: JSON has no
+        such numbers, and rendering them was a 500."""
+        return JSONResponse({"detail": _finite(jsonable_encoder(exc.errors()))}, status_code=422)
 
     @app.middleware("http")
     async def _headers(request: Request, call_next):
@@ -239,7 +263,7 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
 
     @app.get("/api/events", response_model=EventPage, tags=["events"])
     def list_events(f: Filtered, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
-                    offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+                    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> dict[str, Any]:
         """Stored events matching every filter, by day (undated last) then id, one page."""
         total, found = queries.page(store, f, limit, offset)
         return {"total": total, "limit": limit, "offset": offset, "events": found}

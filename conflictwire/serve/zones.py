@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
@@ -23,6 +23,8 @@ from ..store.db import Store
 
 MAX_ALERTS = 500
 FEED_ALERTS = 100
+# a zone id the databases' 64-bit integers hold (a larger one was a 500: OverflowError)
+ZoneId = Annotated[int, Path(ge=-(2**63), le=2**63 - 1)]
 
 
 class ZoneList(BaseModel):
@@ -54,14 +56,15 @@ def zones_router(store: Store, writer: Callable[..., None]) -> APIRouter:
 
     @router.delete("/api/zones/{zone_id}", status_code=204, tags=["zones"], dependencies=guarded,
                    responses={404: {"description": "no such zone"}})
-    def zones_remove(zone_id: int) -> Response:
+    def zones_remove(zone_id: ZoneId) -> Response:
         """Remove a zone with its alerts."""
         if not remove_zone(store, zone_id):
             raise HTTPException(404, "no such zone")
         return Response(status_code=204)
 
     @router.get("/api/alerts", response_model=AlertList, tags=["zones"])
-    def alerts_list(zone: Annotated[int | None, Query(description="one zone's alerts")] = None,
+    def alerts_list(zone: Annotated[int | None, Query(description="one zone's alerts", ge=-(2**63),
+                                                      le=2**63 - 1)] = None,
                     limit: Annotated[int, Query(ge=1, le=MAX_ALERTS)] = 50) -> JSONResponse:
         """The latest alerts, newest first, each with the event as it stood then."""
         found = list_alerts(store, zone_id=zone, limit=limit)
@@ -70,7 +73,7 @@ def zones_router(store: Store, writer: Callable[..., None]) -> APIRouter:
     @router.get("/zones/{zone_id}/alerts.atom", tags=["zones"], response_class=Response,
                 responses={200: {"content": {"application/atom+xml": {}}},
                            404: {"description": "no such zone"}})
-    def alerts_feed(zone_id: int, request: Request) -> Response:
+    def alerts_feed(zone_id: ZoneId, request: Request) -> Response:
         """The zone's latest alerts as an Atom feed, for any feed reader."""
         zone = get_zone(store, zone_id)
         if zone is None:
