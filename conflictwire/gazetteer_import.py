@@ -24,6 +24,7 @@ from conflictwire.gazetteer import Gazetteer, default_store, fold
 
 KEEP_CLASSES = frozenset("PA")
 _COLUMNS = 19
+_MAX_INT = 2**63 - 1
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS places (
     geonameid INTEGER PRIMARY KEY, name TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
@@ -84,6 +85,8 @@ def _parse(line: str) -> tuple | str:
         return f"bad number ({exc})"
     if gid <= 0:
         return "geonameid must be positive"
+    if gid > _MAX_INT or pop > _MAX_INT:  # SQLite's integers are 64-bit: storing it raised OverflowError
+        return f"{'geonameid' if gid > _MAX_INT else 'population'} too large (over 64 bits)"
     if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
         return "coordinates out of range"
     name = cols[1].strip()
