@@ -639,6 +639,10 @@ def check_feed(items: list[tuple[str, Article | ReadError]], source: str, max_te
     b'<rss version="2.0"><channel><item><pubDate>9999-12-31T23:59:59-14:00</pubDate><description>x'
     b"</description></item></channel></rss>"
 )
+@example(
+    b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title><p>x</p><\x00/title><content type="html">Gunmen'
+    b" killed six.</content></entry></feed>"
+)  # was TypeError: the lenient parser left the content's value None
 def test_feeds_never_raise(body: bytes) -> None:
     reader = Reader(follow=False, max_bytes=100_000)
     started = time.monotonic()

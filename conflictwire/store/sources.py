@@ -111,6 +111,8 @@ def _day(parsed) -> date | None:
 
 def _fragment_text(fragment: str) -> str:
     """Plain text of an HTML fragment (a feed entry's content), one block a line."""
+    if not fragment:  # feedparser's lenient parser can leave a content's value None
+        return ""
     if "<" not in fragment:
         return fragment.strip()
     from lxml import html as lxml_html
