@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from .pipeline import Extractor
 
 CHUNK = 16  # articles a worker extracts together (one spaCy pass over their candidate sentences)
-IN_FLIGHT = 2  # chunks per worker submitted ahead, so no worker waits for the client
+IN_FLIGHT = 4  # chunks per worker submitted ahead, so no worker waits for the client or a slow chunk
 T = TypeVar("T")
 
 _EXTRACTOR: Extractor | None = None
