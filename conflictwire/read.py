@@ -18,6 +18,8 @@ Decisions:
   not truncated: a cut report would give events resting on half a story.
 - A JSON line over ``8 * max_bytes`` is skipped without being parsed.
 - A duplicate id within the batch is reported and the later report skipped.
+- An unpaired surrogate (a JSON escape such as ``\\ud800`` alone) is replaced by U+FFFD and a
+  warning logged: it is no character, and could not be stored or written as UTF-8.
 - `published` (the CLI's ``--published``) replaces every report's publication day.
 - A missing `language` is detected with py3langid among `LANGUAGES`.
 """
@@ -298,6 +300,11 @@ class _Reader:
             yield error(f"expected a JSON object, got {type(value).__name__}")
             return
         rec = dict(value)
+        for key, val in rec.items():
+            if isinstance(val, str) and _SURROGATES.search(val):
+                log.warning("%s: %r holds unpaired surrogates (\\ud800-\\udfff escapes), replaced by U+FFFD",
+                            f"{source}:{lineno}" if lineno else source, key)
+                rec[key] = _SURROGATES.sub("\ufffd", val)
         ident = rec.get("id")
         if isinstance(ident, int) and not isinstance(ident, bool):
             ident = rec["id"] = str(ident)
@@ -391,6 +398,8 @@ def html_to_text(page: str) -> tuple[str, str | None, str | None]:
     return text, title, day
 
 
+# a JSON escape such as "\ud800" alone is no character: UTF-8 cannot encode it
+_SURROGATES = re.compile("[\ud800-\udfff]")
 # control characters lxml refuses in a tree's text ("All strings must be XML compatible")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
