@@ -389,7 +389,7 @@ def test_api_filters_on_postgresql(pg_client: Any, endpoint: str, query: dict[st
 @fuzz(0.2)
 @given(
     st.fixed_dictionaries(
-        {"name": st.one_of(st.text(max_size=10), st.just(""), st.integers())},
+        {"name": st.one_of(st.text(max_size=10), st.just(""), st.integers(), st.just("z\ud800"))},
         optional={
             "latitude": coordinate,
             "longitude": coordinate,
@@ -437,3 +437,24 @@ def test_api_bodies_with_nan_give_422(client: Any, body: str) -> None:
     response = client.post("/api/extract", content=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 422, response.text[:300]
     assert response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/extract", '{"text": "Gunmen killed six \\ud800 civilians."}'),
+        ("/api/articles", '{"id": "a\\ud800", "text": "Gunmen killed six civilians."}'),
+        ("/api/articles", '{"id": "b", "text": "Gunmen killed six civilians \\udfff."}'),
+        ("/api/zones", '{"name": "z\\ud800", "latitude": 1, "longitude": 1, "radius_km": 5}'),
+    ],
+)
+def test_api_bodies_with_unpaired_surrogates_give_422(client: Any, path: str, body: str) -> None:
+    """A lone surrogate escape in a JSON body is no character: 422, nothing stored (it was a 500)."""
+    before = client.get("/api/zones").json()["zones"]
+    response = client.post(
+        path, content=body, headers={"Content-Type": "application/json", "Authorization": f"Bearer {TOKEN}"}
+    )
+    assert response.status_code == 422, response.text[:300]
+    assert "Unicode" in response.json()["detail"]
+    assert client.get("/api/zones").json()["zones"] == before
+    assert client.get("/api/events/b").status_code == 404

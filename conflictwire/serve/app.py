@@ -214,6 +214,13 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
             return [_finite(v) for v in value]
         return value
 
+    @app.exception_handler(UnicodeEncodeError)
+    async def _not_unicode(request: Request, exc: UnicodeEncodeError) -> JSONResponse:
+        """A JSON body's unpaired surrogate escape (\\ud800 alone) is no character: no store or
+        hash can encode it (it was a 500)."""
+        return JSONResponse({"detail": "the request holds text that is not valid Unicode (an unpaired "
+                                       "surrogate escape such as \\ud800)"}, status_code=422)
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         """FastAPI's own 422, with a body's NaN or Infinity given back as text: JSON has no
