@@ -8,9 +8,9 @@ chunks, the client takes the results back in input order and merges (`extract`) 
 (`ingest`: the store is written by the client alone). Chunks are the same whatever the
 number of workers, so spaCy sees the same batches and the output is byte-identical.
 
-- Each worker process loads the extractor once (`get_extractor`): in the pool's
-  initializer, or on a Dask worker when the client connects (and on its first chunk for a
-  worker that joins later).
+- Each worker process has one extractor (`get_extractor`), loaded once: inherited from the
+  client when forked, in the pool's initializer when spawned, on a Dask worker when the
+  client connects (or on its first chunk, for a worker that joins later).
 - Memory stays bounded: the input is read lazily and at most `IN_FLIGHT` chunks per worker
   are out at once; the client holds only those chunks and the events.
 - An article that breaks the extractor is extracted alone and reported (`Outcome.error`);
