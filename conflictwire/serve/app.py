@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hmac
 import io
+import math
 import threading
 from datetime import date
 from importlib import resources
@@ -22,6 +23,8 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -130,6 +133,17 @@ async def _refuse(send, status: int, detail: str) -> None:
     await send({"type": "http.response.body", "body": payload})
 
 
+def _finite(value: Any) -> Any:
+    """`value` with NaN and infinities as text: JSON has no such numbers."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 def _parsed(name: str, value: str | None, kind: type[Near] | type[Box]) -> Any:
     if not value:
         return None
@@ -199,20 +213,6 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
         """The store could not answer (a restarting server, a full disk): 503, and say why."""
         return JSONResponse({"detail": f"the event store is unavailable: {' '.join(str(exc).split())[:300]}"},
                             status_code=503, headers={"Retry-After": "5"})
-
-    import math
-
-    from fastapi.encoders import jsonable_encoder
-    from fastapi.exceptions import RequestValidationError
-
-    def _finite(value: Any) -> Any:
-        if isinstance(value, float) and not math.isfinite(value):
-            return str(value)
-        if isinstance(value, dict):
-            return {k: _finite(v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [_finite(v) for v in value]
-        return value
 
     @app.exception_handler(UnicodeEncodeError)
     async def _not_unicode(request: Request, exc: UnicodeEncodeError) -> JSONResponse:
