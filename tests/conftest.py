@@ -9,7 +9,6 @@ import json
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,6 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from live_server import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "conflictwire" / "samples" / "reports.jsonl"
@@ -33,12 +33,6 @@ def _pg_bindir() -> Path | None:
     places += sorted((Path(p) for p in glob.glob("/usr/lib/postgresql/*/bin")),
                      key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0, reverse=True)
     return next((p for p in places if (p / "initdb").exists() and (p / "pg_ctl").exists()), None)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _as_user() -> tuple[list[str], str | None]:
@@ -72,7 +66,7 @@ class PgServer:
         self.base = Path(tempfile.mkdtemp(prefix="cw-pg-"))
         if user:
             shutil.chown(self.base, user)
-        self.port = _free_port()
+        self.port = free_port()
         self.data = self.base / "data"
         self.url = f"postgresql://cw@127.0.0.1:{self.port}"
         self._call(str(bindir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "cw", "-E", "UTF8",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
@@ -15,8 +14,8 @@ from types import SimpleNamespace
 import feedparser
 import httpx
 import pytest
-import uvicorn
-from alert_servers import free_port, receiver, smtp_server
+from alert_servers import receiver, smtp_server
+from live_server import free_port, serving, wait_ready
 
 from conflictwire.alerts.deliver import (
     SIGNATURE_HEADER,
@@ -82,21 +81,9 @@ def watched(tmp_path):
 
 @contextlib.contextmanager
 def api(store: Store):
-    server = uvicorn.Server(uvicorn.Config(create_app(store, token=TOKEN), host="127.0.0.1", port=free_port(),
-                                           log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        base = f"http://127.0.0.1:{server.config.port}"
-        with httpx.Client(base_url=base, timeout=10) as client:
-            for _ in range(200):
-                if server.started:
-                    break
-                threading.Event().wait(0.05)
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serving(create_app(store, token=TOKEN)) as (base, _), \
+            httpx.Client(base_url=base, timeout=10) as client:
+        yield client
 
 
 def atom_entries(client: httpx.Client, zone_id: int) -> list[ET.Element]:
@@ -307,11 +294,7 @@ def test_serve_delivers_the_alerts_of_a_posted_article(tmp_path):
                                   stderr=subprocess.PIPE, text=True)
         try:
             base = f"http://127.0.0.1:{port}"
-            for _ in range(300):
-                with contextlib.suppress(httpx.TransportError):
-                    if httpx.get(base + "/openapi.json", timeout=1).status_code == 200:
-                        break
-                threading.Event().wait(0.1)
+            wait_ready(base, lambda: server.poll() is None, timeout=60)
             report = {"id": "wire-kati", "published": "2024-09-18", "language": "en", "source": "Test wire",
                       "text": "BAMAKO, Sept 18 (Test wire) - Gunmen killed seven civilians in an attack on a "
                               "market in Kati, Mali, on Tuesday, local officials said."}
