@@ -70,7 +70,7 @@ def _add(store: Store, rng: random.Random, start: date, i: int) -> None:
                               published=day, source="Bench"), [event])
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         fill(store, args.events)
         print(f"filled {store.counts()['events']} events in {time.perf_counter() - t:.1f} s")
-        srv = uvicorn.Server(uvicorn.Config(create_app(store), host="127.0.0.1", port=_free_port(),
+        srv = uvicorn.Server(uvicorn.Config(create_app(store), host="127.0.0.1", port=free_port(),
                                             log_level="warning", lifespan="off"))
         thread = threading.Thread(target=srv.run, daemon=True)
         thread.start()

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT.parent / "shared" / "data" / "insightcrime.jsonl"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from api import fill  # noqa: E402  (the API benchmark's synthetic events)
+from api import fill, free_port  # noqa: E402  (the API benchmark's synthetic events)
 
 from conflictwire.store import Store  # noqa: E402
 
@@ -49,14 +49,6 @@ ENDPOINTS = [
     ("dashboard page", "/", {}),
     ("dashboard script", "/static/dashboard.js", {}),
 ]
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _cli(*args: str, **popen) -> subprocess.Popen:
@@ -130,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         with source.open(encoding="utf-8") as lines, batch.open("w", encoding="utf-8") as out:
             for line in itertools.islice(lines, args.ingest_limit):
                 out.write(line)
-        port = _free_port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = _cli("serve", "--db", db, "--port", str(port), stdout=subprocess.DEVNULL,
                       stderr=subprocess.DEVNULL)
