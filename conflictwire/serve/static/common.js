@@ -58,10 +58,13 @@ const CW = (() => {
     const response = await fetch(url, options);
     if (!response.ok) {
       let detail = response.statusText;
-      try { detail = JSON.stringify((await response.json()).detail); } catch (_) { /* not JSON */ }
+      try {
+        const given = (await response.json()).detail;
+        detail = typeof given === "string" ? given : JSON.stringify(given);
+      } catch (_) { /* not JSON */ }
       throw new Error(`${response.status}: ${detail}`);
     }
-    return response.json();
+    return response.status === 204 ? null : response.json();
   }
 
   function setStatus(text, isError) {

@@ -59,21 +59,11 @@
 
   async function removeZone(zone) {
     try {
-      const response = await fetch(`/api/zones/${zone.id}`, { method: "DELETE", headers: authorised() });
-      if (!response.ok) throw new Error(await refusal(response));
+      await api(`/api/zones/${zone.id}`, null, { method: "DELETE", headers: authorised() });
       setStatus(`zone “${zone.name}” removed`);
       await Promise.all([loadZones(), loadAlerts()]);
     } catch (err) {
       setStatus(`could not remove the zone: ${err.message}`, true);
-    }
-  }
-
-  async function refusal(response) {
-    try {
-      const detail = (await response.json()).detail;
-      return `${response.status}: ${typeof detail === "string" ? detail : JSON.stringify(detail)}`;
-    } catch (_) {
-      return `${response.status}`;
     }
   }
 
@@ -154,11 +144,9 @@
     if (minimum !== "") body.min_fatalities = Number(minimum);
     if (form.elements.email.value.trim()) body.email = form.elements.email.value.trim();
     try {
-      const response = await fetch("/api/zones", {
+      const zone = await api("/api/zones", null, {
         method: "POST", headers: { "Content-Type": "application/json", ...authorised() }, body: JSON.stringify(body),
       });
-      if (!response.ok) throw new Error(await refusal(response));
-      const zone = await response.json();
       sketch.clearLayers();
       drawn = null;
       saveButton.disabled = true;
