@@ -230,9 +230,9 @@
   document.getElementById("close-panel").addEventListener("click", () => showPanel(false));
 
   // --- loading ---------------------------------------------------------------------------
-  async function refresh({ keepPage } = {}) {
+  async function refresh() {
     const generation = ++state.generation;  // a slower, older answer never overwrites a newer one
-    if (!keepPage) state.offset = 0;
+    state.offset = 0;
     const params = apiQuery();
     setStatus("loading…");
     try {
