@@ -22,9 +22,9 @@ PostgreSQL each write transaction takes a transaction-level advisory lock.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import os
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -43,6 +43,7 @@ from ..merge import combine, same_event
 from ..models import Article, Event
 from .schema import actors, alerts, articles, claims, event_articles, events, revisions
 
+log = logging.getLogger(__name__)  # unconfigured, warnings still reach stderr (logging.lastResort)
 DEFAULT_PATH = "conflictwire.db"
 ENV_VAR = "CONFLICTWIRE_DB"
 BUSY_TIMEOUT_MS = 60_000
@@ -367,8 +368,8 @@ class Store:
                     raise StoreError(f"cannot {what}: {where} stayed unreachable for "
                                      f"{RETRY_SECONDS:.0f} s ({_brief(exc)})") from exc
                 self.retries += 1
-                print(f"conflictwire: the store is unreachable ({_brief(exc)}); trying again in "
-                      f"{pause:.1f} s", file=sys.stderr, flush=True)
+                log.warning("conflictwire: the store is unreachable (%s); trying again in %.1f s",
+                            _brief(exc), pause)
                 time.sleep(pause)
                 pause = min(pause * 2, 5.0)
 
