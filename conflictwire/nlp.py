@@ -34,7 +34,28 @@ def load_model(lang: str):
     for name in list(nlp.pipe_names):
         if name not in NEEDED[lang]:
             nlp.disable_pipe(name)
+    _multiply_with_numpy(nlp)
     return nlp
+
+
+def _multiply_with_numpy(nlp) -> None:
+    """Have the models' matrix products done by numpy's OpenBLAS on one thread, not by BLIS.
+
+    thinc multiplies with BLIS, whose wheels pick their slow 'generic' kernels on CPUs they
+    do not know (AMD Zen 3 and later, common in the cloud: 1.7 times slower here for the
+    same results). OpenBLAS picks its kernels for any x86 CPU. One thread: the matrices are
+    small, threads cost more than they save, and `--workers` takes the other cores.
+    """
+    from thinc.api import NumpyOps
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
+    ops = NumpyOps(use_blis=False)
+    for _name, component in nlp.components:
+        model = getattr(component, "model", None)
+        if model is not None and hasattr(model, "walk"):
+            for node in model.walk():
+                node.ops = ops
 
 
 def model_language(lang: str | None) -> str:
