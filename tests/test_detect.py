@@ -1,4 +1,12 @@
-from conflictwire.detect import find_triggers, has_trigger
+import re
+
+import pytest
+from fuzzing import fuzz
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conflictwire.detect import compile_alternation, find_triggers, has_trigger, load_toml, lowercase_pattern
+from conflictwire.nlp import split_sentences
 
 
 def subs(text, lang="en"):
@@ -31,3 +39,53 @@ def test_offsets():
 
 def test_quiet_sentence_has_no_trigger():
     assert not has_trigger("The central bank kept its rate unchanged on Thursday.")
+
+
+# -- the screen: one lowercased search per sentence, equal to the case-insensitive one ----
+
+
+
+def case_insensitive_search(lang: str):
+    """What the screen stands for: every pattern of the language, IGNORECASE except acronyms."""
+    patterns = [p for item in load_toml("events.toml")["trigger"] for p in item.get(lang, [])]
+    searches = [compile_alternation(group, flags).search for group, flags in (
+        ([p for p in patterns if not p.isupper()], re.IGNORECASE),
+        ([p for p in patterns if p.isupper()], 0)) if group]
+    return lambda text: any(search(text) for search in searches)
+
+
+def lexicon_words(lang: str) -> list[str]:
+    """Literal words of the lexicon's patterns, so generated texts often hold a trigger."""
+    words = set()
+    for item in load_toml("events.toml")["trigger"]:
+        for p in item.get(lang, []):
+            words.update(re.findall(r"[^\W\d_]{3,}", p))
+    return sorted(words)
+
+
+def test_lowercase_pattern_keeps_escapes():
+    assert lowercase_pattern(r"IED\W\S(?:Bomb|\w+)[A-Z]\\D") == r"ied\W\S(?:bomb|\w+)[a-z]\\d"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@fuzz(0.5)
+@given(data=st.data())
+def test_screen_equals_case_insensitive_search(lang, data):
+    words = [*lexicon_words(lang), "the", "of", "à", "été", "IED", "Ied", "SOLDIERS", "ÉTÉ"]
+    token = st.one_of(st.sampled_from(words), st.text(alphabet="aeiklmnrstAEIKLMNRSTéÉçÇ-'", max_size=6))
+    parts = data.draw(st.lists(token, max_size=12))
+    seps = data.draw(st.lists(st.sampled_from([" ", ", ", "-", "'", ". ", "\n"]), min_size=len(parts),
+                              max_size=len(parts)))
+    text = "".join(p + s for p, s in zip(parts, seps, strict=True))
+    # random case flips: the screen must not care
+    flips = data.draw(st.lists(st.booleans(), min_size=len(text), max_size=len(text)))
+    text = "".join(c.swapcase() if f else c for c, f in zip(text, flips, strict=True))
+    assert has_trigger(text, lang) == case_insensitive_search(lang)(text)
+
+
+def test_screen_equals_case_insensitive_search_on_the_corpus(corpus_articles):
+    exact = {lang: case_insensitive_search(lang) for lang in ("en", "fr")}
+    for article in corpus_articles:
+        lang = "fr" if article.get("lang") == "fr" else "en"
+        for sentence in split_sentences(article["text"]):
+            assert has_trigger(sentence.text, lang) == exact[lang](sentence.text), sentence.text
