@@ -30,6 +30,7 @@ class _Entry:
     weight: float
     cue: bool
     pattern: re.Pattern[str]
+    folded: bool  # searched in the case-folded text (else in the text: acronyms)
 
 
 def load_toml(name: str) -> dict:
@@ -47,37 +48,50 @@ def compile_alternation(patterns: list[str], flags: int = re.IGNORECASE) -> re.P
 def _lexicon(lang: str) -> tuple[_Entry, ...]:
     entries = []
     for item in load_toml("events.toml")["trigger"]:
-        patterns = item.get(lang if lang in ("en", "fr") else "en", [])
-        if not patterns:
-            continue
-        # Acronym patterns (all capitals) stay case-sensitive so "IED" never matches "ied".
-        upper = [p for p in patterns if p.isupper()]
-        other = [p for p in patterns if not p.isupper()]
-        for group, flags in ((other, re.IGNORECASE), (upper, 0)):
-            if group:
-                entries.append(_Entry(item["sub"], float(item["weight"]), bool(item.get("cue")),
-                                      compile_alternation(group, flags)))
+        for pattern, folded in _case_groups(item.get(_key(lang), [])):
+            entries.append(_Entry(item["sub"], float(item["weight"]), bool(item.get("cue")),
+                                  pattern, folded))
     return tuple(entries)
+
+
+def _key(lang: str) -> str:
+    return lang if lang in ("en", "fr") else "en"
+
+
+def _case_groups(patterns: list[str]) -> list[tuple[re.Pattern[str], bool]]:
+    """One expression for the case-insensitive patterns, lowercased, to search in the
+    case-folded text (True), and one for the acronyms, all capitals, case-sensitive so
+    "IED" never matches "ied" (False); none for an empty group."""
+    upper = [p for p in patterns if p.isupper()]
+    other = [lowercase_pattern(p) for p in patterns if not p.isupper()]
+    return [(compile_alternation(group, 0), folded)
+            for group, folded in ((other, True), (upper, False)) if group]
+
+
+def fold_case(text: str) -> str:
+    """`text` lowercased letter for letter, so offsets stay: "İ" is the one letter whose
+    lowercase is two characters, and Python's IGNORECASE takes it for "i"."""
+    return text.replace("İ", "i").lower()
 
 
 @dataclass(frozen=True)
 class _Screen:
     """All of a language's patterns in one expression per case mode: most sentences match
-    none, and one search tells. The case-insensitive patterns are searched, lowercased,
-    in the lowercased text: Python's IGNORECASE costs four times as much."""
+    none, and one search tells. Lexicon patterns are case-insensitive: they are searched,
+    lowercased, in the case-folded text, as Python's IGNORECASE costs four times as much."""
 
     folded: re.Pattern[str] | None  # the case-insensitive patterns, lowercased
     exact: re.Pattern[str] | None  # the acronyms, case-sensitive
 
-    def search(self, text: str) -> bool:
-        return bool((self.folded and self.folded.search(text.lower()))
+    def search(self, text: str, folded: str) -> bool:
+        return bool((self.folded and self.folded.search(folded))
                     or (self.exact and self.exact.search(text)))
 
 
 def lowercase_pattern(pattern: str) -> str:
     """`pattern` with its letters lowercased, escapes (\\w, \\S, \\d ...) kept: searched
-    in lowercased text it matches where `pattern` matches case-insensitively (for every
-    letter whose lowercase is one letter)."""
+    in the case-folded text (`fold_case`) it matches where `pattern` matches the text
+    case-insensitively."""
     out, escaped = [], False
     for ch in pattern:
         out.append(ch if escaped else ch.lower())
@@ -87,27 +101,24 @@ def lowercase_pattern(pattern: str) -> str:
 
 @cache
 def _screen(lang: str) -> _Screen:
-    data = load_toml("events.toml")["trigger"]
-    key = lang if lang in ("en", "fr") else "en"
-    patterns = [p for item in data for p in item.get(key, [])]
-    upper = [p for p in patterns if p.isupper()]
-    other = [lowercase_pattern(p) for p in patterns if not p.isupper()]
-    return _Screen(compile_alternation(other, 0) if other else None,
-                   compile_alternation(upper, 0) if upper else None)
+    patterns = [p for item in load_toml("events.toml")["trigger"] for p in item.get(_key(lang), [])]
+    groups = dict((folded, pattern) for pattern, folded in _case_groups(patterns))
+    return _Screen(groups.get(True), groups.get(False))
 
 
 def find_triggers(text: str, lang: str = "en") -> list[Trigger]:
     """Every lexicon match in `text`, in order of position."""
-    if not has_trigger(text, lang):
+    folded = fold_case(text)
+    if not _screen(lang).search(text, folded):
         return []
     found = []
     for entry in _lexicon(lang):
-        for match in entry.pattern.finditer(text):
-            found.append(Trigger(match.start(), match.end(), match.group(0), entry.sub,
-                                 entry.weight, entry.cue))
+        for match in entry.pattern.finditer(folded if entry.folded else text):
+            start, end = match.span()
+            found.append(Trigger(start, end, text[start:end], entry.sub, entry.weight, entry.cue))
     found.sort(key=lambda t: (t.start, -t.end))
     return found
 
 
 def has_trigger(text: str, lang: str = "en") -> bool:
-    return _screen(lang).search(text)
+    return _screen(lang).search(text, fold_case(text))

@@ -45,13 +45,22 @@ def test_quiet_sentence_has_no_trigger():
 
 
 
-def case_insensitive_search(lang: str):
-    """What the screen stands for: every pattern of the language, IGNORECASE except acronyms."""
-    patterns = [p for item in load_toml("events.toml")["trigger"] for p in item.get(lang, [])]
-    searches = [compile_alternation(group, flags).search for group, flags in (
-        ([p for p in patterns if not p.isupper()], re.IGNORECASE),
-        ([p for p in patterns if p.isupper()], 0)) if group]
-    return lambda text: any(search(text) for search in searches)
+def case_insensitive_triggers(lang: str):
+    """What the fast search stands for: each lexicon entry's patterns searched with
+    IGNORECASE (acronyms, all capitals, case-sensitive). Gives (start, end, text, sub)."""
+    entries = []
+    for item in load_toml("events.toml")["trigger"]:
+        patterns = item.get(lang, [])
+        for group, flags in (([p for p in patterns if not p.isupper()], re.IGNORECASE),
+                             ([p for p in patterns if p.isupper()], 0)):
+            if group:
+                entries.append((item["sub"], compile_alternation(group, flags)))
+    return lambda text: sorted((m.start(), m.end(), m.group(0), sub)
+                               for sub, pattern in entries for m in pattern.finditer(text))
+
+
+def fast_triggers(text: str, lang: str):
+    return sorted((t.start, t.end, t.text, t.sub) for t in find_triggers(text, lang))
 
 
 def lexicon_words(lang: str) -> list[str]:
@@ -67,25 +76,33 @@ def test_lowercase_pattern_keeps_escapes():
     assert lowercase_pattern(r"IED\W\S(?:Bomb|\w+)[A-Z]\\D") == r"ied\W\S(?:bomb|\w+)[a-z]\\d"
 
 
+def test_a_letter_with_a_longer_lowercase_keeps_the_offsets():
+    text = "İSTANBUL: gunmen ATTACKED a police post."
+    assert fast_triggers(text, "en") == case_insensitive_triggers("en")(text)
+    assert [t.text for t in find_triggers(text)] == ["ATTACKED a police"]
+
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @fuzz(0.5)
 @given(data=st.data())
-def test_screen_equals_case_insensitive_search(lang, data):
-    words = [*lexicon_words(lang), "the", "of", "à", "été", "IED", "Ied", "SOLDIERS", "ÉTÉ"]
-    token = st.one_of(st.sampled_from(words), st.text(alphabet="aeiklmnrstAEIKLMNRSTéÉçÇ-'", max_size=6))
+def test_fast_search_equals_case_insensitive_search(lang, data):
+    words = [*lexicon_words(lang), "the", "of", "à", "été", "IED", "Ied", "SOLDIERS", "ÉTÉ", "İ"]
+    token = st.one_of(st.sampled_from(words), st.text(alphabet="aeiklmnrstAEIKLMNRSTéÉçÇİ-'", max_size=6))
     parts = data.draw(st.lists(token, max_size=12))
     seps = data.draw(st.lists(st.sampled_from([" ", ", ", "-", "'", ". ", "\n"]), min_size=len(parts),
                               max_size=len(parts)))
     text = "".join(p + s for p, s in zip(parts, seps, strict=True))
-    # random case flips: the screen must not care
+    # random case flips: the search must not care
     flips = data.draw(st.lists(st.booleans(), min_size=len(text), max_size=len(text)))
     text = "".join(c.swapcase() if f else c for c, f in zip(text, flips, strict=True))
-    assert has_trigger(text, lang) == case_insensitive_search(lang)(text)
+    expected = case_insensitive_triggers(lang)(text)
+    assert fast_triggers(text, lang) == expected
+    assert has_trigger(text, lang) == bool(expected)
 
 
-def test_screen_equals_case_insensitive_search_on_the_corpus(corpus_articles):
-    exact = {lang: case_insensitive_search(lang) for lang in ("en", "fr")}
-    for article in corpus_articles:
-        lang = "fr" if article.get("lang") == "fr" else "en"
+def test_fast_search_equals_case_insensitive_search_on_the_corpus(corpus_articles):
+    expected = {lang: case_insensitive_triggers(lang) for lang in ("en", "fr")}
+    for article in corpus_articles:  # English and French reports, each under both lexicons
         for sentence in split_sentences(article["text"]):
-            assert has_trigger(sentence.text, lang) == exact[lang](sentence.text), sentence.text
+            for lang in ("en", "fr"):
+                assert fast_triggers(sentence.text, lang) == expected[lang](sentence.text), sentence.text
