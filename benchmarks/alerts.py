@@ -29,7 +29,7 @@ from conflictwire.alerts.models import ZoneSpec  # noqa: E402
 from conflictwire.alerts.records import add_zone  # noqa: E402
 from conflictwire.alerts.watch import Watcher  # noqa: E402
 from conflictwire.store import Store  # noqa: E402
-from conflictwire.store.ingest import get_extractor  # noqa: E402
+from conflictwire.store.ingestion import get_extractor  # noqa: E402
 
 SECRET = "benchmark-secret"
 MOPTI = (14.4843, -4.18296)

@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     from conflictwire.models import Article
     from conflictwire.read import read_sources
     from conflictwire.store import Store, ingest
-    from conflictwire.store.ingest import get_extractor
+    from conflictwire.store.ingestion import get_extractor
 
     articles = [a for a in read_sources([str(path)]) if isinstance(a, Article)][: args.limit]
     if not articles:

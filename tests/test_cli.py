@@ -500,3 +500,16 @@ def test_an_unexpected_error_is_one_line(tmp_path):
     assert run.returncode == 1
     assert_no_traceback(run)
     assert run.stderr.strip() == "conflictwire: error: RuntimeError: model files are missing"
+
+
+def test_the_command_line_starts_without_the_heavy_libraries():
+    """Every command builds the whole parser first; it must not import the store's, the
+    server's or the models' libraries (each costs a quarter to three quarters of a second,
+    paid by every worker start and every short `extract`)."""
+    probe = ("import sys\n"
+             "from conflictwire.cli import build_parser\n"
+             "build_parser()\n"
+             "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'fastapi', 'spacy'}))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -2,7 +2,7 @@
 dev corpus, SQLite against PostgreSQL, a reader beside a writer,
 feeds and web pages served over HTTP, and bad sources.
 
-The extractor loads once per process (`conflictwire.store.ingest.get_extractor`), so the
+The extractor loads once per process (`conflictwire.store.ingestion.get_extractor`), so the
 in-process tests share it; the subprocess tests pay for one start each.
 """
 
@@ -25,7 +25,7 @@ from conflictwire.export import write_events
 from conflictwire.models import Article
 from conflictwire.store import Store, ingest
 from conflictwire.store.cli import main as store_main
-from conflictwire.store.ingest import get_extractor
+from conflictwire.store.ingestion import get_extractor
 
 
 def jsonl(store: Store) -> str:

@@ -1,7 +1,7 @@
 """`conflictwire watch`: poll a list of RSS/Atom feeds, ingest what is new, raise alerts.
 
 Each poll reads the feeds file again (one URL or feed file a line, ``#`` comments), so it
-can be edited while the watcher runs, and ingests each feed with `store.ingest.ingest`: an
+can be edited while the watcher runs, and ingests each feed with `store.ingestion.ingest`: an
 article already stored (same URL or text) is not read again, which is how a restarted
 watcher keeps its place (each feed's polls, failures and last error are in the store's
 ``feeds`` table too). A feed that times out, answers an error or is not XML is logged and
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..models import Article, Event
 from ..store.db import Store
-from ..store.ingest import IngestSummary, ingest
+from ..store.ingestion import IngestSummary, ingest
 from ..store.sources import TIMEOUT, is_url
 from .deliver import Notifier
 from .records import feed_polled

@@ -8,7 +8,7 @@ the application reads it. Every answer is JSON (or CSV/GeoJSON for the exports),
 the small static page at ``/``.
 
 The extractor (spaCy models, gazetteer) is loaded once per process, on the first request
-that needs it (`conflictwire.store.ingest.get_extractor`), and used by one request at a time.
+that needs it (`conflictwire.store.ingestion.get_extractor`), and used by one request at a time.
 """
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
                                 headers={"WWW-Authenticate": "Bearer"})
 
     def extract(article: Article) -> list[Event]:
-        from ..store.ingest import get_extractor
+        from ..store.ingestion import get_extractor
 
         with extract_lock:
             return get_extractor().extract_article(article)

@@ -112,7 +112,7 @@ def _ingest(args: argparse.Namespace, store) -> int:
     from ..alerts.cli import notifier_from
     from ..parallel import open_runner
     from ..read import MAX_TEXT_BYTES
-    from .ingest import ingest
+    from .ingestion import ingest
     from .sources import TIMEOUT
 
     notifier_from(args, store).attach()  # watch zones' alerts, delivered after each article's commit
