@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Throughput of the extractor, on 1 and more workers, against a plain spaCy pass.
 
-    python benchmarks/throughput.py [FILE] [--limit N] [--workers 1,2] [--dask local:2]
+    python benchmarks/throughput.py [FILE] [--limit N] [--workers 1,2] [--dask local:2] [--repeat 3]
 
 FILE is JSON Lines of articles (default ../shared/data/insightcrime.jsonl relative to the
 repository root). Prints one figure a line:
@@ -11,10 +11,12 @@ repository root). Prints one figure a line:
 - `pool_N_articles_per_s`: the same over a local pool of N workers, started and warm;
 - `cli_N_articles_per_s`, `cli_N_seconds`: end to end, `conflictwire extract FILE
   --workers N -o OUT` as a new process (start, model loading, reading, extraction, merge,
-  writing), and its peak memory per process (`cli_N_peak_rss_mb`: the client;
-  `..._worker_peak_rss_mb`: the largest worker); the outputs of every run must be identical
-  (`cli_outputs_identical`), as must those of `--dask ADDRESS` when given;
-- `scaling_N_over_1`: how many times faster N workers are than 1 (warm and end to end);
+  writing), the median of --repeat rounds (`cli_N_best_...`: the fastest round;
+  `cli_N_runs_seconds`: every round), and its peak memory per process (`cli_N_peak_rss_mb`:
+  the client; `..._worker_peak_rss_mb`: the largest worker); the outputs of every run must
+  be identical (`cli_outputs_identical`), as must those of `--dask ADDRESS` when given;
+- `scaling_N_over_1`: how many times faster N workers are than 1 (warm; end to end, of the
+  medians and of the best rounds);
 - `..._cpu_ms_per_article`: processor time an article costs (all processes of a run, or the
   warm extractor alone), less skewed than wall time by other work on the machine;
 - `spacy_articles_per_s` (and `spacy_2proc_...` with --spacy-processes 1,2): plain spaCy
@@ -22,7 +24,8 @@ repository root). Prints one figure a line:
 - `extract_speedup_over_spacy` (extractor in one process / spaCy in one process) and
   `cli_N_speedup_over_spacy` (end to end with N workers / spaCy in one process, and over spaCy
   on 2 processes);
-- the load average of the machine before and after, since other work skews the figures.
+- the load average of the machine before and after, since other work skews the figures (on
+  a shared virtual machine one run can be a third slower than the next: hence the rounds).
 
 Exits 1 when the one-process speed-up over spaCy is below --min-ratio, or when the runs'
 outputs differ.
@@ -33,6 +36,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -129,30 +133,47 @@ def bench_in_process(articles: list, workers: list[int]) -> dict[int, float]:
     return speeds
 
 
-def bench_cli(path: Path, n: int, runs: dict[str, list[str]], out: Path) -> tuple[dict[str, float], bool]:
-    """End to end, each run a new `conflictwire extract` process; True when all outputs agree."""
-    speeds, outputs = {}, []
+def bench_cli(path: Path, n: int, runs: dict[str, list[str]], out: Path, repeat: int
+              ) -> tuple[dict[str, float], dict[str, float], bool]:
+    """End to end, each run a new `conflictwire extract` process, `repeat` rounds of every
+    run one after the other (so a busy spell of the machine falls on all of them). Gives the
+    median and the best articles/s of each, and True when all outputs agree."""
+    seconds: dict[str, list[float]] = {name: [] for name in runs}
+    cpu_used: dict[str, list[float]] = {name: [] for name in runs}
+    peaks: dict[str, list[tuple[int, int]]] = {name: [] for name in runs}
+    outputs = []
+    for _ in range(repeat):
+        for name, options in runs.items():
+            target = out / f"{name}.jsonl"
+            start, cpu = time.perf_counter(), os.times()
+            done = subprocess.run([sys.executable, "-c", CLI, "extract", str(path), "-o", str(target),
+                                   *options], capture_output=True, text=True, cwd=out)
+            took, after = time.perf_counter() - start, os.times()
+            if done.returncode not in (0, 1):
+                print(f"throughput: {name} failed: {done.stderr.strip()[-500:]}", file=sys.stderr)
+                continue
+            seconds[name].append(took)
+            cpu_used[name].append(after.children_user + after.children_system
+                                  - cpu.children_user - cpu.children_system)
+            peaks[name] += [(int(line.split()[1]), int(line.split()[2]))
+                            for line in done.stderr.splitlines() if line.startswith("peak_kib")]
+            outputs.append(target.read_bytes())
+    median, best = {}, {}
     for name, options in runs.items():
-        target = out / f"{name}.jsonl"
-        start, cpu = time.perf_counter(), os.times()
-        done = subprocess.run([sys.executable, "-c", CLI, "extract", str(path), "-o", str(target),
-                               *options], capture_output=True, text=True, cwd=out)
-        seconds, after = time.perf_counter() - start, os.times()
-        if done.returncode not in (0, 1):
-            print(f"throughput: {name} failed: {done.stderr.strip()[-500:]}", file=sys.stderr)
+        if not seconds[name]:
             continue
-        speeds[name] = report(name, n, seconds)
-        used = after.children_user + after.children_system - cpu.children_user - cpu.children_system
-        print(f"{name}_cpu_ms_per_article {1000 * used / n:.1f} (all its processes, start included)")
-        peaks = [line.split()[1:] for line in done.stderr.splitlines() if line.startswith("peak_kib")]
-        if peaks:
-            print(f"{name}_peak_rss_mb {int(peaks[-1][0]) / 1024:.0f}")
+        print(f"{name}_runs_seconds {' '.join(f'{x:.2f}' for x in seconds[name])}")
+        median[name] = report(name, n, statistics.median(seconds[name]))
+        best[name] = report(f"{name}_best", n, min(seconds[name]))
+        print(f"{name}_cpu_ms_per_article {1000 * statistics.median(cpu_used[name]) / n:.1f} "
+              "(all its processes, start included)")
+        if peaks[name]:
+            print(f"{name}_peak_rss_mb {max(p[0] for p in peaks[name]) / 1024:.0f}")
             if options and options[-1] != "1":
-                print(f"{name}_worker_peak_rss_mb {int(peaks[-1][1]) / 1024:.0f}")
-        outputs.append(target.read_bytes())
-    same = len(set(outputs)) == 1 and len(outputs) == len(runs)
+                print(f"{name}_worker_peak_rss_mb {max(p[1] for p in peaks[name]) / 1024:.0f}")
+    same = len(set(outputs)) == 1 and len(outputs) == len(runs) * repeat
     print(f"cli_outputs_identical {same}")
-    return speeds, same
+    return median, best, same
 
 
 def bench_spacy(texts: list[str], processes: int) -> float:
@@ -173,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dask", default="local:2", help="a --dask ADDRESS run too ('' for none)")
     ap.add_argument("--spacy-processes", default="1",
                     help="plain spaCy passes, e.g. 1,2 (default 1; 0: none)")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="rounds of the end-to-end runs; medians and bests are printed (default 3)")
     ap.add_argument("--min-ratio", type=float, default=MIN_RATIO,
                     help=f"fail below this speed-up over plain spaCy (default {MIN_RATIO})")
     args = ap.parse_args(argv)
@@ -201,13 +224,14 @@ def main(argv: list[str] | None = None) -> int:
         runs = {f"cli_{w}": ["--workers", str(w)] for w in workers}
         if args.dask:
             runs["cli_dask"] = ["--dask", args.dask]
-        cli, same = bench_cli(subset, n, runs, Path(tmp))
+        cli, best, same = bench_cli(subset, n, runs, Path(tmp), max(1, args.repeat))
     warm = bench_in_process(articles, workers)
 
     for w in workers[1:]:
         print(f"scaling_{w}_over_1_warm {warm[w] / warm[1]:.2f}")
         if f"cli_{w}" in cli and "cli_1" in cli:
-            print(f"scaling_{w}_over_1_end_to_end {cli[f'cli_{w}'] / cli['cli_1']:.2f}")
+            print(f"scaling_{w}_over_1_end_to_end {cli[f'cli_{w}'] / cli['cli_1']:.2f} "
+                  f"(best runs {best[f'cli_{w}'] / best['cli_1']:.2f})")
     texts = [a.text for a in articles]
     spacy = {}
     for processes in sorted({int(p) for p in args.spacy_processes.split(",") if p} - {0}):
