@@ -26,3 +26,33 @@ def test_quotes_close_sentences():
 def test_empty_text():
     assert split_sentences("") == []
     assert split_sentences("\n\n  \n") == []
+
+
+def test_models_multiply_with_numpy_on_one_thread_and_annotate_as_with_blis():
+    """The extractor's pipeline does its matrix products with numpy (OpenBLAS, one thread),
+    not BLIS, and annotates exactly as the pipeline spaCy loads by default."""
+    import spacy
+    from threadpoolctl import threadpool_info
+
+    from conflictwire.nlp import MODEL_PACKAGES, NEEDED, load_model
+
+    nlp = load_model("en")
+    for _name, component in nlp.components:
+        model = getattr(component, "model", None)
+        if hasattr(model, "walk"):
+            assert all(not getattr(node.ops, "use_blis", False) for node in model.walk())
+    assert {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"} == {1}
+
+    default = spacy.load(MODEL_PACKAGES["en"])
+    assert any(getattr(node.ops, "use_blis", False)
+               for node in default.get_pipe("ner").model.walk())  # the comparison is with BLIS
+    texts = ["Gunmen killed 12 soldiers near Mopti on Tuesday, the army said.",
+             "JNIM claimed the attack on the gendarmerie school in Faladie, Bamako.",
+             "Police fired tear gas at protesters in Nairobi after the vote."]
+    enabled = [name for name in default.pipe_names if name in NEEDED["en"]]
+    with default.select_pipes(enable=enabled):
+        expected = [[(t.text, t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in doc]
+                    for doc in default.pipe(texts)]
+    got = [[(t.text, t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in doc]
+           for doc in nlp.pipe(texts)]
+    assert got == expected
