@@ -43,8 +43,9 @@ def _multiply_with_numpy(nlp) -> None:
 
     thinc multiplies with BLIS, whose wheels pick their slow 'generic' kernels on CPUs they
     do not know (AMD Zen 3 and later, common in the cloud: 1.7 times slower here for the
-    same results). OpenBLAS picks its kernels for any x86 CPU. One thread: the matrices are
-    small, threads cost more than they save, and `--workers` takes the other cores.
+    same results). OpenBLAS picks its kernels for any x86 CPU. One thread, for the whole
+    process (numpy's BLAS has one thread pool): the matrices are small, threads cost more
+    processor time than they save, and `--workers` takes the other cores.
     """
     from thinc.api import NumpyOps
     from threadpoolctl import threadpool_limits
