@@ -60,8 +60,9 @@ def _key(lang: str) -> str:
 
 def _case_groups(patterns: list[str]) -> list[tuple[re.Pattern[str], bool]]:
     """One expression for the case-insensitive patterns, lowercased, to search in the
-    case-folded text (True), and one for the acronyms, all capitals, case-sensitive so
-    "IED" never matches "ied" (False); none for an empty group."""
+    case-folded text (True: Python's IGNORECASE costs four times as much), and one for the
+    acronyms, all capitals, case-sensitive so "IED" never matches "ied" (False); none for
+    an empty group."""
     upper = [p for p in patterns if p.isupper()]
     other = [lowercase_pattern(p) for p in patterns if not p.isupper()]
     return [(compile_alternation(group, 0), folded)
@@ -72,20 +73,6 @@ def fold_case(text: str) -> str:
     """`text` lowercased letter for letter, so offsets stay: "İ" is the one letter whose
     lowercase is two characters, and Python's IGNORECASE takes it for "i"."""
     return text.replace("İ", "i").lower()
-
-
-@dataclass(frozen=True)
-class _Screen:
-    """All of a language's patterns in one expression per case mode: most sentences match
-    none, and one search tells. Lexicon patterns are case-insensitive: they are searched,
-    lowercased, in the case-folded text, as Python's IGNORECASE costs four times as much."""
-
-    folded: re.Pattern[str] | None  # the case-insensitive patterns, lowercased
-    exact: re.Pattern[str] | None  # the acronyms, case-sensitive
-
-    def search(self, text: str, folded: str) -> bool:
-        return bool((self.folded and self.folded.search(folded))
-                    or (self.exact and self.exact.search(text)))
 
 
 def lowercase_pattern(pattern: str) -> str:
@@ -100,16 +87,21 @@ def lowercase_pattern(pattern: str) -> str:
 
 
 @cache
-def _screen(lang: str) -> _Screen:
+def _screen(lang: str) -> tuple[tuple[re.Pattern[str], bool], ...]:
+    """All of a language's patterns in one expression per case mode: most sentences match
+    none, and one search tells."""
     patterns = [p for item in load_toml("events.toml")["trigger"] for p in item.get(_key(lang), [])]
-    groups = dict((folded, pattern) for pattern, folded in _case_groups(patterns))
-    return _Screen(groups.get(True), groups.get(False))
+    return tuple(_case_groups(patterns))
+
+
+def _passes_screen(text: str, folded: str, lang: str) -> bool:
+    return any(pattern.search(folded if on_folded else text) for pattern, on_folded in _screen(lang))
 
 
 def find_triggers(text: str, lang: str = "en") -> list[Trigger]:
     """Every lexicon match in `text`, in order of position."""
     folded = fold_case(text)
-    if not _screen(lang).search(text, folded):
+    if not _passes_screen(text, folded, lang):
         return []
     found = []
     for entry in _lexicon(lang):
@@ -121,4 +113,4 @@ def find_triggers(text: str, lang: str = "en") -> list[Trigger]:
 
 
 def has_trigger(text: str, lang: str = "en") -> bool:
-    return _screen(lang).search(text, fold_case(text))
+    return _passes_screen(text, fold_case(text), lang)

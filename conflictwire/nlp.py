@@ -54,7 +54,7 @@ def _multiply_with_numpy(nlp) -> None:
     ops = NumpyOps(use_blis=False)
     for _name, component in nlp.components:
         model = getattr(component, "model", None)
-        if model is not None and hasattr(model, "walk"):
+        if hasattr(model, "walk"):  # trainable components; rule-based ones have no model
             for node in model.walk():
                 node.ops = ops
 

@@ -1,4 +1,5 @@
 import re
+from functools import cache
 
 import pytest
 from fuzzing import fuzz
@@ -45,6 +46,7 @@ def test_quiet_sentence_has_no_trigger():
 
 
 
+@cache
 def case_insensitive_triggers(lang: str):
     """What the fast search stands for: each lexicon entry's patterns searched with
     IGNORECASE (acronyms, all capitals, case-sensitive). Gives (start, end, text, sub)."""
