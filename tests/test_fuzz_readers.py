@@ -542,6 +542,12 @@ TEXT = [
     "é" * 10,
 ]
 
+# An entry's element, then its title, link, date, body and id, in Atom and in RSS 2.0.
+ATOM_ENTRY = ("entry", "<title>{}</title>", '<link href="{}"/>', "<updated>{}</updated>",
+              "<content type='html'>{}</content>", "<id>{}</id>")
+RSS_ITEM = ("item", "<title>{}</title>", "<link>{}</link>", "<pubDate>{}</pubDate>",
+            "<description>{}</description>", "<guid>{}</guid>")
+
 
 @st.composite
 def feed_doc(draw: st.DrawFn) -> bytes:
@@ -549,7 +555,6 @@ def feed_doc(draw: st.DrawFn) -> bytes:
     atom = draw(st.booleans())
     entries = []
     for n in range(draw(st.integers(0, 5))):
-        fields = []
         title = draw(st.one_of(st.none(), st.sampled_from(TEXT), st.text(max_size=20)))
         link = draw(
             st.sampled_from(
@@ -566,24 +571,10 @@ def feed_doc(draw: st.DrawFn) -> bytes:
         day = draw(st.one_of(st.none(), st.sampled_from(DATES)))
         body = draw(st.one_of(st.none(), st.sampled_from(TEXT), st.text(max_size=60)))
         guid = draw(st.sampled_from([None, f"id-{n}", "", "same"]))
-        if atom:
-            fields += [
-                f"<title>{title}</title>" if title is not None else "",
-                f'<link href="{link}"/>' if link is not None else "",
-                f"<updated>{day}</updated>" if day is not None else "",
-                f"<content type='html'>{body}</content>" if body is not None else "",
-                f"<id>{guid}</id>" if guid is not None else "",
-            ]
-            entries.append("<entry>" + "".join(fields) + "</entry>")
-        else:
-            fields += [
-                f"<title>{title}</title>" if title is not None else "",
-                f"<link>{link}</link>" if link is not None else "",
-                f"<pubDate>{day}</pubDate>" if day is not None else "",
-                f"<description>{body}</description>" if body is not None else "",
-                f"<guid>{guid}</guid>" if guid is not None else "",
-            ]
-            entries.append("<item>" + "".join(fields) + "</item>")
+        entry, *templates = ATOM_ENTRY if atom else RSS_ITEM
+        fields = [t.format(value) for t, value in zip(templates, (title, link, day, body, guid), strict=True)
+                  if value is not None]
+        entries.append(f"<{entry}>" + "".join(fields) + f"</{entry}>")
     head = draw(
         st.sampled_from(
             [
