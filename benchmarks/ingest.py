@@ -36,8 +36,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     sys.path.insert(0, str(ROOT))
+    from conflictwire.extract.read import read_sources
     from conflictwire.models import Article
-    from conflictwire.read import read_sources
     from conflictwire.store import Store, ingest
     from conflictwire.store.ingestion import get_extractor
 

@@ -67,14 +67,14 @@ def load_average() -> str:
 
 
 def load_nlp():
-    from conflictwire.nlp import load_model
+    from conflictwire.extract.nlp import load_model
 
     return load_model("en")
 
 
 def read_articles(path: Path, limit: int | None) -> tuple[list, int]:
+    from conflictwire.extract.read import read_sources
     from conflictwire.models import Article
-    from conflictwire.read import read_sources
 
     articles, errors = [], 0
     for item in read_sources([str(path)]):
@@ -101,9 +101,9 @@ def report(name: str, n: int, seconds: float) -> float:
 
 def bench_in_process(articles: list, workers: list[int]) -> dict[int, float]:
     """Warm throughput: this process's extractor, then a started, warm pool of each size."""
-    from conflictwire.actors import ActorKB
-    from conflictwire.gazetteer import Gazetteer
-    from conflictwire.parallel import LocalPool, extract_batch, get_extractor
+    from conflictwire.extract.actors import ActorKB
+    from conflictwire.extract.parallel import LocalPool, extract_batch, get_extractor
+    from conflictwire.extract.places.gazetteer import Gazetteer
 
     seconds, _ = timed(ActorKB.load)
     print(f"kb_load_seconds {seconds:.2f}")

@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--format", choices=FORMATS, default="jsonl")
     ex.add_argument("--output", "-o", help="write here instead of standard output")
     ex.add_argument("--published", type=day_arg, help="publication day for articles that lack one")
-    from .parallel import add_options as add_parallel
+    from .extract.parallel import add_options as add_parallel
 
     add_parallel(ex)  # --workers N, --dask ADDRESS
 
@@ -108,8 +108,8 @@ def _describe(exc: BaseException) -> str:
 
 def _extract(args: argparse.Namespace) -> int:
     from .export import write_events
-    from .parallel import extract_batch, open_runner
-    from .read import read_sources
+    from .extract.parallel import extract_batch, open_runner
+    from .extract.read import read_sources
 
     count = {"read": 0, "skipped": 0}
 
@@ -165,8 +165,8 @@ def _eval(args: argparse.Namespace) -> int:
             print(exc, file=sys.stderr)
             return 1
     else:
+        from .extract.pipeline import Extractor
         from .models import Article
-        from .pipeline import Extractor
 
         articles = [Article.model_validate(d["article"]) for d in docs]
         preds = [e.model_dump(mode="json") for e in Extractor().extract_batch(articles)]
@@ -184,7 +184,7 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _gazetteer(args: argparse.Namespace) -> int:
-    from .gazetteer_import import import_geonames
+    from .extract.places.geonames_import import import_geonames
 
     if not args.file.exists():
         print(f"{args.file}: no such file", file=sys.stderr)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conflictwire.actors import ActorKB, fold, tokenize
+from conflictwire.extract.actors import ActorKB, fold, tokenize
 
 JNIM = "JNIM: Group for Support of Islam and Muslims"
 

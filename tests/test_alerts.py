@@ -28,7 +28,7 @@ from conflictwire.alerts.deliver import (
 from conflictwire.alerts.models import ZoneSpec
 from conflictwire.alerts.records import add_zone, delivery_states, list_alerts, remove_zone
 from conflictwire.alerts.zones import matches
-from conflictwire.gazetteer import haversine_km
+from conflictwire.extract.places.gazetteer import haversine_km
 from conflictwire.models import Actor, Claim, Event, Evidence, Location
 from conflictwire.serve import create_app
 from conflictwire.store import Store, ingest

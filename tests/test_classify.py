@@ -1,5 +1,5 @@
-from conflictwire.classify import classify
-from conflictwire.detect import find_triggers
+from conflictwire.extract.classify import classify
+from conflictwire.extract.detect import find_triggers
 
 
 def typed(text, **who):

@@ -267,7 +267,7 @@ def inputs(workdir) -> dict[str, Path]:
 def runs(workdir, inputs) -> dict[str, Run]:
     # Build (or check) the gazetteer cache once, so the parallel runs do not all build it.
     subprocess.run([sys.executable, "-c",
-                    "from conflictwire.gazetteer import Gazetteer; Gazetteer.load()"],
+                    "from conflictwire.extract.places.gazetteer import Gazetteer; Gazetteer.load()"],
                    cwd=workdir, env=cli_env(), timeout=TIMEOUT, check=True)
     wire_bytes = inputs["wire"].read_bytes()
     jobs = {
@@ -456,7 +456,7 @@ def test_unwritable_output_is_one_line(tmp_path):
 
 STUB = textwrap.dedent("""
     import sys
-    import conflictwire.pipeline as pipeline
+    import conflictwire.extract.pipeline as pipeline
 
     class Extractor:
         def __init__(self):

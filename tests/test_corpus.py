@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from conflictwire.extract.pipeline import Extractor
 from conflictwire.models import Article
-from conflictwire.pipeline import Extractor
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "corpus" / "dev"

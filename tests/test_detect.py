@@ -6,8 +6,14 @@ from fuzzing import fuzz
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conflictwire.detect import compile_alternation, find_triggers, has_trigger, load_toml, lowercase_pattern
-from conflictwire.nlp import split_sentences
+from conflictwire.extract.detect import (
+    compile_alternation,
+    find_triggers,
+    has_trigger,
+    load_toml,
+    lowercase_pattern,
+)
+from conflictwire.extract.nlp import split_sentences
 
 
 def subs(text, lang="en"):

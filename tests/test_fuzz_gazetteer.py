@@ -23,7 +23,7 @@ from fuzzing import fuzz
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from conflictwire.gazetteer_import import import_geonames
+from conflictwire.extract.places.geonames_import import import_geonames
 
 COLUMNS = 19
 # the import commits to an sqlite file: in memory when the machine has /dev/shm, much faster

@@ -28,8 +28,8 @@ from fuzzing import fuzz
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from conflictwire.extract.read import SUPPORTED_SUFFIXES, detect_language, html_to_text, read_sources
 from conflictwire.models import Article, ReadError
-from conflictwire.read import SUPPORTED_SUFFIXES, detect_language, html_to_text, read_sources
 from conflictwire.store.sources import Reader
 
 SURROGATES = re.compile("[\ud800-\udfff]")

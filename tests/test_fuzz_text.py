@@ -24,9 +24,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from test_numbers import en_words, fr_words
 
-from conflictwire.numbers import find_quantities, parse_number
-from conflictwire.timex import anaphoric_offset, find_dates
-from conflictwire.toll import conservative_toll, figures, unquantified_loss
+from conflictwire.extract.numbers import find_quantities, parse_number
+from conflictwire.extract.timex import anaphoric_offset, find_dates
+from conflictwire.extract.toll import conservative_toll, figures, unquantified_loss
 
 
 def _toml(name: str) -> dict:

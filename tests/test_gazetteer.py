@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conflictwire.gazetteer import Gazetteer, fold, skeleton
-from conflictwire.gazetteer_import import import_geonames
+from conflictwire.extract.places.gazetteer import Gazetteer, fold, skeleton
+from conflictwire.extract.places.geonames_import import import_geonames
 
 FIXTURE = Path(__file__).parent / "fixtures" / "geonames_sample.txt"
 

@@ -1,6 +1,6 @@
 from datetime import date
 
-from conflictwire.merge import merge_events
+from conflictwire.extract.merge import merge_events
 from conflictwire.models import Actor, Claim, Event, Location
 
 TOWN = Location(name="Town", iso3="NER", country="Niger", latitude=13.5, longitude=2.1, geo_precision=1)

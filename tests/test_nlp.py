@@ -1,4 +1,4 @@
-from conflictwire.nlp import split_sentences
+from conflictwire.extract.nlp import split_sentences
 
 
 def test_offsets_index_the_text():
@@ -34,7 +34,7 @@ def test_models_multiply_with_numpy_on_one_thread_and_annotate_as_with_blis():
     import spacy
     from threadpoolctl import threadpool_info
 
-    from conflictwire.nlp import MODEL_PACKAGES, NEEDED, load_model
+    from conflictwire.extract.nlp import MODEL_PACKAGES, NEEDED, load_model
 
     nlp = load_model("en")
     for _name, component in nlp.components:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conflictwire.numbers import find_quantities, parse_number
+from conflictwire.extract.numbers import find_quantities, parse_number
 
 _EN_UNITS = [
     "zero",

@@ -1,4 +1,4 @@
-"""Parallel extraction (`conflictwire.parallel`): a local process pool and a Dask
+"""Parallel extraction (`conflictwire.extract.parallel`): a local process pool and a Dask
 LocalCluster give the events of one process, byte for byte, in `extract` and in `ingest`,
 and a bad article or line is reported with the rest of the batch extracted.
 
@@ -21,9 +21,9 @@ from conftest import SAMPLES, write_reports
 
 from conflictwire.cli import build_parser
 from conflictwire.export import write_events
+from conflictwire.extract.parallel import DaskRunner, LocalPool, Serial, extract_batch, extract_stream
+from conflictwire.extract.read import read_sources
 from conflictwire.models import Article
-from conflictwire.parallel import DaskRunner, LocalPool, Serial, extract_batch, extract_stream
-from conflictwire.read import read_sources
 from conflictwire.store import Store, ingest
 
 TIMEOUT = 300

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
+from conflictwire.extract.pipeline import Extractor
 from conflictwire.models import Article
-from conflictwire.pipeline import Extractor
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from conflictwire.gazetteer import Gazetteer, haversine_km
-from conflictwire.gazetteer_import import import_geonames
+from conflictwire.extract.places.gazetteer import Gazetteer, haversine_km
+from conflictwire.extract.places.geocoder import Geocoder
+from conflictwire.extract.places.geonames_import import import_geonames
 from conflictwire.models import Location
-from conflictwire.place import Geocoder
 
 FIXTURE = Path(__file__).parent / "fixtures" / "geonames_sample.txt"
 BAMAKO = (12.60915, -7.97522)

@@ -1,4 +1,4 @@
-"""conflictwire.read: every kind of bad input is reported with its file and line, and the good
+"""conflictwire.extract.read: every kind of bad input is reported with its file and line, and the good
 reports of the same batch still come through."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from conflictwire.extract.read import read_sources
 from conflictwire.models import Article, ReadError
-from conflictwire.read import read_sources
 
 EN = "Gunmen attacked a village near Ouallam on Sunday, killing six civilians, officials said."
 FR = "Des hommes armés ont attaqué dimanche un village près de Ouallam, tuant six civils."
@@ -197,7 +197,7 @@ def test_latin1_text_is_read_with_a_warning(tmp_path, caplog):
     path = tmp_path / "lat.txt"
     path.write_bytes(FR.encode("latin-1"))
     cp = jsonl(tmp_path / "ok.jsonl", good(1))
-    with caplog.at_level(logging.WARNING, logger="conflictwire.read"):
+    with caplog.at_level(logging.WARNING, logger="conflictwire.extract.read"):
         articles, errors = read([path, cp])
     assert errors == []
     assert articles[0].id == "lat" and articles[0].text == FR
@@ -210,7 +210,7 @@ def test_latin1_line_in_jsonl(tmp_path, caplog):
     path = tmp_path / "a.jsonl"
     line = json.dumps({"id": "fr", "text": FR + " “guillemets”"}, ensure_ascii=False)
     path.write_bytes(json.dumps(good(1)).encode() + b"\n" + line.encode("cp1252") + b"\n")
-    with caplog.at_level(logging.WARNING, logger="conflictwire.read"):
+    with caplog.at_level(logging.WARNING, logger="conflictwire.extract.read"):
         articles, errors = read([path])
     assert errors == []
     assert articles[1].text == FR + " “guillemets”"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conflictwire.toll import (
+from conflictwire.extract.toll import (
     attribution,
     classify_source,
     conservative_toll,
@@ -87,7 +87,7 @@ def test_who_speaks(sentence, speaker):
 
 
 def test_a_pronoun_speaker_is_the_one_of_the_sentence_before():
-    from conflictwire.assemble import speaker
+    from conflictwire.extract.assemble import speaker
     from conflictwire.models import Sentence
 
     texts = ["The Kutum Emergency Room, a network of volunteers, said the market was hit.",

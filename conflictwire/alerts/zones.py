@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from ..gazetteer import haversine_km
+from ..extract.places.gazetteer import haversine_km
 from ..models import Event
 from .models import Zone
 

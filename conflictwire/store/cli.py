@@ -59,7 +59,7 @@ def add_commands(subparsers) -> None:
     from ..alerts.cli import add_delivery_options
 
     add_delivery_options(ing)  # --smtp, --mail-from: how the alerts of watch zones are e-mailed
-    from ..parallel import add_options as add_parallel
+    from ..extract.parallel import add_options as add_parallel
 
     add_parallel(ing)  # --workers N, --dask ADDRESS: extraction elsewhere, the store written here
 
@@ -110,8 +110,8 @@ def run(args: argparse.Namespace) -> int | None:
 
 def _ingest(args: argparse.Namespace, store) -> int:
     from ..alerts.cli import notifier_from
-    from ..parallel import open_runner
-    from ..read import MAX_TEXT_BYTES
+    from ..extract.parallel import open_runner
+    from ..extract.read import MAX_TEXT_BYTES
     from .ingestion import ingest
     from .sources import TIMEOUT
 

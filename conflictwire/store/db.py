@@ -38,8 +38,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 
-from ..gazetteer import haversine_km
-from ..merge import combine, same_event
+from ..extract.merge import combine, same_event
+from ..extract.places.gazetteer import haversine_km
 from ..models import Article, Event
 from .schema import actors, alerts, articles, claims, event_articles, events, revisions
 

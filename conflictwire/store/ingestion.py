@@ -4,7 +4,7 @@ Each article is one transaction (`Store.add_article`): a run killed at any point
 stored article and a re-run adds nothing twice. An article already in the store (same URL,
 same text) is not extracted again. The extractor is loaded once per process, and only when
 the first new article comes. Extraction can run on local processes or a Dask cluster
-(`runner`, `conflictwire.parallel`): articles go out in chunks, read just ahead of the
+(`runner`, `conflictwire.extract.parallel`): articles go out in chunks, read just ahead of the
 workers, and come back in input order to be stored here, by this one process.
 """
 
@@ -17,10 +17,10 @@ from datetime import date
 from typing import TextIO
 
 from ..cli import count_of
+from ..extract.parallel import Runner, Serial, extract_stream
+from ..extract.parallel import get_extractor as get_extractor  # the process's extractor, loaded on first use
+from ..extract.read import MAX_TEXT_BYTES
 from ..models import Article, Event, ReadError
-from ..parallel import Runner, Serial, extract_stream
-from ..parallel import get_extractor as get_extractor  # the process's extractor, loaded on first use
-from ..read import MAX_TEXT_BYTES
 from .db import Store, StoreError
 from .sources import TIMEOUT, iter_sources
 
@@ -82,7 +82,7 @@ def ingest(
 
     `extract` (default: the process's `Extractor().extract_article`) gives one article's
     events; `runner` (default: this process) extracts chunks of articles elsewhere
-    (`conflictwire.parallel.LocalPool`, `DaskRunner`). `published` is the publication day
+    (`conflictwire.extract.parallel.LocalPool`, `DaskRunner`). `published` is the publication day
     of articles that have none. `progress`
     shows a rich progress line on `err` (default: when `err` is a terminal). `stop`, when it
     returns true, ends the run after the article being stored (`conflictwire watch`'s SIGTERM).

@@ -1,4 +1,4 @@
-"""Where reports come from: files and folders (via `conflictwire.read`), RSS/Atom feeds
+"""Where reports come from: files and folders (via `conflictwire.extract.read`), RSS/Atom feeds
 (file or URL) and web pages by URL.
 
 `iter_sources` yields ``(source, Article | ReadError)`` and never raises for a bad source:
@@ -23,8 +23,8 @@ from urllib.parse import urlparse
 
 from pydantic import ValidationError
 
+from ..extract.read import MAX_TEXT_BYTES, decode, detect_language, html_to_text, read_sources
 from ..models import Article, ReadError
-from ..read import MAX_TEXT_BYTES, decode, detect_language, html_to_text, read_sources
 
 FEED_SUFFIXES = (".rss", ".atom", ".xml")
 TIMEOUT = 20.0

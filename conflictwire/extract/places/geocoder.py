@@ -1,6 +1,6 @@
 """PLACE stage: geocode the toponyms of a report in context (Mordecai-style ranking).
 
-Each name is looked up in the gazetteer (`conflictwire.gazetteer`), and every candidate
+Each name is looked up in the gazetteer (`conflictwire.extract.places.gazetteer`), and every candidate
 entry is scored on
 
 * country agreement with the report's focus (`countries`: ISO3 -> weight),
@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from conflictwire.gazetteer import Gazetteer, Place, fold, haversine_km
+from conflictwire.extract.places.gazetteer import Gazetteer, Place, fold, haversine_km
 from conflictwire.models import Location
 
 # weights of the score's components (renormalised over the components available)

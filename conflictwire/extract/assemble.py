@@ -15,12 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 
-from . import toll as tolls
-from .actors import ActorKB
-from .classify import REMOTE_ORDER, classify, families
-from .detect import Trigger, compile_alternation, load_toml
-from .gazetteer import haversine_km as km
-from .models import (
+from ..models import (
     Actor,
     ActorMention,
     Article,
@@ -32,6 +27,11 @@ from .models import (
     Sentence,
     disorder_type,
 )
+from . import toll as tolls
+from .actors import ActorKB
+from .classify import REMOTE_ORDER, classify, families
+from .detect import Trigger, compile_alternation, load_toml
+from .places.gazetteer import haversine_km as km
 from .timex import anaphoric_offset
 
 NEWS_WINDOW = timedelta(days=8)  # older dated events are background (rule 2): "last Friday" is in

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 
-from .models import DateMention
+from ..models import DateMention
 from .numbers import parse_number
 
 _W = r"(?<![\w])"

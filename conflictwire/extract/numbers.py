@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from .models import Quantity
+from ..models import Quantity
 
 _APOS = "'’"
 _DASHES = r"\-‐‑–"  # hyphen and the dashes typesetting puts between number words

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..models import SUB_EVENT_TYPES
 from .detect import Trigger
-from .models import SUB_EVENT_TYPES
 
 # When a group of sentences holds several remote-violence words, the most specific
 # means wins (a suicide car bomb is a suicide bomb, not an IED).

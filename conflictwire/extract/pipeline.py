@@ -11,15 +11,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ..models import Article, Event, Location, Sentence
 from . import assemble, toll
 from .actors import ActorKB
 from .detect import find_triggers
-from .gazetteer import Gazetteer
-from .gazetteer import haversine_km as km
 from .merge import merge_events
-from .models import Article, Event, Location, Sentence
 from .nlp import eventive, load_model, model_language, split_sentences
-from .place import Geocoder
+from .places.gazetteer import Gazetteer
+from .places.gazetteer import haversine_km as km
+from .places.geocoder import Geocoder
 from .timex import find_dates
 
 TOPONYM_LABELS = {"GPE", "LOC", "FAC"}

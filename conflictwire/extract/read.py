@@ -10,7 +10,7 @@ Decisions:
   one JSON document holding an object or a list of objects.
 - Text that is not UTF-8 is decoded as cp1252 (latin-1 for the few bytes cp1252 leaves
   undefined). Both are lossless, so nothing is replaced: the report is read and a warning is
-  logged on the ``conflictwire.read`` logger, not reported as a `ReadError` (which would
+  logged on the ``conflictwire.extract.read`` logger, not reported as a `ReadError` (which would
   make the batch fail for a report that was read correctly).
 - A file whose first 8 KiB hold a NUL byte, or mostly control characters, is binary and
   reported as a whole; a JSON line holding a NUL byte is reported alone.
@@ -40,9 +40,9 @@ from typing import Any, BinaryIO, TextIO
 
 from pydantic import ValidationError
 
-from .models import Article, ReadError
+from ..models import Article, ReadError
 
-log = logging.getLogger("conflictwire.read")
+log = logging.getLogger("conflictwire.extract.read")
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 LANGUAGES = ("en", "fr", "es", "pt", "ar", "de", "it", "ru")

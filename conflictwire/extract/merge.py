@@ -8,8 +8,8 @@ two are published the same day); every report's figure stays in `claims`.
 
 from __future__ import annotations
 
-from .gazetteer import haversine_km as km
-from .models import Event
+from ..models import Event
+from .places.gazetteer import haversine_km as km
 
 SAME_EVENT_KM = 30.0
 

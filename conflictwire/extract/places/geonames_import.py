@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conflictwire.gazetteer import Gazetteer, default_store, fold
+from conflictwire.extract.places.gazetteer import Gazetteer, default_store, fold
 
 KEEP_CLASSES = frozenset("PA")
 _COLUMNS = 19
