@@ -98,3 +98,29 @@ def test_a_pronoun_speaker_is_the_one_of_the_sentence_before():
     assert speaker(3, sentences) == ""
     alone = [Sentence(index=0, start=0, end=10, text="He said five died.")]
     assert speaker(0, alone) == ""  # nobody to stand for: unattributed, not "He"
+
+
+@pytest.mark.parametrize(("sentence", "lang"), [
+    ("Gunmen shot dead a police officer at a checkpoint on Sunday.", "en"),
+    ("Farmer killed near his field by unknown attackers.", "en"),
+    ("A trader was found dead in the market on Friday morning.", "en"),
+    ("Her driver was stabbed to death outside the office.", "en"),
+    ("Un douanier a été tué dans la nuit de samedi à dimanche.", "fr"),
+    ("Des individus armés ont abattu un commerçant au marché de la ville.", "fr"),
+])
+def test_one_death_without_a_numeral(sentence, lang):
+    assert toll(sentence, lang=lang) == 1
+
+
+@pytest.mark.parametrize("sentence", [
+    "A soldier opened fire on the crowd, police said.",  # no death told
+    "An officer killed protesters near the stadium.",  # an unknown number, not one
+    "The teacher was arrested on Monday.",
+])
+def test_no_single_death_where_none_is_told(sentence):
+    assert toll(sentence) is None
+
+
+def test_a_named_death_is_among_the_counted_dead():
+    assert toll("The strike killed a senior commander.",
+                "Security sources said the strike killed three people, among them the commander.") == 3

@@ -33,6 +33,7 @@ class Figure:
     admissible: bool  # counts toward the toll under rule 4
     cumulative: bool  # a running total "since" something: not this event's toll
     text: str  # the sentence
+    implicit: bool = False  # one death told without a numeral: a lower bound, not an estimate
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class _Lexicon:
     neutral: re.Pattern[str]
     state: re.Pattern[str]
     group: re.Pattern[str]
+    one_dead: tuple[re.Pattern[str], ...]
 
 
 def _mixed(patterns: list[str]) -> re.Pattern[str]:
@@ -86,6 +88,28 @@ def _lexicon() -> _Lexicon:
         neutral=_mixed(data["sources"]["neutral"]),
         state=_mixed(data["sources"]["state"]),
         group=_mixed(data["sources"]["group"]),
+        one_dead=_single_death(data["single_death"]),
+    )
+
+
+def _single_death(words: dict[str, list[str]]) -> tuple[re.Pattern[str], ...]:
+    """Patterns of one death told without a numeral, from toll.toml's [single_death]."""
+    person = "|".join(words["person"])
+    passive = "|".join(words["passive"])
+    active = "|".join(words["active"])
+    aux = r"(?:was|is|has been|had been|a été|avait été|est|fut)\s+"
+    # A bare participle is a passive only where no object follows it ("Woman killed on her
+    # farm", not "A soldier killed a civilian").
+    no_object = (r"(?=\s+(?:by|on|in|at|near|after|during|when|while|as|following|overnight|"
+                 r"yesterday|today|last|early|late|par|dans|à|près|lors)\b|\s*[,.;:]|\s*$)")
+    subject = (r"(?:^|\b(?:a|an|one|his|her|their|un|une|son|sa|leur|[A-Z][\w-]+(?:'s|’s))\s+)"
+               r"(?:[\w'’-]+\s+){0,3}?" rf"(?:{person})(?:\s+[\w'’-]+){{0,4}}?\s+")
+    someone = r"\b(?:a|an|one|his|her|their|un|une|son|sa|[A-Z][\w-]+(?:'s|’s))\s+(?:[\w'’-]+\s+){0,3}?"
+    return (
+        re.compile(rf"{someone}{aux}(?:{passive})\b"),  # "his bodyguard was shot dead"
+        re.compile(rf"(?i){subject}{aux}(?:\w+\s+)?(?:{passive})\b"),
+        re.compile(rf"(?i){subject}(?:{passive}){no_object}"),
+        re.compile(rf"(?i)\b(?:{active})\s+(?:a|an|one|un|une)\s+(?:[\w'’-]+\s+){{0,2}}?(?:{person})s?\b"),
     )
 
 
@@ -196,12 +220,6 @@ def classify_source(source: str) -> SourceClass:
     return "unknown"
 
 
-# "his bodyguard was shot dead": one death though no number is written.
-_ONE_DEAD = re.compile(
-    r"\b(?:a|an|one|his|her|their|[A-Z][\w-]+(?:'s|’s))\s+(?:[\w-]+\s+){0,3}?(?:was|has been|had been)\s+"
-    r"(?:shot dead|killed|murdered|executed|beheaded|stabbed to death|beaten to death|shot and killed)")
-
-
 def figures(sentence: str, lang: str = "en") -> list[Figure]:
     """The counts of dead and injured a sentence gives, with their sources."""
     lex = _lexicon()
@@ -234,10 +252,10 @@ def figures(sentence: str, lang: str = "en") -> list[Figure]:
         admissible = not (cumulative or sweeping or _enemy_loss(victims, source_class, enemy_claim))
         found.append(Figure(q.value, kind, victims, source, source_class, admissible,
                             cumulative, sentence))
-    one = _ONE_DEAD.search(sentence)
+    one = next((m for p in lex.one_dead if (m := p.search(sentence))), None)
     if one and not any(f.kind == "dead" for f in found):
         found.append(Figure(1, "dead", _victims(one.group(0)), source, source_class,
-                            not cumulative, cumulative, sentence))
+                            not cumulative, cumulative, sentence, implicit=True))
     return found
 
 
@@ -260,6 +278,8 @@ def conservative_toll(found: list[Figure], kind: Kind) -> int | None:
     group counted by its lowest figure. The toll is the lowest estimate.
     """
     usable = [f for f in found if f.kind == kind and f.admissible]
+    # "killed a commander" beside "killed three people": the one named death is among the three.
+    usable = [f for f in usable if not f.implicit] or usable
     if not usable:
         return None
     estimates = [f.value for f in usable if f.victims == "generic"]
