@@ -67,7 +67,9 @@ class Mention:
                 and not _REFERRING.search(text[max(0, t.start - 30) : t.start])]
         cues = [t for t in self.triggers
                 if t.cue and t.sub in ("violence", "territory", "riot", "intervention")]
-        return bool(hard) or bool(cues and (self.actors or self.figures))
+        # A cue needs someone or a count, except in the lead, which states the news
+        # ("A farm was attacked and 20 houses razed").
+        return bool(hard) or bool(cues and (self.actors or self.figures or self.sentence.index == 0))
 
 
 # "the abduction came days before...", "every mass abduction since": a noun that refers

@@ -139,3 +139,13 @@ def eventive(doc, lang: str) -> bool:
             if any(c.tag_ == "VBD" for c in verb.children if c.dep_ in ("aux", "auxpass")):
                 return True
     return False
+
+
+def ongoing(doc) -> bool:
+    """Is the main verb a progressive ("are using", "is facing", "sont en train de")? A lead
+    in the historical present tells news; a progressive tells a trend or a situation."""
+    for root in (t for t in doc if t.dep_ == "ROOT"):
+        if root.tag_ == "VBG" and any(c.dep_ in ("aux", "auxpass") for c in root.children):
+            return True
+    return False
+

@@ -16,7 +16,7 @@ from . import assemble, toll
 from .actors import ActorKB
 from .detect import find_triggers
 from .merge import merge_events
-from .nlp import eventive, load_model, model_language, split_sentences
+from .nlp import eventive, load_model, model_language, ongoing, split_sentences
 from .places.gazetteer import Gazetteer
 from .places.gazetteer import haversine_km as km
 from .places.geocoder import Geocoder
@@ -140,7 +140,10 @@ class Extractor:
         for (sentence, triggers), doc in zip(candidates, docs, strict=True):
             m = self._mention(sentence, triggers, doc, ctx)
             assemble.judge_time(m, article.published, last_date, latest_year)
-            m.generic = m.date is None and not eventive(doc, lang)
+            # The lead tells the news, in headline style too ("Police battle Mungiki sect",
+            # "Protests over fuel prices"): only later sentences can be a state or a habit.
+            headline = sentence.index == 0 and not ongoing(doc)
+            m.generic = m.date is None and not headline and not eventive(doc, lang)
             if m.date and not m.background:
                 last_date = m.date
             m.context_date = story_days.get(sentence.index)

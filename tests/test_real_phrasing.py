@@ -1,0 +1,49 @@
+"""Reports phrased as real news and coders' summaries are (ERROR-ANALYSIS.md's classes, on
+sentences written for these tests): headline-style leads, singular deaths, and the codebook's
+typing of what they tell."""
+
+import pytest
+
+from conflictwire.extract.pipeline import Extractor
+from conflictwire.models import Article
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor()
+
+
+def extract(extractor, text, published="2025-04-10", lang="en"):
+    return extractor.extract_batch([Article(id="t", text=text, published=published, language=lang)])
+
+
+def only(events):
+    assert len(events) == 1, [(e.event_type, e.sub_event_type) for e in events]
+    return events[0]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Bandits kill three herders and drive away cattle near Baragoi.", "Violence against civilians"),
+    ("Teachers protest over unpaid salaries in Kisumu.", "Protests"),
+    ("Protests over fuel prices in Kano.", "Protests"),
+])
+def test_a_headline_style_lead_tells_the_news(extractor, text, kind):
+    assert only(extract(extractor, text)).event_type == kind
+
+
+def test_a_generic_sentence_after_the_lead_is_not_an_event(extractor):
+    events = extract(extractor, (
+        "Gunmen shot dead a village chief in Kadji on Tuesday, residents said.\n"
+        "Armed groups kill civilians across the region and rarely face justice."))
+    event = only(events)
+    assert event.fatalities == 1
+
+
+def test_a_progressive_lead_is_a_trend_not_news(extractor):
+    assert extract(extractor, "Armed gangs are using landmines to protect their coca fields.") == []
+
+
+def test_singular_deaths_count(extractor):
+    assert only(extract(extractor, "Gunmen shot dead a police officer in Kano on Monday.")).fatalities == 1
+    assert only(extract(extractor, "Un gendarme a été tué lundi à Kati par des hommes armés.",
+                        lang="fr")).fatalities == 1
