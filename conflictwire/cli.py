@@ -13,18 +13,11 @@ import contextlib
 import json
 import os
 import sys
-from datetime import date
 from pathlib import Path
 
+from .console import count_of, day_arg, describe
+
 FORMATS = ("jsonl", "csv", "geojson", "table")
-
-
-def day_arg(value: str) -> date:
-    """An argparse type for YYYY-MM-DD days (shared by every command)."""
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,15 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("CONFLICTWIRE_DEBUG"):
             raise
-        print(f"conflictwire: error: {_describe(exc)}", file=sys.stderr)
+        print(f"conflictwire: error: {describe(exc)}", file=sys.stderr)
         return 1
     return 2
-
-
-def _describe(exc: BaseException) -> str:
-    """One line: the exception's type and message."""
-    message = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -147,11 +134,6 @@ def _extract(args: argparse.Namespace) -> int:
     print(f"{count_of(read, 'article')} read, {skipped} skipped, "
           f"{count_of(len(events), 'event')}", file=sys.stderr)
     return 1 if skipped else 0
-
-
-def count_of(n: int, noun: str) -> str:
-    """'1 article', '3 articles'."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _eval(args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ from live_server import serving  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from conflictwire.alerts.models import ZoneSpec  # noqa: E402
-from conflictwire.alerts.records import add_zone  # noqa: E402
+from conflictwire.alerts.records import add_zone, with_alerts  # noqa: E402
 from conflictwire.serve import create_app  # noqa: E402
 from conflictwire.store import Store, ingest  # noqa: E402
 
@@ -34,7 +34,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "dashboard.png"))
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "demo.db") as store:
+    with tempfile.TemporaryDirectory() as tmp, with_alerts(Store.open(Path(tmp) / "demo.db")) as store:
         office = ZoneSpec(name="Mogadishu office", latitude=2.05, longitude=45.32, radius_km=25)
         add_zone(store, office)  # a watch zone, so the alerts show
         ingest([str(ROOT / "conflictwire" / "samples" / "reports.jsonl")], store, progress=False)

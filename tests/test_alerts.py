@@ -26,7 +26,7 @@ from conflictwire.alerts.deliver import (
     verify,
 )
 from conflictwire.alerts.models import ZoneSpec
-from conflictwire.alerts.records import add_zone, delivery_states, list_alerts, remove_zone
+from conflictwire.alerts.records import add_zone, delivery_states, list_alerts, remove_zone, with_alerts
 from conflictwire.alerts.zones import matches
 from conflictwire.extract.places.gazetteer import haversine_km
 from conflictwire.models import Actor, Claim, Event, Evidence, Location
@@ -164,7 +164,7 @@ def test_a_receiver_that_fails_twice_gets_the_alert_exactly_once(tmp_path):
 def test_the_outbox_keeps_alerts_until_they_are_delivered(tmp_path):
     """Alerts recorded with the event are delivered by a later run when this one could not."""
     with receiver(SECRET, fail_first=10**6) as hook:
-        with Store.open(tmp_path / "o.db") as store:
+        with with_alerts(Store.open(tmp_path / "o.db")) as store:
             add_zone(store, ZoneSpec(name="z", latitude=CENTRE[0], longitude=CENTRE[1], radius_km=25,
                                      webhook_url=hook.url, webhook_secret=SECRET))
             ingest_reports(store, tmp_path, {"a": attack("a", 12, 5)})  # no notifier: the process "dies"
@@ -187,7 +187,7 @@ def test_zone_conditions_and_polygons(tmp_path):
     feature = {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]}}
     poly = ZoneSpec(name="box", polygon=feature)
     assert poly.polygon["type"] == "Polygon"
-    with Store.open(tmp_path / "c.db") as store:
+    with with_alerts(Store.open(tmp_path / "c.db")) as store:
         box = add_zone(store, poly)
         assert matches(box, attack("in", 12, 1)) and not matches(box, attack("out", 60, 1))
         toll = add_zone(store, ZoneSpec(name="toll", latitude=CENTRE[0], longitude=CENTRE[1], radius_km=25,

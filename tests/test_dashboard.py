@@ -16,7 +16,7 @@ import pytest
 from live_server import serving
 
 from conflictwire.alerts.models import ZoneSpec
-from conflictwire.alerts.records import add_zone
+from conflictwire.alerts.records import add_zone, with_alerts
 from conflictwire.models import Actor, Article, Claim, Event, Evidence, Location
 from conflictwire.serve import create_app
 from conflictwire.store import Store, ingest
@@ -61,7 +61,7 @@ def _hostile_event() -> tuple[Article, Event]:
 def site(tmp_path_factory):
     """(base URL, store) of the dashboard over the samples and the hostile report."""
     path = tmp_path_factory.mktemp("dashboard") / "events.db"
-    with Store.open(path) as store:
+    with with_alerts(Store.open(path)) as store:
         add_zone(store, ZoneSpec(name="Mogadishu office", latitude=2.05, longitude=45.32, radius_km=25))
         summary = ingest([str(SAMPLES)], store, progress=False)
         assert summary.ok and summary.created >= 4

@@ -31,7 +31,7 @@ from typing import Any
 
 from ..store.db import AddResult, Store
 from .models import Alert
-from .records import due_deliveries, record_attempt
+from .records import due_deliveries, record_attempt, with_alerts
 
 log = logging.getLogger("conflictwire.alerts")
 
@@ -157,7 +157,8 @@ class Delivered:
 
 
 class Notifier:
-    """Delivers the store's due alerts; `attach` makes it run after each commit with alerts."""
+    """Delivers the store's due alerts; `attach` makes the store record alerts and the notifier
+    run after each commit that recorded some."""
 
     def __init__(self, store: Store, *, smtp: SmtpConfig | None = None, tries: int = 3,
                  backoff: float = 0.5, retry_after: float = 30.0, timeout: float = 10.0,
@@ -168,6 +169,7 @@ class Notifier:
         self._lock = threading.Lock()  # one delivery pass at a time in a process
 
     def attach(self) -> Notifier:
+        with_alerts(self.store)  # nothing to deliver unless the store records them
         self.store.after_commit.append(self._after_commit)
         return self
 

@@ -1,8 +1,10 @@
 """Zones, alerts, their deliveries and the watcher's feed state, in the store's tables.
 
-`record_alerts` runs inside `Store.add_article`'s transaction, so an alert exists exactly
-when the event change it reports does (an outbox: a process killed after the commit still
-has every alert and every delivery to make, and the next run makes them).
+`with_alerts(store)` makes `record_alerts` one of the store's `on_change` listeners: it runs
+inside `Store.add_article`'s transaction, so an alert exists exactly when the event change it
+reports does (an outbox: a process killed after the commit still has every alert and every
+delivery to make, and the next run makes them). The store calls it without importing it:
+alerts sit above the store.
 """
 
 from __future__ import annotations
@@ -160,6 +162,15 @@ def record_alerts(conn: sa.Connection, article_id: str, changed: Iterable[tuple[
                 conn.execute(deliveries.insert(), rows)
             created.append(alert_id)
     return created
+
+
+def with_alerts(store: Store) -> Store:
+    """`store`, recording from now on the alerts of each article it stores, in that article's
+    transaction. Registered once however often it is called (a notifier and the API both
+    ask for it)."""
+    if record_alerts not in store.on_change:
+        store.on_change.append(record_alerts)
+    return store
 
 
 def _alert(row: sa.Row) -> Alert:

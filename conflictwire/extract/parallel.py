@@ -37,7 +37,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from ..cli import _describe as describe  # one line: the exception's type and message
+from ..console import describe  # one line: the exception's type and message
 from ..models import Article, Event
 
 if TYPE_CHECKING:

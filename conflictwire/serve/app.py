@@ -32,6 +32,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from .. import __version__
+from ..alerts.records import with_alerts
 from ..models import EVENT_TYPES, Article, Event
 from ..store.db import Box, Near, Store, StoreError, content_hash
 from . import queries
@@ -190,6 +191,7 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
     app = FastAPI(title="conflictwire", version=__version__, docs_url=None, redoc_url=None,
                   description="ACLED-style conflict events extracted from news reports.")
     app.state.store = store
+    with_alerts(store)  # POST /api/articles records the watch zones' alerts with the article
     extract_lock = threading.Lock()  # one extraction at a time: the models are shared
 
     def writer(credentials: Credentials) -> None:

@@ -22,7 +22,7 @@ import json
 import sys
 from typing import Any
 
-from ..cli import day_arg
+from ..console import day_arg
 
 COMMANDS = ("ingest", "events", "event")
 FORMATS = ("table", "jsonl", "csv", "geojson")

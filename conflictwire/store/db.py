@@ -143,7 +143,15 @@ class AddResult:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     changed: list[tuple[Event | None, Event]] = field(default_factory=list)  # (before, after) records
-    alerts: list[int] = field(default_factory=list)  # alerts recorded with it (conflictwire.alerts)
+    alerts: list[int] = field(default_factory=list)  # rows its `on_change` listeners recorded (alerts)
+
+
+# A listener of the changes an article makes: called inside the article's transaction with
+# the connection, the article's id, each changed event's (before, after) records and the
+# time, so that what it writes commits or rolls back with the events; returns the ids of the
+# rows it wrote (`AddResult.alerts`). The watch zones' alerts are one
+# (`conflictwire.alerts.records.with_alerts`); the store itself knows none.
+ChangeListener = Callable[[sa.Connection, str, list[tuple[Event | None, Event]], datetime], list[int]]
 
 
 def _numbers(text: str, names: str) -> list[float]:
@@ -265,6 +273,8 @@ class Store:
         self.engine = engine
         self.dialect = engine.dialect.name
         self.retries = 0  # operations tried again after a lost connection (`retrying`)
+        # Called inside each stored article's transaction (recording alerts); see ChangeListener.
+        self.on_change: list[ChangeListener] = []
         # Called with each stored article's AddResult after its commit (alert delivery).
         self.after_commit: list[Callable[[AddResult], None]] = []
 
@@ -375,8 +385,9 @@ class Store:
 
     def add_article(self, article: Article, extracted: list[Event]) -> AddResult:
         """Store `article` and merge `extracted` (its own events) into the store, atomically,
-        with the alerts of the zones it touches (`conflictwire.alerts`); then run the
-        `after_commit` hooks. Retried while the database is unreachable (`retrying`)."""
+        with what the `on_change` listeners record of its changes (the alerts of the zones it
+        touches); then run the `after_commit` hooks. Retried while the database is
+        unreachable (`retrying`)."""
 
         def write() -> AddResult:
             with self._write() as conn:
@@ -389,8 +400,6 @@ class Store:
         return result
 
     def _add_article(self, conn: sa.Connection, article: Article, extracted: list[Event]) -> AddResult:
-        from ..alerts.records import record_alerts
-
         reason = self.known(article, conn)
         if reason:
             return AddResult(stored=False, reason=reason)
@@ -411,7 +420,8 @@ class Store:
             else:
                 result.updated.append(merged_into[1].event_id)
                 result.changed.append(merged_into)
-        result.alerts = record_alerts(conn, article.id, result.changed, now)
+        for listener in self.on_change:
+            result.alerts += listener(conn, article.id, result.changed, now)
         return result
 
     def _candidates(self, conn: sa.Connection, event: Event) -> list[Event]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TextIO
 
-from ..cli import count_of
+from ..console import count_of
 from ..extract.parallel import Runner, Serial, extract_stream
 from ..extract.parallel import get_extractor as get_extractor  # the process's extractor, loaded on first use
 from ..extract.read import MAX_TEXT_BYTES
