@@ -29,9 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--format", choices=FORMATS, default="jsonl")
     ex.add_argument("--output", "-o", help="write here instead of standard output")
     ex.add_argument("--published", type=day_arg, help="publication day for articles that lack one")
+    from .extract.parallel import add_coding_options
     from .extract.parallel import add_options as add_parallel
 
     add_parallel(ex)  # --workers N, --dask ADDRESS
+    add_coding_options(ex)  # --tolls POLICY, --country CODE
 
     ev = sub.add_parser("eval", help="score extracted events against an annotated corpus")
     ev.add_argument("--gold", nargs="+", required=True, help="corpus folders (*.json)")
@@ -95,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _extract(args: argparse.Namespace) -> int:
     from .export import write_events
-    from .extract.parallel import extract_batch, open_runner
+    from .extract.parallel import extract_batch, open_runner, with_defaults
     from .extract.read import read_sources
 
     count = {"read": 0, "skipped": 0}
@@ -106,10 +108,8 @@ def _extract(args: argparse.Namespace) -> int:
         stdin = getattr(sys.stdin, "buffer", sys.stdin)
         for item in read_sources(args.paths, stdin=stdin):
             if hasattr(item, "text"):
-                if args.published is not None and item.published is None:
-                    item = item.model_copy(update={"published": args.published})
                 count["read"] += 1
-                yield item
+                yield with_defaults(item, args.published, args.country)
             else:
                 count["skipped"] += 1
                 message = str(item)
@@ -125,7 +125,7 @@ def _extract(args: argparse.Namespace) -> int:
                 return 1
         elif args.format != "table" and hasattr(out, "reconfigure"):
             out.reconfigure(encoding="utf-8")  # data formats are UTF-8 whatever the locale
-        with open_runner(args.workers, args.dask) as runner:
+        with open_runner(args.workers, args.dask, args.tolls) as runner:
             events, failed = extract_batch(articles(), runner)
         for article, reason in failed:
             print(f"article {article.id!r}: extraction failed ({reason}); skipped", file=sys.stderr)

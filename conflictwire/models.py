@@ -8,6 +8,7 @@ stage hands to the next.
 from __future__ import annotations
 
 import datetime as _dt
+import email.utils
 from datetime import date, datetime
 from typing import Literal
 
@@ -86,20 +87,40 @@ class Article(BaseModel):
     source: str | None = None
     url: str | None = None
     language: str | None = None
+    # The country the report is about, when its source says so: a prior for places, never
+    # over what the text says (EVENTS.md, Input). ISO 3166 alpha-2 or alpha-3, kept as alpha-3.
+    country: str | None = None
 
     @field_validator("published", mode="before")
     @classmethod
     def _day_of(cls, value: object) -> object:
-        """Accept `YYYY-MM-DD` or an ISO datetime; keep the day."""
+        """Accept `YYYY-MM-DD`, an ISO 8601 datetime, or RFC 2822 as feeds give it; keep the day."""
         if isinstance(value, str) and value.strip():
             text = value.strip()
             try:
                 return date.fromisoformat(text[:10])
             except ValueError:
+                pass
+            try:
                 return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+            except ValueError:
+                pass
+            try:
+                return email.utils.parsedate_to_datetime(text).date()
+            except (TypeError, ValueError, IndexError) as exc:
+                raise ValueError(f"not a date (YYYY-MM-DD, ISO 8601 or RFC 2822): {text!r}") from exc
         if value == "":
             return None
         return value
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _iso3(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str):
+            raise ValueError("country must be an ISO 3166 code such as 'ML' or 'MLI'")
+        return iso3_of(value)
 
 
 class Sentence(BaseModel):
@@ -229,3 +250,16 @@ class ReadError(BaseModel):
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source
         return f"{where}: {self.message}"
+
+
+def iso3_of(code: str) -> str:
+    """An ISO 3166 alpha-2 or alpha-3 code as alpha-3 ("ml" -> "MLI"); ValueError otherwise."""
+    import pycountry
+
+    text = code.strip().upper()
+    found = (pycountry.countries.get(alpha_2=text) if len(text) == 2 else
+             pycountry.countries.get(alpha_3=text) if len(text) == 3 else None)
+    if found is None:
+        raise ValueError(f"not an ISO 3166 country code: {code!r}")
+    return found.alpha_3
+

@@ -459,7 +459,7 @@ STUB = textwrap.dedent("""
     import conflictwire.extract.pipeline as pipeline
 
     class Extractor:
-        def __init__(self):
+        def __init__(self, **settings):
             if "--fail-start" in sys.argv:
                 raise RuntimeError("model files are missing")
 

@@ -47,3 +47,26 @@ def test_singular_deaths_count(extractor):
     assert only(extract(extractor, "Gunmen shot dead a police officer in Kano on Monday.")).fatalities == 1
     assert only(extract(extractor, "Un gendarme a été tué lundi à Kati par des hommes armés.",
                         lang="fr")).fatalities == 1
+
+
+def test_toll_policy_acled_takes_a_partys_specific_count():
+    text = "Soldiers killed 14 militants in an ambush near Kadji on Monday, the army said."
+    published = "2025-04-10"
+    conservative = only(extract(Extractor(), text, published))
+    assert conservative.fatalities == 0  # rule 4: a party's count of its enemy's dead
+    assert only(extract(Extractor(tolls="acled"), text, published)).fatalities == 14
+
+
+def test_a_neutral_count_wins_over_a_partys_under_both_policies(extractor):
+    text = ("Soldiers killed 14 militants in an ambush near Kadji on Monday, the army said. "
+            "A local official said nine bodies had been found.")
+    assert only(extract(Extractor(tolls="acled"), text)).fatalities == 9
+
+
+def test_the_sources_country_is_a_prior_when_the_text_names_none(extractor):
+    text = "Unknown gunmen shot dead a trader at the market on Monday."
+    article = Article(id="t", text=text, published="Thu, 10 Apr 2025 08:00:00 +0000", language="en",
+                      country="KE")
+    event = only(extractor.extract_batch([article]))
+    assert event.location.iso3 == "KEN"
+    assert str(event.event_date) == "2025-04-07"

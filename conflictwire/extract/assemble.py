@@ -592,7 +592,7 @@ def claimant_group(index: int, sentences: list[Sentence], lang: str, kb: ActorKB
 
 def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Location,
           claim_sentences: list[tuple[Sentence, int]], sentences: list[Sentence],
-          known_group: Actor | None = None) -> Event:
+          known_group: Actor | None = None, toll_policy: tolls.TollPolicy = "conservative") -> Event:
     # A country says little: the lead's town or region, when it has one, says more.
     country_only = draft.place is None or place_rank(draft.place) == 4
     place = fallback if country_only and place_rank(fallback) < 4 else (draft.place or fallback)
@@ -627,8 +627,13 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         s.state.append(kb.state_forces(iso3, "military"))  # air power is a state's
     a1, a2, assoc1, assoc2 = choose_actors(event_type, sub, s, kb, iso3)
     found = [f for m in draft.mentions for f in m.figures]
-    fatalities = tolls.conservative_toll(found, "dead") or 0
-    injured = tolls.conservative_toll(found, "injured")
+    # A count given after the event is told ("A local official said nine bodies had been
+    # found") is part of its toll, if no party gives it about its enemy.
+    told_in = {m.sentence.index for m in draft.mentions}
+    found += [f for sentence, _ in claim_sentences if sentence.index not in told_in
+              for f in tolls.figures(sentence.text, lang) if f.source_class == "neutral"]
+    fatalities = tolls.event_toll(found, "dead", toll_policy) or 0
+    injured = tolls.event_toll(found, "injured", toll_policy)
     claims: list[Claim] = []
     for sentence, _ in claim_sentences:
         for claim in claims_of(sentence.index, sentences, lang, article.id, s, kb, iso3):

@@ -35,10 +35,12 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ..console import describe  # one line: the exception's type and message
 from ..models import Article, Event
+from .toll import TOLL_POLICIES, TollPolicy
 
 if TYPE_CHECKING:
     from .pipeline import Extractor
@@ -47,19 +49,18 @@ CHUNK = 16  # articles a worker extracts together (one spaCy pass over their can
 IN_FLIGHT = 4  # chunks per worker submitted ahead, so no worker waits for the client or a slow chunk
 T = TypeVar("T")
 
-_EXTRACTOR: Extractor | None = None
+_EXTRACTORS: dict[TollPolicy, Extractor] = {}  # one per toll policy; they share the models
 _LOCK = threading.Lock()
 
 
-def get_extractor() -> Extractor:
+def get_extractor(tolls: TollPolicy = "conservative") -> Extractor:
     """The process's extractor (spaCy models, gazetteer, actor base), loaded on first use."""
-    global _EXTRACTOR
     with _LOCK:
-        if _EXTRACTOR is None:
+        if tolls not in _EXTRACTORS:
             from .pipeline import Extractor
 
-            _EXTRACTOR = Extractor()
-        return _EXTRACTOR
+            _EXTRACTORS[tolls] = Extractor(tolls=tolls)
+        return _EXTRACTORS[tolls]
 
 
 @dataclass(frozen=True)
@@ -83,10 +84,10 @@ def _alone(extract: Callable[[Article], list[Event]], article: Article) -> Outco
         return Outcome(error=describe(exc))
 
 
-def extract_chunk(articles: list[Article]) -> list[Outcome]:
+def extract_chunk(articles: list[Article], tolls: TollPolicy = "conservative") -> list[Outcome]:
     """Each article's events, with the process's extractor; runs in the workers. When the
     chunk breaks the extractor, each article is extracted alone to find the one at fault."""
-    extractor = get_extractor()
+    extractor = get_extractor(tolls)
     try:
         return [Outcome(found) for found in extractor.extract_each(articles)]
     except Exception:
@@ -108,12 +109,14 @@ class Serial:
 
     workers = 1
 
-    def __init__(self, extract: Callable[[Article], list[Event]] | None = None) -> None:
+    def __init__(self, extract: Callable[[Article], list[Event]] | None = None,
+                 tolls: TollPolicy = "conservative") -> None:
         self.extract = extract
+        self.tolls = tolls
 
     def map(self, chunks: Iterable[list[Article]]) -> Iterator[list[Outcome]]:
         for chunk in chunks:
-            yield (extract_chunk(chunk) if self.extract is None
+            yield (extract_chunk(chunk, self.tolls) if self.extract is None
                    else [_alone(self.extract, a) for a in chunk])
 
 
@@ -129,8 +132,8 @@ def _bounded_map(submit: Callable[[list[Article]], Future], chunks: Iterable[lis
         yield pending.popleft().result()
 
 
-def _init_worker() -> None:
-    get_extractor()
+def _init_worker(tolls: TollPolicy = "conservative") -> None:
+    get_extractor(tolls)
 
 
 # Fork where it is safe (Linux): the workers start with the client's extractor already
@@ -143,18 +146,20 @@ class LocalPool:
     """`workers` processes of this machine, each with its own extractor. With 'fork' the
     client loads the extractor and the workers are forked at once, before any thread starts."""
 
-    def __init__(self, workers: int, method: str = START_METHOD) -> None:
+    def __init__(self, workers: int, method: str = START_METHOD,
+                 tolls: TollPolicy = "conservative") -> None:
         self.workers = workers
+        self.tolls = tolls
         if method == "fork":
-            get_extractor()
+            get_extractor(tolls)
             gc.freeze()  # the loaded objects stay shared: collections do not touch their pages
         self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                                        initializer=_init_worker)
+                                        initializer=_init_worker, initargs=(tolls,))
         for _ in range(workers):  # start them now: they load (spawn) while the input is read
-            self.pool.submit(_init_worker)
+            self.pool.submit(_init_worker, tolls)
 
     def map(self, chunks: Iterable[list[Article]]) -> Iterator[list[Outcome]]:
-        return _bounded_map(lambda c: self.pool.submit(extract_chunk, c), chunks,
+        return _bounded_map(lambda c: self.pool.submit(extract_chunk, c, self.tolls), chunks,
                             IN_FLIGHT * self.workers)
 
     def close(self) -> None:
@@ -165,9 +170,10 @@ class DaskRunner:
     """The workers of a Dask cluster: `tcp://HOST:PORT` (any scheduler address), or
     `local:N` for a LocalCluster of N single-threaded worker processes on this machine."""
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, tolls: TollPolicy = "conservative") -> None:
         from distributed import Client
 
+        self.tolls = tolls
         self.cluster = None
         if address == "local" or address.startswith("local:"):
             from distributed import LocalCluster
@@ -178,11 +184,11 @@ class DaskRunner:
             self.client = Client(self.cluster)
         else:
             self.client = Client(address)
-        self.client.run(_init_worker)  # every worker loads its extractor now, all at once
+        self.client.run(_init_worker, tolls)  # every worker loads its extractor now, all at once
         self.workers = max(1, sum(self.client.nthreads().values()))
 
     def map(self, chunks: Iterable[list[Article]]) -> Iterator[list[Outcome]]:
-        return _bounded_map(lambda c: self.client.submit(extract_chunk, c, pure=False), chunks,
+        return _bounded_map(lambda c: self.client.submit(extract_chunk, c, self.tolls, pure=False), chunks,
                             IN_FLIGHT * self.workers)
 
     def close(self) -> None:
@@ -202,14 +208,15 @@ def local_workers(address: str) -> int:
 
 
 @contextmanager
-def open_runner(workers: int = 1, dask: str | None = None) -> Iterator[Runner]:
+def open_runner(workers: int = 1, dask: str | None = None, tolls: TollPolicy = "conservative"
+                ) -> Iterator[Runner]:
     """The runner the command line asks for; its processes or connection end on exit."""
     if dask:
-        runner: DaskRunner | LocalPool = DaskRunner(dask)
+        runner: DaskRunner | LocalPool = DaskRunner(dask, tolls)
     elif workers > 1:
-        runner = LocalPool(workers)
+        runner = LocalPool(workers, tolls=tolls)
     else:
-        yield Serial()
+        yield Serial(tolls=tolls)
         return
     try:
         yield runner
@@ -286,3 +293,29 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--dask", type=_dask_arg, metavar="ADDRESS",
                        help="extract on a Dask cluster: its scheduler (tcp://HOST:PORT), or local:N "
                             "for a local cluster of N workers")
+
+
+def _country_arg(value: str) -> str:
+    from ..models import iso3_of
+
+    try:
+        return iso3_of(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def add_coding_options(parser: argparse.ArgumentParser) -> None:
+    """`--tolls` and `--country`: how reports are coded (`extract`, `ingest`, `serve`, `watch`)."""
+    parser.add_argument("--tolls", choices=TOLL_POLICIES, default="conservative",
+                        help="conservative (rule 4: a party's count of its enemy's dead counts 0) or acled "
+                             "(ACLED's practice: a party's specific count when no other source gives one)")
+    parser.add_argument("--country", type=_country_arg, metavar="CODE",
+                        help="ISO 3166 code of the country reports are about when they do not say "
+                             "(a feed about one country): a prior for places, never over the text")
+
+
+def with_defaults(article: Article, published: date | None = None, country: str | None = None) -> Article:
+    """The article with the command line's publication day and country where it has none."""
+    update = {k: v for k, v in (("published", published), ("country", country))
+              if v is not None and getattr(article, k) is None}
+    return article.model_copy(update=update) if update else article

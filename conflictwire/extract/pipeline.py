@@ -82,9 +82,11 @@ class _Context:
 class Extractor:
     """Extract ACLED-style events from articles. Models and data load once, lazily."""
 
-    def __init__(self, kb: ActorKB | None = None, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(self, kb: ActorKB | None = None, gazetteer: Gazetteer | None = None,
+                 tolls: toll.TollPolicy = "conservative") -> None:
         self.kb = kb or ActorKB.load()
         self.geocoder = Geocoder(gazetteer or Gazetteer.load())
+        self.tolls = tolls
 
     # -- public -------------------------------------------------------------------
     def extract_batch(self, articles: Iterable[Article]) -> list[Event]:
@@ -158,7 +160,7 @@ class Extractor:
                                                  if not assemble.affiliated(early, a)])
         return assemble.share_perpetrators([
             assemble.build(d, article, lang, self.kb, fallback, claim_sentences.get(i, []), sentences,
-                           known)
+                           known, self.tolls)
             for i, d in enumerate(drafts)
         ])
 
@@ -173,6 +175,13 @@ class Extractor:
                 best = self.geocoder.best([name])
                 if best and best[1] >= 0.8 and (best[0].population >= 100_000 or best[0].is_admin):
                     focus[best[0].iso3] += weight
+        # Named parties belong to a country ("Mungiki", "Police Forces of Kenya", "ODM"): a
+        # weaker sign than a named place. The source's country is a prior, below the text.
+        for a in self.kb.find(lead, lang):
+            if a.role == "named" and a.actor and a.actor.country:
+                focus[a.actor.country] += 1
+        if article.country:
+            focus[article.country] += 1
         total = sum(focus.values()) or 1
         ctx = _Context(article, lang, {k: v / total for k, v in focus.items()}, [])
         dateline = _DATELINE.match(article.text)

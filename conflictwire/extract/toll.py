@@ -9,7 +9,7 @@ applies rule 4: figures claimed by a party about the enemy's losses are set asid
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
@@ -17,6 +17,11 @@ from .detect import compile_alternation, load_toml
 from .numbers import find_quantities
 
 Kind = Literal["dead", "injured"]
+# Whose figures make the toll: "conservative" is rule 4 (a party's count of its enemy's dead
+# is a claim and counts 0); "acled" is ACLED's practice (a party's specific count is coded
+# when no other source gives one).
+TollPolicy = Literal["conservative", "acled"]
+TOLL_POLICIES: tuple[TollPolicy, ...] = ("conservative", "acled")
 # More dead than this in one sentence is a war's or a year's total, not one event's toll.
 MAX_EVENT_TOLL = 2000
 VictimClass = Literal["forces", "civilians", "militants", "generic"]
@@ -34,6 +39,7 @@ class Figure:
     cumulative: bool  # a running total "since" something: not this event's toll
     text: str  # the sentence
     implicit: bool = False  # one death told without a numeral: a lower bound, not an estimate
+    party_claim: bool = False  # a party's count of its enemy's dead (rule 4 sets it aside)
 
 
 @dataclass(frozen=True)
@@ -249,9 +255,10 @@ def figures(sentence: str, lang: str = "en") -> list[Figure]:
         victims = _victims(words)
         # "Thousands killed" is the scale of a war, never one event's toll.
         sweeping = (q.qualifier == "vague" and q.value >= 1000) or q.value > MAX_EVENT_TOLL
-        admissible = not (cumulative or sweeping or _enemy_loss(victims, source_class, enemy_claim))
+        party_claim = _enemy_loss(victims, source_class, enemy_claim)
+        admissible = not (cumulative or sweeping or party_claim)
         found.append(Figure(q.value, kind, victims, source, source_class, admissible,
-                            cumulative, sentence))
+                            cumulative, sentence, party_claim=party_claim and not (cumulative or sweeping)))
     one = next((m for p in lex.one_dead if (m := p.search(sentence))), None)
     if one and not any(f.kind == "dead" for f in found):
         found.append(Figure(1, "dead", _victims(one.group(0)), source, source_class,
@@ -268,6 +275,16 @@ def _enemy_loss(victims: VictimClass, source_class: SourceClass, enemy_claim: bo
     if victims == "forces":
         return source_class == "group"
     return False
+
+
+def event_toll(found: list[Figure], kind: Kind, policy: TollPolicy = "conservative") -> int | None:
+    """The toll under the user's policy: rule 4; under "acled", a party's specific count
+    when no admissible figure contradicts it."""
+    toll = conservative_toll(found, kind)
+    if toll is not None or policy == "conservative":
+        return toll
+    claimed = [replace(f, admissible=True) for f in found if f.party_claim and f.kind == kind]
+    return conservative_toll(claimed, kind)
 
 
 def conservative_toll(found: list[Figure], kind: Kind) -> int | None:

@@ -59,9 +59,11 @@ def add_commands(subparsers) -> None:
     from ..alerts.cli import add_delivery_options
 
     add_delivery_options(ing)  # --smtp, --mail-from: how the alerts of watch zones are e-mailed
+    from ..extract.parallel import add_coding_options
     from ..extract.parallel import add_options as add_parallel
 
     add_parallel(ing)  # --workers N, --dask ADDRESS: extraction elsewhere, the store written here
+    add_coding_options(ing)  # --tolls POLICY, --country CODE
 
     evs = subparsers.add_parser("events", help="query the event store")
     _db_option(evs)
@@ -116,8 +118,8 @@ def _ingest(args: argparse.Namespace, store) -> int:
     from .sources import TIMEOUT
 
     notifier_from(args, store).attach()  # watch zones' alerts, delivered after each article's commit
-    with open_runner(args.workers, args.dask) as runner:
-        summary = ingest(args.sources, store, runner=runner, published=args.published,
+    with open_runner(args.workers, args.dask, args.tolls) as runner:
+        summary = ingest(args.sources, store, runner=runner, published=args.published, country=args.country,
                          max_bytes=args.max_bytes or MAX_TEXT_BYTES, timeout=args.timeout or TIMEOUT,
                          follow=not args.no_follow, progress=False if args.no_progress else None)
     for line in summary.lines():

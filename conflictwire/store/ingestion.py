@@ -17,7 +17,7 @@ from datetime import date
 from typing import TextIO
 
 from ..console import count_of
-from ..extract.parallel import Runner, Serial, extract_stream
+from ..extract.parallel import Runner, Serial, extract_stream, with_defaults
 from ..extract.parallel import get_extractor as get_extractor  # the process's extractor, loaded on first use
 from ..extract.read import MAX_TEXT_BYTES
 from ..models import Article, Event, ReadError
@@ -71,6 +71,7 @@ def ingest(
     extract: Callable[[Article], list[Event]] | None = None,
     runner: Runner | None = None,
     published: date | None = None,
+    country: str | None = None,
     max_bytes: int = MAX_TEXT_BYTES,
     timeout: float = TIMEOUT,
     follow: bool = True,
@@ -82,8 +83,8 @@ def ingest(
 
     `extract` (default: the process's `Extractor().extract_article`) gives one article's
     events; `runner` (default: this process) extracts chunks of articles elsewhere
-    (`conflictwire.extract.parallel.LocalPool`, `DaskRunner`). `published` is the publication day
-    of articles that have none. `progress`
+    (`conflictwire.extract.parallel.LocalPool`, `DaskRunner`). `published` and `country` are the
+    publication day and country of articles that have none. `progress`
     shows a rich progress line on `err` (default: when `err` is a terminal). `stop`, when it
     returns true, ends the run after the article being stored (`conflictwire watch`'s SIGTERM).
     """
@@ -112,8 +113,7 @@ def ingest(
                 continue
             summary.read += 1
             article = item
-            if published is not None and article.published is None:
-                article = article.model_copy(update={"published": published})
+            article = with_defaults(item, published, country)
             reason = store.known(article)
             if reason is not None or article.id in in_flight:
                 summary.duplicates.append((article.id, reason or "id already read in this run"))
