@@ -6,11 +6,11 @@ from fuzzing import fuzz
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conflictwire.data import load_data
 from conflictwire.extract.detect import (
     compile_alternation,
     find_triggers,
     has_trigger,
-    load_toml,
     lowercase_pattern,
 )
 from conflictwire.extract.nlp import split_sentences
@@ -57,7 +57,7 @@ def case_insensitive_triggers(lang: str):
     """What the fast search stands for: each lexicon entry's patterns searched with
     IGNORECASE (acronyms, all capitals, case-sensitive). Gives (start, end, text, sub)."""
     entries = []
-    for item in load_toml("events.toml")["trigger"]:
+    for item in load_data("events.toml")["trigger"]:
         patterns = item.get(lang, [])
         for group, flags in (([p for p in patterns if not p.isupper()], re.IGNORECASE),
                              ([p for p in patterns if p.isupper()], 0)):
@@ -74,7 +74,7 @@ def fast_triggers(text: str, lang: str):
 def lexicon_words(lang: str) -> list[str]:
     """Literal words of the lexicon's patterns, so generated texts often hold a trigger."""
     words = set()
-    for item in load_toml("events.toml")["trigger"]:
+    for item in load_data("events.toml")["trigger"]:
         for p in item.get(lang, []):
             words.update(re.findall(r"[^\W\d_]{3,}", p))
     return sorted(words)

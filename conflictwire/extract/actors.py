@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any, Literal
 
+from conflictwire.data import load_data
 from conflictwire.models import Actor, ActorMention, ActorType
 
 Role = Literal["unidentified", "civilians", "protesters", "rioters", "military", "police",
@@ -290,11 +289,6 @@ _FR_BETWEEN = {"nationale", "nationales", "national", "nationaux", "regulieres",
                "gouvernementales", "speciales", "armees", "armee"}
 
 
-def _read(name: str) -> dict[str, Any]:
-    data = resources.files("conflictwire").joinpath("data", name).read_bytes()
-    return tomllib.loads(data.decode("utf-8"))
-
-
 class ActorKB:
     """Named actors, countries and generic nouns, compiled once for fast matching."""
 
@@ -367,7 +361,7 @@ class ActorKB:
     @functools.cache
     def load(cls) -> ActorKB:
         """The knowledge base of the package data files (built once, then cached)."""
-        return cls(_read("actors.toml"), _read("countries.toml"), _read("actor_nouns.toml"))
+        return cls(load_data("actors.toml"), load_data("countries.toml"), load_data("actor_nouns.toml"))
 
     # -- names ------------------------------------------------------------------------
 

@@ -8,10 +8,10 @@ that match (and their neighbours the pipeline chooses to add).
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from conflictwire.data import load_data
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,6 @@ class _Entry:
     folded: bool  # searched in the case-folded text (else in the text: acronyms)
 
 
-def load_toml(name: str) -> dict:
-    """A data file of the package (conflictwire/data/NAME)."""
-    return tomllib.loads(resources.files("conflictwire.data").joinpath(name).read_text("utf-8"))
-
-
 def compile_alternation(patterns: list[str], flags: int = re.IGNORECASE) -> re.Pattern[str]:
     """One word-bounded regex for a list of lexicon patterns, longest first."""
     ordered = sorted(patterns, key=len, reverse=True)
@@ -47,7 +42,7 @@ def compile_alternation(patterns: list[str], flags: int = re.IGNORECASE) -> re.P
 @cache
 def _lexicon(lang: str) -> tuple[_Entry, ...]:
     entries = []
-    for item in load_toml("events.toml")["trigger"]:
+    for item in load_data("events.toml")["trigger"]:
         for pattern, folded in _case_groups(item.get(_key(lang), [])):
             entries.append(_Entry(item["sub"], float(item["weight"]), bool(item.get("cue")),
                                   pattern, folded))
@@ -90,7 +85,7 @@ def lowercase_pattern(pattern: str) -> str:
 def _screen(lang: str) -> tuple[tuple[re.Pattern[str], bool], ...]:
     """All of a language's patterns in one expression per case mode: most sentences match
     none, and one search tells."""
-    patterns = [p for item in load_toml("events.toml")["trigger"] for p in item.get(_key(lang), [])]
+    patterns = [p for item in load_data("events.toml")["trigger"] for p in item.get(_key(lang), [])]
     return tuple(_case_groups(patterns))
 
 

