@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from conflictwire.data import load_data
+from ..data import load_data
+from .folding import fold_case
 
 
 @dataclass(frozen=True)
@@ -62,12 +63,6 @@ def _case_groups(patterns: list[str]) -> list[tuple[re.Pattern[str], bool]]:
     other = [lowercase_pattern(p) for p in patterns if not p.isupper()]
     return [(compile_alternation(group, 0), folded)
             for group, folded in ((other, True), (upper, False)) if group]
-
-
-def fold_case(text: str) -> str:
-    """`text` lowercased letter for letter, so offsets stay: "İ" is the one letter whose
-    lowercase is two characters, and Python's IGNORECASE takes it for "i"."""
-    return text.replace("İ", "i").lower()
 
 
 def lowercase_pattern(pattern: str) -> str:

@@ -23,6 +23,7 @@ from functools import cache
 
 from ..data import load_data
 from ..models import DateMention
+from .folding import fold_lexeme
 from .numbers import parse_number
 
 _W = r"(?<![\w])"
@@ -142,10 +143,6 @@ class _Lex:
     day_units: dict[str, int]
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.lower().replace("’", "'").split())
-
-
 def _alt(items, escape: bool = True) -> str:
     items = sorted(set(items), key=len, reverse=True)
     parts = []
@@ -165,8 +162,8 @@ def _key(lang: str) -> str:
 def _lex(lang: str) -> _Lex:
     key = _key(lang)
     d = load_data("dates.toml")[key]
-    weekdays = {_fold(k): v for k, v in d["weekdays"].items()}
-    months = {_fold(k): v for k, v in d["months"].items()}
+    weekdays = {fold_lexeme(k): v for k, v in d["weekdays"].items()}
+    months = {fold_lexeme(k): v for k, v in d["months"].items()}
     wd = _alt(weekdays)
     full_months = [
         m for m in months if len(m) > 4 or m in ("mai", "juin", "mars", "may", "june", "july")
@@ -197,7 +194,7 @@ def _lex(lang: str) -> _Lex:
     year = r"(?P<year>(?:19|20)\d\d)(?!\d)"
     prefix = _alt(d["weekday_prefix"])
     parts = _alt(d["day_parts"])
-    since_words = frozenset(_fold(s) for s in d["since"])
+    since_words = frozenset(fold_lexeme(s) for s in d["since"])
     ordinal = r"(?:st|nd|rd|th)?" if key == "en" else r"(?:er|e|ème)?"
 
     pats: list[tuple[str, int, str]] = []
@@ -268,15 +265,15 @@ def _lex(lang: str) -> _Lex:
                 r"(?P<rel>derni[èe]re|prochaine|pass[ée]e)",
             )
         )
-    relative = {_fold(k): (int(v[0]), int(v[1]), str(v[2])) for k, v in d["relative"].items()}
-    cal = {_fold(k): v for k, v in d["calendar"].items()}
-    anaphoric = {_fold(k): int(v) for k, v in d["anaphoric"].items() if isinstance(v, int)}
+    relative = {fold_lexeme(k): (int(v[0]), int(v[1]), str(v[2])) for k, v in d["relative"].items()}
+    cal = {fold_lexeme(k): v for k, v in d["calendar"].items()}
+    anaphoric = {fold_lexeme(k): int(v) for k, v in d["anaphoric"].items() if isinstance(v, int)}
     pats.append(("phrase", 3, _alt([*relative, *cal, *anaphoric])))
     # "twenty-one", "quatre-vingt-dix-sept", and the French tens joined by "et" ("vingt et un")
     units_num = (r"(?P<n>\d{1,3}|(?:vingt|trente|quarante|cinquante|soixante)\s+et\s+(?:un|une|onze)"
                  r"|[^\W\d_]+(?:[-‑][^\W\d_]+){0,3})")
     ago, later, earlier = d["anaphoric"]["ago"], d["anaphoric"]["later"], d["anaphoric"]["earlier"]
-    day_units = {_fold(k): int(v) for k, v in d["anaphoric"]["day_units"].items()}
+    day_units = {fold_lexeme(k): int(v) for k, v in d["anaphoric"]["day_units"].items()}
     if key == "en":
         pats.append(
             (
@@ -334,7 +331,7 @@ def _lex(lang: str) -> _Lex:
         "month_year": (digit, month),
         "month_rel": (month_full,),
         "phrase": (_gate([*relative, *cal, *anaphoric], pats_by_kind["phrase"]),),
-        "ago": (_gate(map(_fold, ago), _alt(ago)),),
+        "ago": (_gate(map(fold_lexeme, ago), _alt(ago)),),
         "shift": (_gate(day_units, _alt(day_units)),),
         "weekday": (weekday,),
         "month": (month_full,),
@@ -366,10 +363,10 @@ def _lex(lang: str) -> _Lex:
         since_words,
         year_context_before,
         report,
-        frozenset(_fold(s) for s in d["report"]["stops"]),
-        tuple(map(_fold, ago)),
-        tuple(map(_fold, later)),
-        tuple(map(_fold, earlier)),
+        frozenset(fold_lexeme(s) for s in d["report"]["stops"]),
+        tuple(map(fold_lexeme, ago)),
+        tuple(map(fold_lexeme, later)),
+        tuple(map(fold_lexeme, earlier)),
         day_units,
     )
 
@@ -390,7 +387,7 @@ _COUNT_BEFORE = re.compile(
 
 
 def _number(text: str, lang: str) -> int | None:
-    t = _fold(text)
+    t = fold_lexeme(text)
     if t in ("a", "an", "one", "un", "une"):
         return 1
     value = parse_number(text, lang)
@@ -402,12 +399,12 @@ def _number(text: str, lang: str) -> int | None:
 def _resolve(kind: str, m: re.Match[str], lx: _Lex, published: date | None, text: str):
     """(date, precision, kind, since) of one match, or None to drop it."""
     g = m.groupdict()
-    pre = _fold(g.get("pre") or "")
+    pre = fold_lexeme(g.get("pre") or "")
     since = pre in lx.since_words or bool(
         lx.since_before.search(text[max(0, m.start() - 20) : m.start()])
     )
     if kind == "night":
-        wd2 = lx.weekdays[_fold(g["wd2"])]
+        wd2 = lx.weekdays[fold_lexeme(g["wd2"])]
         return (weekday_on_or_before(published, wd2) if published else None), 1, "weekday", since
     if kind in ("night_explicit", "dmy", "mdy", "iso", "slash"):
         if kind == "iso":
@@ -416,8 +413,8 @@ def _resolve(kind: str, m: re.Match[str], lx: _Lex, published: date | None, text
             a, b = int(g["a"]), int(g["b"])
             day, month = (a, b) if (lx.lang == "fr" or a > 12) else (b, a)
         else:
-            month = lx.months[_fold(g["mon"]).rstrip(".")]
-            raw = _fold(g["day"])
+            month = lx.months[fold_lexeme(g["mon"]).rstrip(".")]
+            raw = fold_lexeme(g["day"])
             day = 1 if raw in ("1er", "premier") else int(raw)
         if not 1 <= month <= 12:
             return None
@@ -430,26 +427,26 @@ def _resolve(kind: str, m: re.Match[str], lx: _Lex, published: date | None, text
             return None
         return infer_year(month, day, published), 1, "explicit", since
     if kind == "month_year":
-        month = lx.months[_fold(g["mon"]).rstrip(".")]
+        month = lx.months[fold_lexeme(g["mon"]).rstrip(".")]
         return _month_start(int(g["year"]), month), 3, "year", since
     if kind in ("month_rel", "month"):
-        month = lx.months[_fold(g["mon"]).rstrip(".")]
+        month = lx.months[fold_lexeme(g["mon"]).rstrip(".")]
         if published is None:
             return None, 3, ("year" if kind == "month_rel" else "period"), since
-        rel = _fold(g.get("rel") or "")
+        rel = fold_lexeme(g.get("rel") or "")
         if rel in ("this",):
             return _month_start(published.year, month), 3, "year", since
         if rel in ("next", "prochain", "prochaine"):
             year = published.year + (1 if month <= published.month else 0)
             return _month_start(year, month), 3, "year", since
         year = published.year if month <= published.month else published.year - 1
-        if (rel == "last" and kind == "month_rel" and "year" in _fold(m.group(0))) or (
+        if (rel == "last" and kind == "month_rel" and "year" in fold_lexeme(m.group(0))) or (
             rel and month == published.month
         ):
             year = published.year - 1
         return _month_start(year, month), 3, ("year" if kind == "month_rel" else "period"), since
     if kind == "phrase":
-        phrase = _fold(m.group(0))
+        phrase = fold_lexeme(m.group(0))
         if phrase in lx.anaphoric:
             return None, 1, "anaphoric", since
         if phrase in lx.relative:
@@ -477,7 +474,7 @@ def _resolve(kind: str, m: re.Match[str], lx: _Lex, published: date | None, text
         n = _number(g["n"], lx.lang)
         if n is None or n > 400:
             return None
-        unit = _fold(g["unit"])
+        unit = fold_lexeme(g["unit"])
         if published is None:
             return None, 1, "relative", since
         if unit.startswith(("day", "jour")):
@@ -495,10 +492,10 @@ def _resolve(kind: str, m: re.Match[str], lx: _Lex, published: date | None, text
     if kind == "span":
         return None, 3, "year", True
     if kind == "weekday":
-        wd = lx.weekdays[_fold(g["wd"])]
+        wd = lx.weekdays[fold_lexeme(g["wd"])]
         if published is None:
             return None, 1, "weekday", since
-        words = _fold((g.get("pre") or "") + " " + (g.get("part") or ""))
+        words = fold_lexeme((g.get("pre") or "") + " " + (g.get("part") or ""))
         if re.search(r"\b(?:last|dernier)\b", words):
             return weekday_before(published, wd), 1, "weekday", since
         if re.search(r"\b(?:next|prochain)\b", words):
@@ -566,7 +563,7 @@ def _role(text: str, start: int, end: int, lx: _Lex, kind: str) -> str:
     hits = list(lx.report.finditer(tail))
     if hits:
         between = tail[hits[-1].end() :]
-        words = [_fold(w) for w in _WORD.findall(between)]
+        words = [fold_lexeme(w) for w in _WORD.findall(between)]
         if len(words) <= 5 and not any(w in lx.stops or w.isdigit() for w in words):
             return "report"
     # the date opens the sentence and its verb is one of saying: "On Friday, the army said"
@@ -577,7 +574,7 @@ def _role(text: str, start: int, end: int, lx: _Lex, kind: str) -> str:
         head = after[: cut.start()] if cut else after
         hit = lx.report.search(head)
         if hit:
-            words = [_fold(w) for w in _WORD.findall(head[: hit.start()])]
+            words = [fold_lexeme(w) for w in _WORD.findall(head[: hit.start()])]
             if len(words) <= 6 and not any(w in lx.stops or w.isdigit() for w in words):
                 return "report"
     return "event"
@@ -646,7 +643,7 @@ def anaphoric_offset(mention: DateMention) -> int:
     "two days later" +2, "earlier that day" 0. 0 for anything else."""
     if mention.kind != "anaphoric":
         return 0
-    phrase = _fold(mention.text)
+    phrase = fold_lexeme(mention.text)
     for key in ("en", "fr"):
         lx = _lex(key)
         if phrase in lx.anaphoric:

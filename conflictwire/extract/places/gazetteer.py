@@ -17,7 +17,7 @@ under the user cache directory (`$CONFLICTWIRE_CACHE_DIR`, else
 `$XDG_CACHE_HOME/conflictwire`, else `~/.cache/conflictwire`), keyed by the versions of the
 packages and a hash of the data files. Later loads read the pickle (well under a second).
 
-Names are matched folded (`fold`): case, accents, apostrophes and hyphens are ignored, so
+Names are matched folded (`fold_name`): case, accents, apostrophes and hyphens are ignored, so
 "Tibú" = "Tibu", "N'Djamena" = "Ndjamena", "Pont-Sondé" = "pont sonde". A looser
 transliteration key (`skeleton`: "ou"/"u", "dj"/"j", "sh"/"ch", doubled letters, spaces)
 is a fallback for press spellings ("Tinzaouaten" for "Tin Zaouatene").
@@ -34,7 +34,6 @@ import re
 import sqlite3
 import statistics
 import threading
-import unicodedata
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -44,6 +43,7 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from conflictwire.data import load_data
+from conflictwire.extract.folding import PLACE_ELISION, fold_name
 
 SCHEMA = 4  # bump when the pickled layout or the build logic changes
 STORE_NAME = "geonames_extra.sqlite"
@@ -53,40 +53,9 @@ STORE_NAME = "geonames_extra.sqlite"
 FEATURE_CODES: tuple[str, ...] = ("PPL", "PPLC", "PPLA", "PPLX", "ADM1", "ADM2", "PCLI")
 
 
-# --------------------------------------------------------------------------- folding
+# --------------------------------------------------------------------------- name keys
 
-_DROP = dict.fromkeys(map(ord, "'’`ʼʻ´‘ʿʾ\u02bc"), None)
-_SPACE = {ord(c): " " for c in "-‐‑‒–—_./·"}
-_SPECIAL = {
-    ord("ß"): "ss", ord("æ"): "ae", ord("Æ"): "ae", ord("œ"): "oe", ord("Œ"): "oe",
-    ord("ø"): "o", ord("Ø"): "o", ord("đ"): "d", ord("Đ"): "d", ord("ð"): "d",
-    ord("ł"): "l", ord("Ł"): "l", ord("þ"): "th", ord("ı"): "i", ord("ħ"): "h",
-}
-_SPECIAL.update({
-    ord("ɛ"): "e", ord("Ɛ"): "e", ord("ɔ"): "o", ord("Ɔ"): "o", ord("ŋ"): "ng",
-    ord("Ŋ"): "ng", ord("ɲ"): "ny", ord("Ɲ"): "ny", ord("ɓ"): "b", ord("Ɓ"): "b",
-    ord("ɗ"): "d", ord("Ɗ"): "d", ord("ƙ"): "k", ord("Ƙ"): "k", ord("ƴ"): "y", ord("Ƴ"): "y",
-})
-_TABLE = {**_DROP, **_SPACE, **_SPECIAL}
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff]")
 _DIGIT = re.compile(r"\d")
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free, apostrophe-free form with single spaces for hyphens."""
-    if len(text) <= 64:  # names and words recur: remember them
-        return _fold_short(text)
-    return _fold(text)
-
-
-def _fold(text: str) -> str:
-    if not text.isascii():
-        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text.translate(_TABLE)))
-    text = text.translate(_TABLE).lower()
-    return " ".join(text.split())
-
-
-_fold_short = lru_cache(maxsize=1 << 16)(_fold)
 
 
 def _joined(gap: str) -> bool:
@@ -252,8 +221,8 @@ def _build() -> _Data:
 
     aliases = load_data("place_aliases.toml")
     terms = aliases.get("admin_terms", {})
-    suffixes = tuple(sorted((fold(s) for s in terms.get("suffixes", [])), key=len, reverse=True))
-    prefixes = tuple(sorted((fold(s) for s in terms.get("prefixes", [])), key=len, reverse=True))
+    suffixes = tuple(sorted((fold_name(s) for s in terms.get("suffixes", [])), key=len, reverse=True))
+    prefixes = tuple(sorted((fold_name(s) for s in terms.get("prefixes", [])), key=len, reverse=True))
     try:
         ctoml = load_data("countries.toml")
     except FileNotFoundError:  # pragma: no cover
@@ -354,21 +323,21 @@ def _build() -> _Data:
         s = sub_by_lid.get(lid)
         return s.name if s is not None else None
 
-    capitals = {cc: fold(rec.get("capital") or "") for cc, rec in gcountries.items()}
+    capitals = {cc: fold_name(rec.get("capital") or "") for cc, rec in gcountries.items()}
 
     def city(g, nm, la, lo, cc, p, alts, admin1code):
         l1, l2 = city_subs.get(g, (-1, -1))
         if l1 < 0 and admin1code:
             l1 = sub_lid_by_code.get(f"{cc}.{admin1code}", -1)
-        keys = {fold(nm)}
-        keys.update(fold(a) for a in alts if _alt_ok(a))
+        keys = {fold_name(nm)}
+        keys.update(fold_name(a) for a in alts if _alt_ok(a))
         a1 = sub_name(l1)
         fc = "PPL"
-        fn = fold(nm)
+        fn = fold_name(nm)
         if a1:
             base = stripped_admin.get(a1)
             if base is None:
-                base = stripped_admin[a1] = _strip_admin(fold(a1), suffixes, prefixes)
+                base = stripped_admin[a1] = _strip_admin(fold_name(a1), suffixes, prefixes)
             if fn == base:
                 fc = "PPLA"
         row = add(g, nm, la, lo, cc, p, fc, a1, sub_name(l2), keys)
@@ -403,9 +372,9 @@ def _build() -> _Data:
         if isinstance(entry, dict):
             for n in [entry.get("name", ""), *entry.get("names", [])]:
                 if n and not (n.isupper() and len(n) <= 5):
-                    country_names[iso3].add(fold(n))
+                    country_names[iso3].add(fold_name(n))
     for n, iso3 in aliases.get("countries", {}).items():
-        country_names[iso3].add(fold(n))
+        country_names[iso3].add(fold_name(n))
     try:
         import gettext
 
@@ -415,18 +384,18 @@ def _build() -> _Data:
     for c in pycountry.countries:
         for n in (c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)):
             if n:
-                country_names[c.alpha_3].add(fold(n))
+                country_names[c.alpha_3].add(fold_name(n))
                 if fr is not None:
-                    country_names[c.alpha_3].add(fold(fr.gettext(n)))
+                    country_names[c.alpha_3].add(fold_name(fr.gettext(n)))
     for cc, (iso3, display) in sorted(country_info.items()):
         rows = country_members.get(cc, [])
         pt = centre(rows)
         if pt is None:
             continue
         rec = gcountries.get(cc, {})
-        keys = {k for k in country_names.get(iso3, set()) | {fold(display)} if k}
+        keys = {k for k in country_names.get(iso3, set()) | {fold_name(display)} if k}
         if rec.get("name"):
-            keys.add(fold(rec["name"]))
+            keys.add(fold_name(rec["name"]))
         country_rows[iso3] = add(
             int(rec.get("geonameid") or 0), display, pt[0], pt[1], cc,
             rec.get("population") or sum(pop[r] for r in rows), "PCLI", None, None, keys,
@@ -454,7 +423,7 @@ def _build() -> _Data:
             for n in (s.name, *s.aliases):
                 if not n:
                     continue
-                f = fold(n)
+                f = fold_name(n)
                 if not f.isascii():
                     continue
                 keys.add(f)
@@ -477,7 +446,7 @@ def _build() -> _Data:
         for k in keys:
             if k and k.isascii():
                 by_key[k].append(row)
-        own = fold(names[row])  # the skeleton index holds the entries' own names only
+        own = fold_name(names[row])  # the skeleton index holds the entries' own names only
         if len(own) >= 5 and own.isascii():
             by_skel[skeleton(own)].append(row)
 
@@ -550,14 +519,13 @@ def stopwords() -> frozenset[str]:
     words: set[str] = set()
     for value in data.values():
         if isinstance(value, list):
-            words.update(fold(w) for w in value)
+            words.update(fold_name(w) for w in value)
     return frozenset(words)
 
 
 # --------------------------------------------------------------------------- toponym finder
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", re.UNICODE)
-_ELISION = re.compile(r"^(?:[dDlLjJ]|[Qq]u)['’](?=[^\W\d_])")
 _ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ath|adh)[-‐](?=[A-ZÀ-Þ])")
 _PARTICLES = frozenset({
     "de", "del", "della", "des", "du", "di", "da", "do", "dos", "das", "la", "le", "las",
@@ -594,7 +562,7 @@ def _tokens_of(parts: list[str]) -> list[tuple[int, int, bool]]:
             else:
                 out.append((s, e, "-" in word and bool(_ARABIC_ARTICLE.match(word))))
             continue
-        el = _ELISION.match(word)
+        el = PLACE_ELISION.match(word)
         if el:
             cut = el.end()
             out.append((s, s + cut, False))
@@ -773,7 +741,7 @@ class Gazetteer:
         row = self._d.acronyms.get(name.strip())
         if row is not None:
             return [(self._place(row), 1.0)]
-        key = fold(name)
+        key = fold_name(name)
         if not key:
             return []
         places = self._lookup_key(key)
@@ -789,7 +757,7 @@ class Gazetteer:
             return [(self._place(r), 0.5) for r in rows]
         if quality < 1.0:
             return [(p, quality) for p in places]
-        return [(p, 1.0 if fold(p.name) == key else 0.9) for p in places]
+        return [(p, 1.0 if fold_name(p.name) == key else 0.9) for p in places]
 
     def _lookup_key(self, key: str) -> list[Place]:
         rows = self._rows(self._d.keys.get(key))
@@ -900,7 +868,7 @@ class Gazetteer:
             if not (0 <= k < n) or not toks[k][2]:
                 return False
             word = text[toks[k][0] : toks[k][1]]
-            return fold(word) not in stop and not word.isupper()
+            return fold_name(word) not in stop and not word.isupper()
 
         i = 0
         while i < n:
@@ -918,7 +886,7 @@ class Gazetteer:
                 limit += 1
             # a lower-case word other than a particle ends every name from i on
             for k in range(i + 1, limit + 1):
-                if not toks[k][2] and fold(text[toks[k][0] : toks[k][1]]) not in _PARTICLES:
+                if not toks[k][2] and fold_name(text[toks[k][0] : toks[k][1]]) not in _PARTICLES:
                     limit = k - 1
                     break
             advance = 1
@@ -930,7 +898,7 @@ class Gazetteer:
                     continue
                 s, e = s0, toks[j][1]
                 surface = text[s:e]
-                key = fold(surface)
+                key = fold_name(surface)
                 if key in stop:
                     advance = j - i + 1  # nothing inside a stop-listed phrase
                     break
@@ -959,7 +927,7 @@ class Gazetteer:
         focus: set[str],
     ) -> bool:
         low = surface.lower()
-        if low in lower_words or fold(surface) in lower_words:
+        if low in lower_words or fold_name(surface) in lower_words:
             return False
         if surface.isupper() and len(surface) <= 4:
             return False  # acronyms are matched only through the acronym table

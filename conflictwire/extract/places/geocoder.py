@@ -23,7 +23,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from conflictwire.extract.places.gazetteer import Gazetteer, Place, fold, haversine_km
+from conflictwire.extract.folding import fold_name
+from conflictwire.extract.places.gazetteer import Gazetteer, Place, haversine_km
 from conflictwire.models import Location
 
 # weights of the score's components (renormalised over the components available)
@@ -78,7 +79,7 @@ def namesake(area: Place, place: Place) -> bool:
     "Mandalay District" and Mandalay)."""
     if place.feature_class != "P" or not contains(area, place):
         return False
-    a, p = fold(area.name), fold(place.name)
+    a, p = fold_name(area.name), fold_name(place.name)
     return a == p or a.startswith(p + " ") or a.endswith(" " + p)
 
 
@@ -231,12 +232,12 @@ class Geocoder:
                     focus[dl[0].iso3] = focus.get(dl[0].iso3, 0.0) + 1.0
         keys: dict[str, str] = {}
         for _, _, text in mentions:
-            keys.setdefault(fold(text), text)
+            keys.setdefault(fold_name(text), text)
         matches = {k: geo.match(t) for k, t in keys.items()}
         if not countries:
             counts: Counter[str] = Counter()
             for _, _, text in mentions:
-                m = [pq for pq in matches.get(fold(text)) or [] if pq[1] >= 0.9]
+                m = [pq for pq in matches.get(fold_name(text)) or [] if pq[1] >= 0.9]
                 if not m:
                     continue
                 countries_of = [p for p, _ in m if p.is_country]
@@ -272,7 +273,7 @@ class Geocoder:
             final[k] = rank(k, pts)
         out: list[Resolved] = []
         for start, end, text in sorted(mentions):
-            ranked = final.get(fold(text)) or []
+            ranked = final.get(fold_name(text)) or []
             if ranked:
                 p, s = ranked[0]
                 out.append(Resolved(start, end, text, p, round(s, 4), self.confidence(ranked)))
