@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from typing import Any, NamedTuple
 
 from ..data import load_data
 from ..models import DateMention
@@ -396,134 +398,232 @@ def _number(text: str, lang: str) -> int | None:
     return value
 
 
-def _resolve(kind: str, m: re.Match[str], lx: _Lex, published: date | None, text: str):
-    """(date, precision, kind, since) of one match, or None to drop it."""
+# ACLED's time precision: the day is known, the week, or only the month (or year)
+_DAY, _WEEK, _MONTH = 1, 2, 3
+# A year in which every month has its longest length (29 February): a day and month
+# without a year are kept when some year has that day.
+_LEAP_YEAR = 2024
+# "N units ago" with more units than this is history or a misread number, not the date
+# of an event a report tells.
+_MAX_UNITS_AGO = 400
+
+
+class _Resolved(NamedTuple):
+    """What a date expression says: its day (None when the publication day is unknown or
+    the caller resolves it), precision, kind and whether it opens a span up to now."""
+
+    date: date | None
+    precision: int
+    kind: str
+    since: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """One match of a pattern, with what resolving it needs."""
+
+    kind: str
+    m: re.Match[str]
+    g: dict[str, Any]  # its named groups
+    lx: _Lex
+    published: date | None
+    text: str
+    pre: str  # the folded word before the date, if the pattern takes one
+    since: bool  # after "since", "depuis"
+
+    def month(self) -> int:
+        return self.lx.months[fold_lexeme(self.g["mon"]).rstrip(".")]
+
+
+def _resolve(kind: str, m: re.Match[str], lx: _Lex, published: date | None,
+             text: str) -> _Resolved | None:
+    """What one match says, or None to drop it."""
     g = m.groupdict()
     pre = fold_lexeme(g.get("pre") or "")
     since = pre in lx.since_words or bool(
         lx.since_before.search(text[max(0, m.start() - 20) : m.start()])
     )
-    if kind == "night":
-        wd2 = lx.weekdays[fold_lexeme(g["wd2"])]
-        return (weekday_on_or_before(published, wd2) if published else None), 1, "weekday", since
-    if kind in ("night_explicit", "dmy", "mdy", "iso", "slash"):
-        if kind == "iso":
-            month, day = int(g["month"]), int(g["day"])
-        elif kind == "slash":
-            a, b = int(g["a"]), int(g["b"])
-            day, month = (a, b) if (lx.lang == "fr" or a > 12) else (b, a)
-        else:
-            month = lx.months[fold_lexeme(g["mon"]).rstrip(".")]
-            raw = fold_lexeme(g["day"])
-            day = 1 if raw in ("1er", "premier") else int(raw)
-        if not 1 <= month <= 12:
+    return _RESOLVERS[kind](_Found(kind, m, g, lx, published, text, pre, since))
+
+
+def _night(f: _Found) -> _Resolved:
+    """"the night of Friday to Saturday": the later day."""
+    wd2 = f.lx.weekdays[fold_lexeme(f.g["wd2"])]
+    day = weekday_on_or_before(f.published, wd2) if f.published else None
+    return _Resolved(day, _DAY, "weekday", f.since)
+
+
+def _day_and_month(f: _Found) -> _Resolved | None:
+    """"14 November 2023", "Nov. 14", "2024-03-09", "09/03/2024", "the night of the 3rd to
+    the 4th of May": a day without a year is the latest on or before publication."""
+    g = f.g
+    if f.kind == "iso":
+        month, day = int(g["month"]), int(g["day"])
+    elif f.kind == "slash":
+        a, b = int(g["a"]), int(g["b"])
+        day, month = (a, b) if (f.lx.lang == "fr" or a > 12) else (b, a)
+    else:
+        month = f.month()
+        raw = fold_lexeme(g["day"])
+        day = 1 if raw in ("1er", "premier") else int(raw)
+    if not 1 <= month <= 12:
+        return None
+    if g.get("year"):
+        try:
+            return _Resolved(date(int(g["year"]), month, day), _DAY, "explicit", f.since)
+        except ValueError:
             return None
-        if g.get("year"):
-            try:
-                return date(int(g["year"]), month, day), 1, "explicit", since
-            except ValueError:
-                return None
-        if day > calendar.monthrange(2024, month)[1]:
-            return None
-        return infer_year(month, day, published), 1, "explicit", since
-    if kind == "month_year":
-        month = lx.months[fold_lexeme(g["mon"]).rstrip(".")]
-        return _month_start(int(g["year"]), month), 3, "year", since
-    if kind in ("month_rel", "month"):
-        month = lx.months[fold_lexeme(g["mon"]).rstrip(".")]
-        if published is None:
-            return None, 3, ("year" if kind == "month_rel" else "period"), since
-        rel = fold_lexeme(g.get("rel") or "")
-        if rel in ("this",):
-            return _month_start(published.year, month), 3, "year", since
-        if rel in ("next", "prochain", "prochaine"):
-            year = published.year + (1 if month <= published.month else 0)
-            return _month_start(year, month), 3, "year", since
-        year = published.year if month <= published.month else published.year - 1
-        if (rel == "last" and kind == "month_rel" and "year" in fold_lexeme(m.group(0))) or (
-            rel and month == published.month
-        ):
-            year = published.year - 1
-        return _month_start(year, month), 3, ("year" if kind == "month_rel" else "period"), since
-    if kind == "phrase":
-        phrase = fold_lexeme(m.group(0))
-        if phrase in lx.anaphoric:
-            return None, 1, "anaphoric", since
-        if phrase in lx.relative:
-            offset, precision, rkind = lx.relative[phrase]
-            day = published + timedelta(days=offset) if published else None
-            return day, precision, rkind, since
-        what = lx.calendar.get(phrase)
-        if what is None or published is None:
-            return None, 3, ("year" if what and "year" in what else "period"), since
-        if what == "this_month":
-            return _month_start(published.year, published.month), 3, "period", since
-        if what == "last_month":
-            return (
-                _shift_months(_month_start(published.year, published.month), -1),
-                3,
-                "period",
-                since,
-            )
-        if what == "this_year":
-            return date(published.year, 1, 1), 3, "year", since
-        if what == "last_year":
-            return date(published.year - 1, 1, 1), 3, "year", since
-        return _shift_years(published, -1), 3, "year", since
-    if kind == "ago":
-        n = _number(g["n"], lx.lang)
-        if n is None or n > 400:
-            return None
-        unit = fold_lexeme(g["unit"])
-        if published is None:
-            return None, 1, "relative", since
-        if unit.startswith(("day", "jour")):
-            return published - timedelta(days=n), 1, "relative", since
-        if unit.startswith(("week", "semaine")):
-            return published - timedelta(days=7 * n), 2, "period", since
-        if unit.startswith("mois") or unit.startswith("month"):
-            return _shift_months(published, -n), 3, "period", since
-        years = n * (10 if unit.startswith(("decade", "décenn")) else 1)
-        return _shift_years(published, -years), 3, "year", since
-    if kind == "shift":
-        if _number(g["n"], lx.lang) is None:
-            return None
-        return None, 1, "anaphoric", since
-    if kind == "span":
-        return None, 3, "year", True
-    if kind == "weekday":
-        wd = lx.weekdays[fold_lexeme(g["wd"])]
-        if published is None:
-            return None, 1, "weekday", since
-        words = fold_lexeme((g.get("pre") or "") + " " + (g.get("part") or ""))
-        if re.search(r"\b(?:last|dernier)\b", words):
-            return weekday_before(published, wd), 1, "weekday", since
-        if re.search(r"\b(?:next|prochain)\b", words):
-            return weekday_after(published, wd), 1, "weekday", since
-        return weekday_on_or_before(published, wd), 1, "weekday", since
-    if kind == "decade":
-        return date(int(g["year"]), 1, 1), 3, "year", since
-    if kind == "year":
-        y = int(g["year"])
-        before = text[max(0, m.start() - 30) : m.start()]
-        after = text[m.end() : m.end() + 30]
-        if re.search(r"\d[.,\s]?$", before) or re.match(
-            r"^(?:[.,]\d|\s*\d|%|\s*(?:per\s*cent|pour\s*cent))", after
-        ):
-            return None
-        if not pre and (_COUNTED_NEXT.match(after) or _COUNT_BEFORE.search(before)):
-            return None
-        # "2000 soldiers": a bare four-digit number before a common noun is a count
-        if (
-            not pre
-            and not lx.year_context_before.search(before)
-            and re.match(r"^\s*[-‑]?[^\W\d_]", after)
-            and not re.match(r"^\s+[A-Z]", after)
-            and not re.match(r"^\s*(?:[-‑]\s*)?(?:and|et|to|à)\s", after, re.IGNORECASE)
-        ):
-            return None
-        return date(y, 1, 1), 3, "year", since
-    return None
+    if day > calendar.monthrange(_LEAP_YEAR, month)[1]:
+        return None
+    return _Resolved(infer_year(month, day, f.published), _DAY, "explicit", f.since)
+
+
+def _month_of_year(f: _Found) -> _Resolved:
+    """"in October 2017"."""
+    return _Resolved(_month_start(int(f.g["year"]), f.month()), _MONTH, "year", f.since)
+
+
+def _month(f: _Found) -> _Resolved:
+    """"in October" (kind "month"), "last March", "March of this year" ("month_rel"): the
+    latest such month on or before publication, unless a word moves it."""
+    month = f.month()
+    kind = "year" if f.kind == "month_rel" else "period"
+    published = f.published
+    if published is None:
+        return _Resolved(None, _MONTH, kind, f.since)
+    rel = fold_lexeme(f.g.get("rel") or "")
+    if rel in ("this",):
+        return _Resolved(_month_start(published.year, month), _MONTH, "year", f.since)
+    if rel in ("next", "prochain", "prochaine"):
+        year = published.year + (1 if month <= published.month else 0)
+        return _Resolved(_month_start(year, month), _MONTH, "year", f.since)
+    year = published.year if month <= published.month else published.year - 1
+    if (rel == "last" and f.kind == "month_rel" and "year" in fold_lexeme(f.m.group(0))) or (
+        rel and month == published.month
+    ):
+        year = published.year - 1
+    return _Resolved(_month_start(year, month), _MONTH, kind, f.since)
+
+
+def _phrase(f: _Found) -> _Resolved:
+    """"yesterday", "la semaine dernière", "last year", "the next day" (anaphoric)."""
+    lx, published, since = f.lx, f.published, f.since
+    phrase = fold_lexeme(f.m.group(0))
+    if phrase in lx.anaphoric:
+        return _Resolved(None, _DAY, "anaphoric", since)
+    if phrase in lx.relative:
+        offset, precision, rkind = lx.relative[phrase]
+        day = published + timedelta(days=offset) if published else None
+        return _Resolved(day, precision, rkind, since)
+    what = lx.calendar.get(phrase)
+    if what is None or published is None:
+        return _Resolved(None, _MONTH, ("year" if what and "year" in what else "period"), since)
+    if what == "this_month":
+        return _Resolved(_month_start(published.year, published.month), _MONTH, "period", since)
+    if what == "last_month":
+        last_month = _shift_months(_month_start(published.year, published.month), -1)
+        return _Resolved(last_month, _MONTH, "period", since)
+    if what == "this_year":
+        return _Resolved(date(published.year, 1, 1), _MONTH, "year", since)
+    if what == "last_year":
+        return _Resolved(date(published.year - 1, 1, 1), _MONTH, "year", since)
+    return _Resolved(_shift_years(published, -1), _MONTH, "year", since)
+
+
+def _ago(f: _Found) -> _Resolved | None:
+    """"three days ago", "il y a deux semaines", "a decade ago"."""
+    n = _number(f.g["n"], f.lx.lang)
+    if n is None or n > _MAX_UNITS_AGO:
+        return None
+    unit = fold_lexeme(f.g["unit"])
+    published, since = f.published, f.since
+    if published is None:
+        return _Resolved(None, _DAY, "relative", since)
+    if unit.startswith(("day", "jour")):
+        return _Resolved(published - timedelta(days=n), _DAY, "relative", since)
+    if unit.startswith(("week", "semaine")):
+        return _Resolved(published - timedelta(days=7 * n), _WEEK, "period", since)
+    if unit.startswith("mois") or unit.startswith("month"):
+        return _Resolved(_shift_months(published, -n), _MONTH, "period", since)
+    years = n * (10 if unit.startswith(("decade", "décenn")) else 1)
+    return _Resolved(_shift_years(published, -years), _MONTH, "year", since)
+
+
+def _shift(f: _Found) -> _Resolved | None:
+    """"two days later": the caller counts from the day in context (`anaphoric_offset`)."""
+    if _number(f.g["n"], f.lx.lang) is None:
+        return None
+    return _Resolved(None, _DAY, "anaphoric", f.since)
+
+
+def _span(f: _Found) -> _Resolved:
+    """"for years", "depuis des années": a span up to now, no day."""
+    return _Resolved(None, _MONTH, "year", True)
+
+
+def _weekday(f: _Found) -> _Resolved:
+    """"on Tuesday" is the latest Tuesday on or before publication (rule 3); "last" and
+    "next" move it a week."""
+    wd = f.lx.weekdays[fold_lexeme(f.g["wd"])]
+    published = f.published
+    if published is None:
+        return _Resolved(None, _DAY, "weekday", f.since)
+    words = fold_lexeme((f.g.get("pre") or "") + " " + (f.g.get("part") or ""))
+    if re.search(r"\b(?:last|dernier)\b", words):
+        return _Resolved(weekday_before(published, wd), _DAY, "weekday", f.since)
+    if re.search(r"\b(?:next|prochain)\b", words):
+        return _Resolved(weekday_after(published, wd), _DAY, "weekday", f.since)
+    return _Resolved(weekday_on_or_before(published, wd), _DAY, "weekday", f.since)
+
+
+def _decade(f: _Found) -> _Resolved:
+    """"the 1990s"."""
+    return _Resolved(date(int(f.g["year"]), 1, 1), _MONTH, "year", f.since)
+
+
+def _year(f: _Found) -> _Resolved | None:
+    """"in 2012", "since 2015"; not a four-digit count ("2000 soldiers"), a part of a number
+    or a percentage."""
+    m, text, pre = f.m, f.text, f.pre
+    y = int(f.g["year"])
+    before = text[max(0, m.start() - 30) : m.start()]
+    after = text[m.end() : m.end() + 30]
+    if re.search(r"\d[.,\s]?$", before) or re.match(
+        r"^(?:[.,]\d|\s*\d|%|\s*(?:per\s*cent|pour\s*cent))", after
+    ):
+        return None
+    if not pre and (_COUNTED_NEXT.match(after) or _COUNT_BEFORE.search(before)):
+        return None
+    # "2000 soldiers": a bare four-digit number before a common noun is a count
+    if (
+        not pre
+        and not f.lx.year_context_before.search(before)
+        and re.match(r"^\s*[-‑]?[^\W\d_]", after)
+        and not re.match(r"^\s+[A-Z]", after)
+        and not re.match(r"^\s*(?:[-‑]\s*)?(?:and|et|to|à)\s", after, re.IGNORECASE)
+    ):
+        return None
+    return _Resolved(date(y, 1, 1), _MONTH, "year", f.since)
+
+
+_RESOLVERS: dict[str, Callable[[_Found], _Resolved | None]] = {
+    "night": _night,
+    "night_explicit": _day_and_month,
+    "dmy": _day_and_month,
+    "mdy": _day_and_month,
+    "iso": _day_and_month,
+    "slash": _day_and_month,
+    "month_year": _month_of_year,
+    "month_rel": _month,
+    "month": _month,
+    "phrase": _phrase,
+    "ago": _ago,
+    "shift": _shift,
+    "span": _span,
+    "weekday": _weekday,
+    "decade": _decade,
+    "year": _year,
+}
 
 
 # --------------------------------------------------------------------------- roles
