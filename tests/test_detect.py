@@ -10,7 +10,6 @@ from conflictwire.data import load_data
 from conflictwire.extract.detect import (
     compile_alternation,
     find_triggers,
-    has_trigger,
     lowercase_pattern,
 )
 from conflictwire.extract.nlp import split_sentences
@@ -35,7 +34,7 @@ def test_french_words():
 
 def test_acronyms_are_case_sensitive():
     assert "Remote explosive/landmine/IED" in subs("An IED exploded.")
-    assert not has_trigger("The plied trade was calm.")
+    assert not find_triggers("The plied trade was calm.")
 
 
 def test_offsets():
@@ -45,7 +44,7 @@ def test_offsets():
 
 
 def test_quiet_sentence_has_no_trigger():
-    assert not has_trigger("The central bank kept its rate unchanged on Thursday.")
+    assert not find_triggers("The central bank kept its rate unchanged on Thursday.")
 
 
 # -- the screen: one lowercased search per sentence, equal to the case-insensitive one ----
@@ -105,7 +104,6 @@ def test_fast_search_equals_case_insensitive_search(lang, data):
     text = "".join(c.swapcase() if f else c for c, f in zip(text, flips, strict=True))
     expected = case_insensitive_triggers(lang)(text)
     assert fast_triggers(text, lang) == expected
-    assert has_trigger(text, lang) == bool(expected)
 
 
 def test_fast_search_equals_case_insensitive_search_on_the_corpus(corpus_articles):

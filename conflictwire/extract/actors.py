@@ -20,15 +20,13 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 from conflictwire.data import load_data
 from conflictwire.models import Actor, ActorMention, ActorType
 
 from .folding import ELISION, fold_marks
 
-Role = Literal["unidentified", "civilians", "protesters", "rioters", "military", "police",
-               "government"]
 ROLES: tuple[str, ...] = ("unidentified", "civilians", "protesters", "rioters", "military",
                           "police", "government")
 
@@ -379,14 +377,6 @@ class ActorKB:
         if hit is None or hit[0] != len(toks):
             return None
         return self.actor(hit[1], country, [alias])
-
-    def actor_for(self, mention: ActorMention, country: str | None = None) -> Actor:
-        """An Actor for any mention: the named one, or the generic one of its role."""
-        if mention.actor is not None:
-            return mention.actor
-        actor = self.generic_actor(mention.role, mention.country or country)
-        actor.mentions = [mention.text]
-        return actor
 
     def _generated(self, name: str, mentions: Iterable[str] = ()) -> Actor | None:
         m = re.match(r"(Military Forces|Police Forces|Government) of (.+)$", name)

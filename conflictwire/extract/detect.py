@@ -100,7 +100,3 @@ def find_triggers(text: str, lang: str = "en") -> list[Trigger]:
             found.append(Trigger(start, end, text[start:end], entry.sub, entry.weight, entry.cue))
     found.sort(key=lambda t: (t.start, -t.end))
     return found
-
-
-def has_trigger(text: str, lang: str = "en") -> bool:
-    return _passes_screen(text, fold_case(text), lang)

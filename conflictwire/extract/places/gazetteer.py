@@ -807,16 +807,12 @@ class Gazetteer:
         return name
 
     # ----------------------------------------------------------------- lookups
-    def lookup(self, name: str, *, fuzzy: bool = True) -> list[Place]:
-        """Entries whose name or alternate name folds to `name`'s fold, most populous first.
-
-        Falls back to "al-X"/"X" variants, then (when `fuzzy`) to the transliteration
-        skeleton. Entries of the extension store come after, without duplicates."""
-        return [p for p, _ in self.match(name, fuzzy=fuzzy)]
-
     def match(self, name: str, *, fuzzy: bool = True) -> list[tuple[Place, float]]:
-        """`lookup` with a name-match quality per entry: 1.0 the entry's own name, 0.9 an
-        alternate name, 0.8 an article variant ("al-Fashir"/"Fashir"), 0.5 a skeleton."""
+        """Entries whose name or alternate name folds to `name`'s fold, most populous first,
+        with a name-match quality: 1.0 the entry's own name, 0.9 an alternate name.
+
+        Falls back to "al-X"/"X" variants (0.8), then (when `fuzzy`) to the transliteration
+        skeleton (0.5). Entries of the extension store come after, without duplicates."""
         row = self._d.acronyms.get(name.strip())
         if row is not None:
             return [(self._place(row), 1.0)]
