@@ -145,6 +145,12 @@ def test_state_forces_and_generic_naming(kb: ActorKB) -> None:
     assert kb.generic_actor("civilians", None).name == "Civilians"
 
 
+def test_no_alias_is_a_label(kb: ActorKB) -> None:
+    # "SNA (Syria)" is a label the matcher skips, never a surface form: a dead alias
+    labels = [a for e in kb.entries.values() for a in e.aliases if "(" in a]
+    assert labels == []
+
+
 def test_generic_mention_names_its_generic_actor(kb: ActorKB) -> None:
     (m,) = kb.find("Villagers fled.")
     assert m.actor is None and m.role == "civilians" and m.country is None
