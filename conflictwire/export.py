@@ -17,12 +17,11 @@ import csv
 import json
 import logging
 import time
-import tomllib
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
 from typing import Any, TextIO
 
+from .data import load_data
 from .models import Actor, Event
 
 log = logging.getLogger("conflictwire.export")
@@ -95,8 +94,7 @@ def interaction_code(inter1: int, inter2: int) -> int:
 
 @cache
 def _regions() -> dict[str, str]:
-    text = resources.files("conflictwire").joinpath("data/regions.toml").read_text("utf-8")
-    table = tomllib.loads(text)["regions"]
+    table = load_data("regions.toml")["regions"]
     return {iso3: region for region, countries in table.items() for iso3 in countries}
 
 

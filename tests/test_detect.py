@@ -6,11 +6,10 @@ from fuzzing import fuzz
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conflictwire.data import load_data
 from conflictwire.extract.detect import (
     compile_alternation,
     find_triggers,
-    has_trigger,
-    load_toml,
     lowercase_pattern,
 )
 from conflictwire.extract.nlp import split_sentences
@@ -35,7 +34,7 @@ def test_french_words():
 
 def test_acronyms_are_case_sensitive():
     assert "Remote explosive/landmine/IED" in subs("An IED exploded.")
-    assert not has_trigger("The plied trade was calm.")
+    assert not find_triggers("The plied trade was calm.")
 
 
 def test_offsets():
@@ -45,7 +44,7 @@ def test_offsets():
 
 
 def test_quiet_sentence_has_no_trigger():
-    assert not has_trigger("The central bank kept its rate unchanged on Thursday.")
+    assert not find_triggers("The central bank kept its rate unchanged on Thursday.")
 
 
 # -- the screen: one lowercased search per sentence, equal to the case-insensitive one ----
@@ -57,7 +56,7 @@ def case_insensitive_triggers(lang: str):
     """What the fast search stands for: each lexicon entry's patterns searched with
     IGNORECASE (acronyms, all capitals, case-sensitive). Gives (start, end, text, sub)."""
     entries = []
-    for item in load_toml("events.toml")["trigger"]:
+    for item in load_data("events.toml")["trigger"]:
         patterns = item.get(lang, [])
         for group, flags in (([p for p in patterns if not p.isupper()], re.IGNORECASE),
                              ([p for p in patterns if p.isupper()], 0)):
@@ -74,7 +73,7 @@ def fast_triggers(text: str, lang: str):
 def lexicon_words(lang: str) -> list[str]:
     """Literal words of the lexicon's patterns, so generated texts often hold a trigger."""
     words = set()
-    for item in load_toml("events.toml")["trigger"]:
+    for item in load_data("events.toml")["trigger"]:
         for p in item.get(lang, []):
             words.update(re.findall(r"[^\W\d_]{3,}", p))
     return sorted(words)
@@ -105,7 +104,6 @@ def test_fast_search_equals_case_insensitive_search(lang, data):
     text = "".join(c.swapcase() if f else c for c, f in zip(text, flips, strict=True))
     expected = case_insensitive_triggers(lang)(text)
     assert fast_triggers(text, lang) == expected
-    assert has_trigger(text, lang) == bool(expected)
 
 
 def test_fast_search_equals_case_insensitive_search_on_the_corpus(corpus_articles):

@@ -18,17 +18,15 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from importlib import resources
-from typing import Any, Literal
+from typing import Any, NamedTuple
 
+from conflictwire.data import load_data
 from conflictwire.models import Actor, ActorMention, ActorType
 
-Role = Literal["unidentified", "civilians", "protesters", "rioters", "military", "police",
-               "government"]
+from .folding import ELISION, fold_marks
+
 ROLES: tuple[str, ...] = ("unidentified", "civilians", "protesters", "rioters", "military",
                           "police", "government")
 
@@ -44,45 +42,17 @@ TYPE_CODES: dict[str, ActorType] = {
 }
 
 # ---------------------------------------------------------------------------------------
-# Folding and tokens
+# Tokens
 # ---------------------------------------------------------------------------------------
-
-_PUNCT_FOLD = {
-    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u02bb": "'", "`": "'", "\u00b4": "'",
-    "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"', "\u201e": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-    "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ",
-}
-
-
-@functools.cache
-def _fold_char(ch: str) -> str:
-    """One character for one: strip accents, straighten quotes and dashes."""
-    if ch in _PUNCT_FOLD:
-        return _PUNCT_FOLD[ch]
-    if ch.isascii():
-        return ch
-    base = unicodedata.normalize("NFKD", ch)
-    if base and base[0].isascii() and base[0].isalpha():
-        return base[0]
-    return ch
-
-
-def fold(text: str) -> str:
-    """Fold accents, quotes and dashes; the result has the same length as `text`."""
-    if text.isascii():
-        return text
-    return "".join(_fold_char(c) for c in text)
-
 
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_]+(?:'[^\W_]+)*|[&/]")
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
-_ELISION = re.compile(r"(?i)^(?:qu|jusqu|lorsqu|puisqu|[ldjmnstc])'(?=[^\W_])")
 
 
-@dataclass(frozen=True, slots=True)
-class Tok:
+class Tok(NamedTuple):
+    """A word of a text in `fold_marks` form. A named tuple: tokenize makes one for every
+    word of every report, and a tuple is built without a dataclass's __init__."""
+
     start: int
     end: int
     surface: str  # folded text, apostrophes and dots kept
@@ -99,29 +69,11 @@ class Tok:
         return self.surface.replace(".", "").replace("'", "")
 
 
-_new_object = object.__new__
-_SET_START, _SET_END, _SET_SURFACE, _SET_KEY, _SET_GAP = (
-    Tok.start.__set__, Tok.end.__set__, Tok.surface.__set__, Tok.key.__set__,  # type: ignore[attr-defined]
-    Tok.gap.__set__)  # type: ignore[attr-defined]
-
-
-def _tok(start: int, end: int, surface: str, key: str, gap: str = "") -> Tok:
-    """Tok(start, end, surface, key, gap), built without the frozen dataclass's slow
-    __init__ (tokenize makes one for every word of every report)."""
-    t = _new_object(Tok)
-    _SET_START(t, start)
-    _SET_END(t, end)
-    _SET_SURFACE(t, surface)
-    _SET_KEY(t, key)
-    _SET_GAP(t, gap)
-    return t
-
-
 def tokenize(text: str) -> list[Tok]:
     """Tokens of `text` with offsets into it (elisions and possessives split off)."""
     # split() gives gap, token, gap, token, ..., gap: the tokens of finditer(), and their
     # offsets from the lengths, without a match object per token
-    parts = _TOKEN_SPLIT.split(fold(text))
+    parts = _TOKEN_SPLIT.split(fold_marks(text))
     toks: list[Tok] = []
     append = toks.append
     e = 0
@@ -130,25 +82,19 @@ def tokenize(text: str) -> list[Tok]:
         gap = parts[i - 1]
         s = e + len(gap)
         e = s + len(w)
-        if "'" in w:  # elisions and possessives have one
-            el = _ELISION.match(w)
-            if el:
-                k = el.end()
-                append(_tok(s, s + k, w[:k], w[: k - 1].lower(), gap))
-                s, w, gap = s + k, w[k:], ""
-            if len(w) > 2 and w.endswith("'s"):
-                append(_tok(s, e - 2, w[:-2], _key(w[:-2]), gap))
-                append(_tok(e - 2, e, "'s", "'s"))
-                continue
-            append(_tok(s, e, w, _key(w), gap))
-        else:  # _tok() inlined: most tokens come here
-            t = _new_object(Tok)
-            _SET_START(t, s)
-            _SET_END(t, e)
-            _SET_SURFACE(t, w)
-            _SET_KEY(t, w.replace(".", "").lower() if "." in w else w.lower())
-            _SET_GAP(t, gap)
-            append(t)
+        if "'" not in w:  # most words: no elision, no possessive
+            append(Tok(s, e, w, w.replace(".", "").lower() if "." in w else w.lower(), gap))
+            continue
+        el = ELISION.match(w)
+        if el:
+            k = el.end()
+            append(Tok(s, s + k, w[:k], w[: k - 1].lower(), gap))
+            s, w, gap = s + k, w[k:], ""
+        if len(w) > 2 and w.endswith("'s"):
+            append(Tok(s, e - 2, w[:-2], _key(w[:-2]), gap))
+            append(Tok(e - 2, e, "'s", "'s"))
+            continue
+        append(Tok(s, e, w, _key(w), gap))
     return toks
 
 
@@ -290,11 +236,6 @@ _FR_BETWEEN = {"nationale", "nationales", "national", "nationaux", "regulieres",
                "gouvernementales", "speciales", "armees", "armee"}
 
 
-def _read(name: str) -> dict[str, Any]:
-    data = resources.files("conflictwire").joinpath("data", name).read_bytes()
-    return tomllib.loads(data.decode("utf-8"))
-
-
 class ActorKB:
     """Named actors, countries and generic nouns, compiled once for fast matching."""
 
@@ -367,7 +308,7 @@ class ActorKB:
     @functools.cache
     def load(cls) -> ActorKB:
         """The knowledge base of the package data files (built once, then cached)."""
-        return cls(_read("actors.toml"), _read("countries.toml"), _read("actor_nouns.toml"))
+        return cls(load_data("actors.toml"), load_data("countries.toml"), load_data("actor_nouns.toml"))
 
     # -- names ------------------------------------------------------------------------
 
@@ -436,14 +377,6 @@ class ActorKB:
         if hit is None or hit[0] != len(toks):
             return None
         return self.actor(hit[1], country, [alias])
-
-    def actor_for(self, mention: ActorMention, country: str | None = None) -> Actor:
-        """An Actor for any mention: the named one, or the generic one of its role."""
-        if mention.actor is not None:
-            return mention.actor
-        actor = self.generic_actor(mention.role, mention.country or country)
-        actor.mentions = [mention.text]
-        return actor
 
     def _generated(self, name: str, mentions: Iterable[str] = ()) -> Actor | None:
         m = re.match(r"(Military Forces|Police Forces|Government) of (.+)$", name)

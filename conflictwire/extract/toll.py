@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
-from .detect import compile_alternation, load_toml
+from ..data import load_data as load_toml
+from .detect import compile_alternation
 from .numbers import find_quantities
 
 Kind = Literal["dead", "injured"]

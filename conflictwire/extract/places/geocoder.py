@@ -10,20 +10,19 @@ entry is scored on
 * how the name matched (own name, alternate name, article variant, transliteration).
 
 The score (0..1) of the best candidate, lowered when a distant rival scores close to it,
-is the confidence. `Geocoder.resolve_mentions` resolves all the toponyms of a report
-jointly: unambiguous and dateline places anchor the ambiguous ones ("Faladie" in a Bamako
-report is the one in or near Bamako). Prepositions ("near X", "X region") are the caller's:
-it passes the precision it wants to `to_location`.
+is the confidence. The caller (the pipeline) gives the report's context: its country
+focus and the points of its dateline and already resolved places (`near`), so "Faladie"
+in a Bamako report is the one in or near Bamako. Prepositions ("near X", "X region") are
+the caller's too: it passes the precision it wants to `to_location`.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
-from conflictwire.extract.places.gazetteer import Gazetteer, Place, fold, haversine_km
+from conflictwire.extract.folding import fold_name
+from conflictwire.extract.places.gazetteer import Gazetteer, Place, haversine_km
 from conflictwire.models import Location
 
 # weights of the score's components (renormalised over the components available)
@@ -78,7 +77,7 @@ def namesake(area: Place, place: Place) -> bool:
     "Mandalay District" and Mandalay)."""
     if place.feature_class != "P" or not contains(area, place):
         return False
-    a, p = fold(area.name), fold(place.name)
+    a, p = fold_name(area.name), fold_name(place.name)
     return a == p or a.startswith(p + " ") or a.endswith(" " + p)
 
 
@@ -112,18 +111,6 @@ def order(ranked: list[tuple[Place, float]], prefer: str = "town") -> list[tuple
         adjusted.append((p, sc))
     adjusted.sort(key=lambda pq: -pq[1])
     return adjusted
-
-
-@dataclass(frozen=True, slots=True)
-class Resolved:
-    """A toponym of the text and the place it was resolved to."""
-
-    start: int
-    end: int
-    text: str
-    place: Place
-    score: float  # the candidate's score
-    confidence: float  # the score lowered by close rivals
 
 
 class Geocoder:
@@ -205,78 +192,6 @@ class Geocoder:
         if not ranked:
             return None
         return ranked[0][0], self.confidence(ranked)
-
-    # ------------------------------------------------------------- a whole report
-    def resolve_mentions(
-        self, mentions: Sequence[tuple[int, int, str]], *,
-        countries: Mapping[str, float] | None = None, dateline: str | None = None,
-        near: Sequence[tuple[float, float]] | None = None,
-    ) -> list[Resolved]:
-        """Resolve the toponyms of a report jointly.
-
-        `mentions` are (start, end, surface) as found by `Gazetteer.find_toponyms` or NER;
-        `countries` the report's country focus (ISO3 -> weight; derived from the country
-        names among the mentions when absent); `dateline` the dateline city. A first pass
-        ranks each name on country focus and the dateline; a second adds proximity to the
-        best places of the report's other names. Returns one `Resolved` per mention that
-        has a candidate, in text order."""
-        geo = self.gazetteer
-        focus: dict[str, float] = dict(countries or {})
-        anchors: list[tuple[float, float]] = list(near or [])
-        if dateline:
-            dl = self.best(dateline, countries=focus or None)
-            if dl is not None and not dl[0].is_country:
-                anchors.append((dl[0].latitude, dl[0].longitude))
-                if not countries:
-                    focus[dl[0].iso3] = focus.get(dl[0].iso3, 0.0) + 1.0
-        keys: dict[str, str] = {}
-        for _, _, text in mentions:
-            keys.setdefault(fold(text), text)
-        matches = {k: geo.match(t) for k, t in keys.items()}
-        if not countries:
-            counts: Counter[str] = Counter()
-            for _, _, text in mentions:
-                m = [pq for pq in matches.get(fold(text)) or [] if pq[1] >= 0.9]
-                if not m:
-                    continue
-                countries_of = [p for p, _ in m if p.is_country]
-                if countries_of:
-                    counts[countries_of[0].iso3] += 1.0
-                    continue
-                # a place tells its country, by the weight of its most prominent entry
-                top = max(m, key=lambda pq: pq[0].population)[0]
-                share = 1.0 / len({p.iso3 for p, _ in m})
-                counts[top.iso3] += 0.5 * population_score(top.population) ** 2 * share
-            for iso3, c in counts.items():
-                focus[iso3] = focus.get(iso3, 0.0) + c
-
-        def rank(key: str, near_pts: Sequence[tuple[float, float]]) -> list[tuple[Place, float]]:
-            ranked = [
-                (p, self.score(p, q, countries=focus or None, near=near_pts or None))
-                for p, q in matches[key]
-            ]
-            return order(ranked)
-
-        first = {k: rank(k, anchors) for k in keys}
-        final: dict[str, list[tuple[Place, float]]] = {}
-        for k in keys:
-            pts = list(anchors)
-            for other, ranked in first.items():
-                if other == k or not ranked:
-                    continue
-                p = ranked[0][0]
-                if p.is_country or p.admin_level == 1:
-                    continue  # large areas are no anchor
-                if self.confidence(ranked) >= 0.5:
-                    pts.append((p.latitude, p.longitude))
-            final[k] = rank(k, pts)
-        out: list[Resolved] = []
-        for start, end, text in sorted(mentions):
-            ranked = final.get(fold(text)) or []
-            if ranked:
-                p, s = ranked[0]
-                out.append(Resolved(start, end, text, p, round(s, 4), self.confidence(ranked)))
-        return out
 
     # ------------------------------------------------------------- records
     def to_location(self, place: Place, precision: int | None = None) -> Location:

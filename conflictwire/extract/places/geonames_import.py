@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conflictwire.extract.places.gazetteer import Gazetteer, default_store, fold
+from conflictwire.extract.folding import fold_name
+from conflictwire.extract.places.gazetteer import Gazetteer, default_store
 
 KEEP_CLASSES = frozenset("PA")
 _COLUMNS = 19
@@ -100,14 +101,14 @@ def _parse(line: str) -> tuple | str:
 
 
 def _keys(name: str, asciiname: str, alternates: str) -> set[str]:
-    keys = {fold(name), fold(asciiname)}
+    keys = {fold_name(name), fold_name(asciiname)}
     for alt in alternates.split(","):
         alt = alt.strip()
         if len(alt) < 3 or any(ch.isdigit() for ch in alt) or (alt.isupper() and len(alt) <= 4):
             continue
         if alt.startswith("http"):
             continue
-        keys.add(fold(alt))
+        keys.add(fold_name(alt))
     return {k for k in keys if k and k.isascii()}
 
 
