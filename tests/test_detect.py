@@ -40,7 +40,10 @@ def test_acronyms_are_case_sensitive():
 
 def test_offsets():
     text = "Gunmen abducted 15 pupils."
-    for t in find_triggers(text):
+    triggers = find_triggers(text)
+    assert [(t.start, t.end, t.text, t.sub) for t in triggers] == [
+        (7, 15, "abducted", "Abduction/forced disappearance")]
+    for t in triggers:
         assert text[t.start : t.end] == t.text
 
 
