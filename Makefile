@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv demo test lint audit score bench vendor screenshot clean
+.PHONY: venv demo test lint audit score acled satp bench vendor screenshot clean
 
 venv: $(BIN)/conflictwire
 
@@ -39,6 +39,15 @@ score: venv
 	$(PY) ../shared/eval/score.py --articles ../shared/corpus/dev > /tmp/cw-articles.jsonl
 	$(BIN)/conflictwire extract /tmp/cw-articles.jsonl --format jsonl > /tmp/cw-events.jsonl
 	$(PY) ../shared/eval/score.py --gold ../shared/corpus/dev --pred /tmp/cw-events.jsonl --misses
+
+# The real-data measures behind README "Quality" (need ../shared): ACLED records' notes
+# scored against ACLED's own coding (EVERY=4: one record in 4), and the SATP reports' labels.
+EVERY ?= 4
+acled: venv
+	$(BIN)/python benchmarks/acled.py --every $(EVERY)
+
+satp: venv
+	$(BIN)/python benchmarks/satp.py
 
 bench: venv
 	$(BIN)/python benchmarks/throughput.py

@@ -1,7 +1,11 @@
-"""The annotated corpus (../shared/corpus/dev) as a quality floor.
+"""The annotated corpus (../shared/corpus/dev) as a regression floor.
 
-Read by path, never copied: skipped where ../shared is absent. The floor is the one
-issue 2 sets; a change that falls below it has broken something that generalises.
+Read by path, never copied: skipped where ../shared is absent. This is an in-sample check:
+the 49 reports are the ones the lexicons and knowledge bases were developed on, so the
+scores here say nothing about reports the extractor has not seen (on unseen reports they are
+much lower: ../shared/eval/acled_notes.py, README "Quality"). What the floor does is catch
+regressions: each one sits just under today's score (0.01 below it), so a change that loses
+even one of the corpus's events, dates, places, actors or tolls fails here.
 """
 
 import importlib.util
@@ -20,13 +24,16 @@ SCORER = SHARED / "eval" / "score.py"
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir() or not SCORER.is_file(),
                                 reason="../shared/corpus/dev is not beside the repository")
 
+# Today's scores (2026-12, commit 9ce7763) less 0.01; issue 2's own thresholds (0.80-0.85)
+# are below all of them.
 FLOOR = {
-    "detection_f1": 0.80,
-    "event_type_acc": 0.85,
-    "date_acc": 0.85,
-    "location_acc_25km": 0.80,
-    "actor_recall": 0.80,
-    "fatalities_acc": 0.85,
+    "detection_f1": 0.900,  # 0.910
+    "event_type_acc": 0.924,  # 0.934
+    "date_acc": 0.974,  # 0.984
+    "location_acc_25km": 0.875,  # 0.885
+    "actor_recall": 0.821,  # 0.831
+    "fatalities_acc": 0.892,  # 0.902
+    "full_record_f1": 0.632,  # 0.642
 }
 
 
@@ -61,6 +68,8 @@ def test_bamako_report_gives_one_event_with_its_claims(extractor):
 
 
 def test_corpus_scores_stay_above_the_floor(extractor):
+    """In-sample: a regression check on the corpus the lexicons were tuned on, not a measure
+    of how well the extractor generalises."""
     spec = importlib.util.spec_from_file_location("shared_score", SCORER)
     scorer = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(scorer)
@@ -70,6 +79,5 @@ def test_corpus_scores_stay_above_the_floor(extractor):
     result = scorer.score(docs, preds)
     for metric, floor in FLOOR.items():
         assert result[metric] >= floor, (metric, result[metric])
-    assert result["false_alarms_per_quiet_article"] <= 0.25
-    merged, stories = result["stories_merged"].split("/")
-    assert merged == stories
+    assert result["false_alarms_per_quiet_article"] == 0.0, result["false_alarms_per_quiet_article"]
+    assert result["stories_merged"] == "3/3"

@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from conflictwire.data import load_data
 from conflictwire.extract.detect import (
-    compile_alternation,
     find_triggers,
     lowercase_pattern,
 )
@@ -39,7 +38,10 @@ def test_acronyms_are_case_sensitive():
 
 def test_offsets():
     text = "Gunmen abducted 15 pupils."
-    for t in find_triggers(text):
+    triggers = find_triggers(text)
+    assert [(t.start, t.end, t.text, t.sub) for t in triggers] == [
+        (7, 15, "abducted", "Abduction/forced disappearance")]
+    for t in triggers:
         assert text[t.start : t.end] == t.text
 
 
@@ -48,26 +50,57 @@ def test_quiet_sentence_has_no_trigger():
 
 
 # -- the screen: one lowercased search per sentence, equal to the case-insensitive one ----
+# The oracle below is built here from the lexicon with plain `re`, its word boundaries
+# checked by the test's own code, so a boundary or case-folding bug in detect.py's
+# `compile_alternation` / `lowercase_pattern` / `fold_case` shows as a difference.
 
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 @cache
-def case_insensitive_triggers(lang: str):
-    """What the fast search stands for: each lexicon entry's patterns searched with
-    IGNORECASE (acronyms, all capitals, case-sensitive). Gives (start, end, text, sub)."""
-    entries = []
+def independent_patterns(lang: str):
+    """Each lexicon pattern on its own, compiled here with plain `re`: IGNORECASE, except the
+    acronyms (all capitals), which are case-sensitive; the end of a match must be the end of
+    a word, written as a lookahead of our own. Nothing of detect.py's compiling is used."""
+    out = []
     for item in load_data("events.toml")["trigger"]:
-        patterns = item.get(lang, [])
-        for group, flags in (([p for p in patterns if not p.isupper()], re.IGNORECASE),
-                             ([p for p in patterns if p.isupper()], 0)):
-            if group:
-                entries.append((item["sub"], compile_alternation(group, flags)))
-    return lambda text: sorted((m.start(), m.end(), m.group(0), sub)
-                               for sub, pattern in entries for m in pattern.finditer(text))
+        for p in item.get(lang, []):
+            flags = 0 if p.isupper() else re.IGNORECASE
+            out.append((item["sub"], p, re.compile(f"(?:{p})(?=\\W|\\Z)", flags), flags))
+    return out
 
 
-def fast_triggers(text: str, lang: str):
-    return sorted((t.start, t.end, t.text, t.sub) for t in find_triggers(text, lang))
+def oracle_starts(text: str, lang: str) -> set[tuple[int, str]]:
+    """(start, sub) wherever a pattern of `sub` matches a whole phrase: it starts where no
+    letter, digit, underscore or hyphen comes just before (checked here in Python) and ends
+    at a word's end."""
+    found = set()
+    starts = [i for i in range(len(text))
+              if i == 0 or not (_word_char(text[i - 1]) or text[i - 1] == "-")]
+    for sub, _p, pattern, _f in independent_patterns(lang):
+        if not pattern.search(text):
+            continue
+        found.update((i, sub) for i in starts if pattern.match(text, i))
+    return found
+
+
+def check_against_oracle(text: str, lang: str) -> None:
+    """The fast search against the independent oracle: the same sub-types; every trigger
+    starts where the oracle has its sub and is a whole match of one of its patterns; every
+    start of the oracle is a trigger's, or inside a longer trigger of the same sub (matches
+    of one sub-type do not overlap)."""
+    triggers = find_triggers(text, lang)
+    expected = oracle_starts(text, lang)
+    assert {t.sub for t in triggers} == {sub for _, sub in expected}, text
+    for t in triggers:
+        assert (t.start, t.sub) in expected, (text, t)
+        assert any(re.fullmatch(p, t.text, f) for sub, p, _, f in independent_patterns(lang)
+                   if sub == t.sub), (text, t)
+    for start, sub in expected:
+        assert any(t.sub == sub and t.start <= start < t.end for t in triggers), (text, start, sub)
 
 
 def lexicon_words(lang: str) -> list[str]:
@@ -85,7 +118,7 @@ def test_lowercase_pattern_keeps_escapes():
 
 def test_a_letter_with_a_longer_lowercase_keeps_the_offsets():
     text = "İSTANBUL: gunmen ATTACKED a police post."
-    assert fast_triggers(text, "en") == case_insensitive_triggers("en")(text)
+    check_against_oracle(text, "en")
     assert [t.text for t in find_triggers(text)] == ["ATTACKED a police"]
 
 
@@ -102,13 +135,24 @@ def test_fast_search_equals_case_insensitive_search(lang, data):
     # random case flips: the search must not care
     flips = data.draw(st.lists(st.booleans(), min_size=len(text), max_size=len(text)))
     text = "".join(c.swapcase() if f else c for c, f in zip(text, flips, strict=True))
-    expected = case_insensitive_triggers(lang)(text)
-    assert fast_triggers(text, lang) == expected
+    check_against_oracle(text, lang)
 
 
 def test_fast_search_equals_case_insensitive_search_on_the_corpus(corpus_articles):
-    expected = {lang: case_insensitive_triggers(lang) for lang in ("en", "fr")}
     for article in corpus_articles:  # English and French reports, each under both lexicons
         for sentence in split_sentences(article["text"]):
             for lang in ("en", "fr"):
-                assert fast_triggers(sentence.text, lang) == expected[lang](sentence.text), sentence.text
+                check_against_oracle(sentence.text, lang)
+
+
+def test_hyphenated_and_glued_words_are_not_triggers():
+    """Boundaries stated by example: no trigger inside a word or after a hyphen."""
+    assert not find_triggers("The pre-attacked files and unabducted mail were sorted.")
+    assert subs("Gunmen abducted 15 pupils.") == {"Abduction/forced disappearance"}
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "events.toml territory pattern: its '[A-Z]' branch (a place name after 'seized') can only "
+    "match a one-letter word, since every pattern must end at a word's end (REVIEW 2.13)"))
+def test_seizing_a_named_town_is_a_territory_cue():
+    assert "territory" in subs("M23 rebels seized Goma on Monday after brief fighting.")

@@ -19,8 +19,15 @@ def test_paragraphs_are_lines():
 
 
 def test_quotes_close_sentences():
-    sentences = split_sentences('"We will not accept this," said Thet. « Ils tiraient. » Puis rien.')
-    assert len(sentences) == 3
+    text = '"We will not accept this," said Thet. « Ils tiraient. » Puis rien.'
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == [
+        '"We will not accept this," said Thet.',
+        "« Ils tiraient. »",
+        "Puis rien.",
+    ]
+    for s in sentences:
+        assert text[s.start : s.end] == s.text
 
 
 def test_empty_text():
