@@ -53,9 +53,6 @@ def test_two_towns_on_one_day_are_two_events(extractor):
         "Demonstrations", "Riots", "Violent demonstration")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "tear gas on protesters is ACLED's Protest with intervention (force used to disperse, no "
-    "serious injury or death); the extractor codes Excessive force against protesters"))
 def test_tear_gas_on_protesters_is_a_protest_with_intervention(extractor):
     events = {e.location.name: e for e in extract(extractor, TWO_TOWNS)}
     protest = events["Lahore"]

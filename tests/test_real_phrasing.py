@@ -70,3 +70,18 @@ def test_the_sources_country_is_a_prior_when_the_text_names_none(extractor):
     event = only(extractor.extract_batch([article]))
     assert event.location.iso3 == "KEN"
     assert str(event.event_date) == "2025-04-07"
+
+
+@pytest.mark.parametrize("text", [
+    "Unknown gunmen shot dead a police officer at a checkpoint in Garissa, Kenya, on Monday.",
+    "Suspected militants attacked a post in Djibo, Burkina Faso, on Monday, killing two soldiers.",
+])
+def test_killing_state_agents_is_a_battle_with_the_state(extractor, text):
+    event = only(extract(extractor, text))
+    assert (event.event_type, event.sub_event_type) == ("Battles", "Armed clash")
+    assert event.actor2 is not None and event.actor2.type == "State forces"
+
+
+def test_killing_villagers_stays_violence_against_civilians(extractor):
+    event = only(extract(extractor, "Gunmen killed four villagers in Djibo, Burkina Faso, on Monday."))
+    assert event.event_type == "Violence against civilians"

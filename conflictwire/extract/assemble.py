@@ -30,7 +30,7 @@ from ..models import (
 )
 from . import toll as tolls
 from .actors import ActorKB
-from .classify import REMOTE_ORDER, classify, families
+from .classify import Involved, code_event, families
 from .detect import Trigger, compile_alternation
 from .places.gazetteer import haversine_km as km
 from .timex import anaphoric_offset
@@ -257,6 +257,34 @@ def _compatible(drafts: list[Draft], current: Draft | None, m: Mention) -> Draft
 
 # --- fields of an event ------------------------------------------------------------
 
+def lead_mention(draft: Draft) -> Mention:
+    """The sentence that first tells the event: the first that could start one."""
+    return next((m for m in draft.mentions if m.strong), draft.mentions[0])
+
+
+# Victims who are state agents ("a police officer", "two soldiers", "a forest guard"):
+# killing them is a fight with the state, not violence against civilians.
+_STATE_VICTIMS = re.compile(r"(?i)\b(?:soldiers?|troops?|servicem[ae]n|police|policem[ae]n|officers?|"
+                            r"gendarmes?|rangers?|guards?|agents?|army|military|militaires?|soldats?|"
+                            r"policiers?|douaniers?|gardes?)\b")
+_POLICE_VICTIMS = re.compile(r"(?i)\b(?:police|policem[ae]n|officers?|gendarmes?|policiers?|constables?)\b")
+
+
+def _armed_victims(lead: Mention, kb: ActorKB, iso3: str | None, told: Sides, s: Sides) -> int:
+    """1 when the lead counts armed dead or hurt (soldiers, police, militiamen) and no side
+    of theirs is named: they are the second side. State agents become their state's forces."""
+    if not any(f.victims == "forces" for f in lead.figures) or told.state:
+        return 0
+    if iso3 and _STATE_VICTIMS.search(lead.sentence.text):
+        role = "police" if _POLICE_VICTIMS.search(lead.sentence.text) else "military"
+        forces = kb.state_forces(iso3, role)
+        told.state.append(forces)
+        if all(a.name != forces.name for a in s.state):
+            s.state.append(forces)
+        return 0  # counted as the state side
+    return 1
+
+
 def _is_state(mention: ActorMention) -> bool:
     if mention.role in ("military", "police", "government"):
         return True
@@ -269,7 +297,11 @@ def _is_armed_non_state(mention: ActorMention) -> bool:
     return bool(mention.role == "named" and mention.actor and mention.actor.type in NON_STATE)
 
 
-_FIRED = re.compile(r"(?i)\b(?:fired|shot|opened fire|killed|killing|live rounds|tirs?|tué|tués|abattu)")
+# Lethal or serious force against a crowd ("Excessive force against protesters"); tear gas,
+# rubber bullets, water cannon and warning shots are an intervention.
+_FIRED = re.compile(r"(?i)\b(?:fired(?! (?:tear|rubber|water|warning|in(?:to)? the air))|shot|"
+                    r"opened fire|killed|killing|live (?:rounds|bullets|ammunition)|"
+                    r"tirs? à balles réelles|tué|tués|abattu)")
 
 
 @dataclass
@@ -342,7 +374,7 @@ _SUSPECTED = re.compile(r"(?i)\b(?:suspected|alleged|presumed|présumés?|suspec
 
 def sides(draft: Draft, kb: ActorKB, iso3: str | None, story_group: Actor | None = None) -> Sides:
     s = Sides()
-    lead = next((m for m in draft.mentions if m.strong), draft.mentions[0])
+    lead = lead_mention(draft)
     in_lead: set[str] = set()
     for m in draft.mentions:
         for a in participants(m):
@@ -548,19 +580,6 @@ def notes(day: date | None, a1: Actor | None, a2: Actor | None, sub: str, place:
     return f"{when}, {who}: {sub[0].lower() + sub[1:]}{target} in {where}. {cost}."
 
 
-def typing_triggers(draft: Draft) -> list[Trigger]:
-    """The words that decide the event's type: those of the sentence that first tells it
-    (the lead holds the main event), with what the others say of a crowd's behaviour."""
-    lead = next((m for m in draft.mentions if m.strong), draft.mentions[0])
-    crowd = [t for m in draft.mentions if m is not lead for t in m.triggers
-             if t.sub in ("intervention", "riot", "Peaceful protest")]
-    own = lead.triggers
-    taken = next((t.start for t in own if t.sub == "territory"), None)
-    if taken is not None:  # "rebels seized the city as warplanes struck": the seizure is the news
-        own = [t for t in own if not (t.sub in REMOTE_ORDER and t.start > taken)]
-    return own + crowd
-
-
 _NO_CLAIM = re.compile(
     r"(?i)\b(?:no (?:group|one)|nobody|not (?:yet )?(?:been )?claimed|yet to (?:be )?claim|"
     r"aucune revendication|pas (?:encore )?été revendiqu|n.a (?:pas )?été revendiqu|personne)")
@@ -605,25 +624,20 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
             s.armed = [perpetrator] + [a for a in s.armed if a.name != perpetrator.name
                                        and not a.name.startswith("Unidentified")]
             break
-    trig = typing_triggers(draft)
     # Who fought whom is told in the lead: a police shoot-out told later is another matter.
-    lead = next((m for m in draft.mentions if m.strong), draft.mentions[0])
+    lead = lead_mention(draft)
     told = sides(Draft(mentions=[lead]), kb, iso3, known_group) if participants(lead) else s
-    civilians_targeted = bool(told.civilians) or any(f.victims == "civilians" for f in lead.figures)
+    armed_victims = _armed_victims(lead, kb, iso3, told, s)
     fired = any(
         any(a.role == "protesters" for a in m.actors) and any(_is_state(a) for a in m.actors)
         and _FIRED.search(m.sentence.text) for m in draft.mentions)
-    armed_sides = (1 if told.state else 0) + min(len(told.armed), 2)
-    event_type, sub = classify(
-        trig, armed_sides=armed_sides, civilians_targeted=civilians_targeted,
+    involved = Involved(
+        armed_sides=(1 if told.state else 0) + min(len(told.armed), 2) + armed_victims,
+        civilians_targeted=bool(told.civilians) or any(f.victims == "civilians" for f in lead.figures),
         state_involved=bool(told.state), taker_is_state=taker_is_state(draft),
-        protesters=bool(s.protesters) and not any(t.sub in REMOTE_ORDER for t in trig),
-        forces_fired_on_protesters=fired)
-    if event_type == "Explosions/Remote violence":
-        # The most specific means told anywhere in the event: "truck bombing" then "drove
-        # the explosives-laden truck into the convoy" is a suicide bomb.
-        told = {t.sub for t in draft.triggers if not t.cue}
-        sub = next((x for x in REMOTE_ORDER if x in told), sub)
+        protesters=bool(s.protesters), forces_fired_on_protesters=fired)
+    event_type, sub = code_event(lead.triggers, [t for m in draft.mentions if m is not lead
+                                                 for t in m.triggers], involved)
     if sub == "Air/drone strike" and not s.state and iso3:
         s.state.append(kb.state_forces(iso3, "military"))  # air power is a state's
     a1, a2, assoc1, assoc2 = choose_actors(event_type, sub, s, kb, iso3)
@@ -657,7 +671,7 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         assoc_actor_1=assoc1,
         assoc_actor_2=assoc2,
         civilian_targeting=event_type == "Violence against civilians" or (
-            event_type == "Explosions/Remote violence" and civilians_targeted),
+            event_type == "Explosions/Remote violence" and involved.civilians_targeted),
         location=place,
         fatalities=fatalities,
         injured=injured,

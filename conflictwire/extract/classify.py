@@ -1,14 +1,17 @@
-"""Type: the ACLED event and sub-event type of a group of sentences about one event.
+"""Type: the ACLED event and sub-event type of a group of sentences about one event. The
+codebook's precedence lives here and only here (`code_event`, then `classify`).
 
 The lexicon (detect.py) votes for sub-event types or for cues; the cues are settled by
-who is involved: a killing is a battle when both sides are armed and violence against
-civilians when the victims are civilians; a seized town is a government regaining
+who is involved: the means decide Explosions/Remote violence whoever is hit; a killing is a
+battle when two organised armed sides fight and violence against civilians when one side
+is unarmed; a crowd's own violence is a riot; a seized town is a government regaining
 territory or a non-state actor overtaking it depending on who took it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from ..models import SUB_EVENT_TYPES
 from .detect import Trigger
@@ -39,6 +42,49 @@ def family(sub: str) -> str:
 
 def families(triggers: Iterable[Trigger]) -> set[str]:
     return {family(t.sub) for t in triggers}
+
+
+@dataclass(frozen=True)
+class Involved:
+    """Who the telling of an event shows taking part (read from its actors and figures)."""
+
+    armed_sides: int = 0  # organised armed sides: state forces, named or unnamed armed groups
+    civilians_targeted: bool = False
+    state_involved: bool = False
+    taker_is_state: bool | None = None  # who took the place, when a place changed hands
+    protesters: bool = False
+    forces_fired_on_protesters: bool = False  # lethal or serious force against a crowd
+
+
+CROWD = ("intervention", "riot", "Peaceful protest")
+
+
+def typing_words(lead: list[Trigger], others: list[Trigger]) -> list[Trigger]:
+    """The words that decide the type: those of the sentence that first tells the event (the
+    lead holds the main event), with what the others say of a crowd's behaviour."""
+    own = lead
+    taken = next((t.start for t in own if t.sub == "territory"), None)
+    if taken is not None:  # "rebels seized the city as warplanes struck": the seizure is the news
+        own = [t for t in own if not (t.sub in REMOTE_ORDER and t.start > taken)]
+    return own + [t for t in others if t.sub in CROWD]
+
+
+def code_event(lead: list[Trigger], others: list[Trigger], who: Involved) -> tuple[str, str]:
+    """(event_type, sub_event_type) of an event told by `lead` (its first sentence's words)
+    and `others` (the rest), given who takes part."""
+    words = typing_words(lead, others)
+    # The means decide: a bombing of a crowd is remote violence, not a protest.
+    remote = any(t.sub in REMOTE_ORDER for t in words)
+    event_type, sub = classify(
+        words, armed_sides=who.armed_sides, civilians_targeted=who.civilians_targeted,
+        state_involved=who.state_involved, taker_is_state=who.taker_is_state,
+        protesters=who.protesters and not remote, forces_fired_on_protesters=who.forces_fired_on_protesters)
+    if event_type == "Explosions/Remote violence":
+        # The most specific means told anywhere in the event: "truck bombing" then "drove the
+        # explosives-laden truck into the convoy" is a suicide bomb.
+        told = {t.sub for t in lead + others if not t.cue}
+        sub = next((x for x in REMOTE_ORDER if x in told), sub)
+    return event_type, sub
 
 
 def classify(
