@@ -163,6 +163,10 @@ def _print_event(found: dict[str, Any]) -> None:
     console = Console(width=100, soft_wrap=False, highlight=False)
     event = found["event"]
     console.print(f"[bold]Event {event.event_id}[/bold]  {escape(event.notes)}")
+    if found["requested_id"] != event.event_id:  # an id of a report merged into this event
+        console.print(f"(found by {escape(found['requested_id'])}, a report merged into it)")
+    if found["aliases"]:
+        console.print(f"also known as {escape(', '.join(found['aliases']))}")
     write_events([event], "table", console.file)
     console.print(f"confidence {event.confidence:.2f}; stored {found['created_at']:%Y-%m-%d %H:%M}, "
                   f"updated {found['updated_at']:%Y-%m-%d %H:%M}")
