@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int | None:
 
 
 def _ingest(args: argparse.Namespace, store) -> int:
-    from ..alerts.cli import notifier_from
+    from ..alerts.cli import notifier_from, say_undelivered
     from ..extract.parallel import open_runner
     from ..extract.read import MAX_TEXT_BYTES
     from .ingestion import ingest
@@ -122,6 +122,7 @@ def _ingest(args: argparse.Namespace, store) -> int:
                          follow=not args.no_follow, progress=False if args.no_progress else None)
     for line in summary.lines():
         print(line, file=sys.stderr)
+    say_undelivered(store)
     return 0 if summary.ok else 1
 
 
