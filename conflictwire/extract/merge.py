@@ -44,6 +44,9 @@ def _places_agree(a: Event, b: Event) -> bool:
     la, lb = a.location, b.location
     if None in (la.latitude, la.longitude, lb.latitude, lb.longitude):
         return la.admin1 is None or lb.admin1 is None or la.admin1 == lb.admin1
+    if max(la.geo_precision, lb.geo_precision) == 3 and la.admin1 and lb.admin1:
+        # only the region is known: a place is inside it or not, however large the region is
+        return la.admin1 == lb.admin1
     reach = REACH_KM.get(max(la.geo_precision, lb.geo_precision), REACH_KM[3])
     return km(la.latitude, la.longitude, lb.latitude, lb.longitude) <= reach
 
