@@ -297,12 +297,13 @@ def test_several_types_text_search_and_map_box(filled):
 
 
 @contextlib.contextmanager
-def store_at_revision(path: Path, revision: str) -> Iterator[sa.Connection]:
-    """A SQLite store made by an earlier schema (migrations up to `revision`), to fill by hand."""
+def store_at_revision(path: Path | str, revision: str) -> Iterator[sa.Connection]:
+    """A store (a SQLite path or a database URL) made by an earlier schema (migrations up to
+    `revision`), to fill by hand."""
     from alembic import command
     from alembic.config import Config
 
-    engine = sa.create_engine(f"sqlite:///{path}")
+    engine = sa.create_engine(resolve_url(path))
     config = Config()
     config.set_main_option("script_location", str(ROOT / "conflictwire" / "store" / "migrations"))
     try:
@@ -325,10 +326,15 @@ def test_upgrading_a_store_fills_the_search_column(tmp_path):
         assert ids(store.query(Filters(text="gao"))) == ["e1"]
 
 
-def test_upgrading_a_store_gives_merged_reports_ids_back_as_aliases(tmp_path):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def old_store(request, tmp_path) -> Path | str:
+    return tmp_path / "old.db" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+
+
+def test_upgrading_a_store_gives_merged_reports_ids_back_as_aliases(old_store):
     """A store of the previous schema (0003) where a merge renamed an event to its smallest
     member id: after the upgrade the id it had first is an alias that finds it again."""
-    path = tmp_path / "old.db"
+    path = old_store
     with store_at_revision(path, "0003") as conn:
         merged = event("e1", "b").model_copy(update={"article_ids": ["a", "b"]}).model_dump(mode="json")
         conn.execute(sa.text("INSERT INTO articles (id, content_hash, text, ingested_at) VALUES "
