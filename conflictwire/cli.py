@@ -15,6 +15,7 @@ import os
 import sys
 from pathlib import Path
 
+from . import __version__
 from .console import count_of, day_arg, describe
 
 FORMATS = ("jsonl", "csv", "geojson", "table")
@@ -22,6 +23,7 @@ FORMATS = ("jsonl", "csv", "geojson", "table")
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="conflictwire", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"conflictwire {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     ex = sub.add_parser("extract", help="extract event records from news reports")

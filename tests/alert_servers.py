@@ -22,8 +22,9 @@ __all__ = ["feed_server", "free_port", "receiver", "smtp_server"]
 
 
 @contextlib.contextmanager
-def http_server(handle: Callable[[BaseHTTPRequestHandler], None]) -> Iterator[str]:
-    """An HTTP server in a thread calling `handle(request)` for GET and POST; its base URL."""
+def http_server(handle: Callable[[BaseHTTPRequestHandler], None], port: int = 0) -> Iterator[str]:
+    """An HTTP server in a thread calling `handle(request)` for GET and POST, on `port` (any free
+    one when 0); its base URL."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -34,7 +35,7 @@ def http_server(handle: Callable[[BaseHTTPRequestHandler], None]) -> Iterator[st
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -88,9 +89,10 @@ class Receiver:
 
 
 @contextlib.contextmanager
-def receiver(secret: str, fail_first: int = 0) -> Iterator[Receiver]:
+def receiver(secret: str, fail_first: int = 0, port: int = 0) -> Iterator[Receiver]:
+    """A webhook receiver (on `port` when given: one that comes back where it was down)."""
     got = Receiver(secret=secret, fail_first=fail_first)
-    with http_server(got.handle) as base:
+    with http_server(got.handle, port) as base:
         got.url = f"{base}/hook"
         yield got
 

@@ -251,17 +251,17 @@ def test_zones_and_alerts_api(watched):
         assert [z["id"] for z in client.get("/api/zones").json()["zones"]] == [watched.zone.id]
 
 
-def test_alerts_on_postgresql_follow_a_renamed_event(pg_url, tmp_path):
+def test_alerts_on_postgresql_keep_the_id_the_event_was_first_given(pg_url, tmp_path):
     with receiver(SECRET) as hook, Store.open(pg_url) as store:
         zone = add_zone(store, ZoneSpec(name="z", latitude=CENTRE[0], longitude=CENTRE[1], radius_km=25,
                                         webhook_url=hook.url, webhook_secret=SECRET))
         Notifier(store, backoff=0.01).attach()
         ingest_reports(store, tmp_path, {"zz": attack("zz", 12, 5)})
-        # A later report whose own id is smaller: the merged event takes it (store rule).
+        # A later report whose own id is smaller: the event keeps its first id, the other is an alias.
         ingest_reports(store, tmp_path, {"aa": attack("aa", 13, 6, published=date(2024, 9, 18))})
         found = list_alerts(store)
-        assert [(a.kind, a.event_id) for a in found] == [("update", "ev-aa"), ("new", "ev-aa")]
-        assert store.event("ev-aa") is not None and len(hook.accepted) == 2
+        assert [(a.kind, a.event_id) for a in found] == [("update", "ev-zz"), ("new", "ev-zz")]
+        assert store.event("ev-aa")["event"].event_id == "ev-zz" and len(hook.accepted) == 2
         assert remove_zone(store, zone.id) and list_alerts(store) == [] and delivery_states(store) == []
 
 

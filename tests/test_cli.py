@@ -513,3 +513,11 @@ def test_the_command_line_starts_without_the_heavy_libraries():
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_version_is_printed_and_matches_the_package(tmp_path):
+    from conflictwire import __version__
+
+    run = run_cli("--version", cwd=tmp_path, timeout=60)
+    assert run.returncode == 0 and run.stdout.strip() == f"conflictwire {__version__}"
+    assert_no_traceback(run)

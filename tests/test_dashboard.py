@@ -273,6 +273,29 @@ def test_clicking_an_event_shows_its_report_with_the_evidence_highlighted(page, 
     assert page.errors == []
 
 
+def test_a_link_to_an_event_opens_it_and_a_report_without_url_has_no_original_link(page, site):
+    base, store = site
+    _, event = _hostile_event()
+    plain = Article(id="no-url-1", text="Gunmen attacked a village near Dori; five people died.",
+                    title="Attack near Dori", published=date(2025, 5, 3), language="en", source="Wire")
+    store.add_article(plain, [event.model_copy(update={
+        "event_id": "no-url-ev", "article_ids": [plain.id], "event_date": date(2025, 5, 2), "claims": [],
+        "evidence": [], "location": event.location.model_copy(update={"name": "Dori", "latitude": 14.03,
+                                                                      "longitude": -0.03})})])
+    page.open("/?event=no-url-ev")
+    page.tab.wait_for_selector("#panel:not([hidden]) .event-card[data-event='no-url-ev']")
+    assert page.tab.locator("#panel .report a", has_text="original").count() == 0
+    page.tab.click("#close-panel")
+    sample_id = next(e["event_id"] for e in _api(base, "/api/events")["events"]
+                     if all(r["url"] for r in _api(base, f"/api/events/{e['event_id']}")["reports"]))
+    page.open(f"/?event={sample_id}")  # a sample report has its URL: the link is there
+    page.tab.wait_for_selector("#panel:not([hidden]) .event-card")
+    urls = [r["url"] for r in _api(base, f"/api/events/{sample_id}")["reports"]]
+    links = page.tab.locator("#panel .report a", has_text="original")
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [u for u in urls if u]
+    assert page.errors == []
+
+
 @both_walls
 def test_report_html_is_shown_as_text_and_runs_nothing(page, site):
     page.open("/")

@@ -42,3 +42,29 @@ def test_events_of_one_report_never_merge():
     e1 = report("a", date(2024, 5, 5), 3)
     e2 = e1.model_copy(update={"event_id": "a2"})
     assert len(merge_events([e1, e2])) == 2
+
+
+def _at(name: str, lat: float, lon: float, precision: int, admin1: str = "Tillaberi") -> Location:
+    return Location(name=name, iso3="NER", country="Niger", admin1=admin1, latitude=lat, longitude=lon,
+                    geo_precision=precision)
+
+
+def test_places_merge_by_the_reach_of_the_coarser_precision():
+    """Two named towns 20 km apart are two events; a town and a report placed only near a
+    place 20 km off are one; a town and its whole region are one however far the region's
+    point is; a town and another region are two."""
+    town = _at("Town", 13.5, 2.1, 1)
+    km20 = 20 / 111.195  # degrees of latitude
+    cases = [(_at("Other town", 13.5 + km20, 2.1, 1), 2), (_at("Near x", 13.5 + km20, 2.1, 2), 1),
+             (_at("Tillaberi", 15.0, 1.0, 3), 1), (_at("Dosso", 13.4, 3.2, 3, admin1="Dosso"), 2)]
+    for other, expected in cases:
+        got = merge_events([report("a", date(2024, 5, 4), 3, place=town),
+                            report("b", date(2024, 5, 5), 3, place=other)])
+        assert len(got) == expected, other.name
+
+
+def test_days_agree_within_the_coarser_time_precision():
+    week = report("b", date(2024, 5, 12), 3, day=date(2024, 5, 1)).model_copy(update={"time_precision": 2})
+    assert len(merge_events([report("a", date(2024, 5, 5), 3), week])) == 1
+    ten_days_off = report("c", date(2024, 5, 15), 3, day=date(2024, 5, 14))
+    assert len(merge_events([report("a", date(2024, 5, 5), 3), ten_days_off])) == 2

@@ -250,11 +250,14 @@ def test_folder_recursive_sorted(tmp_path):
     (tmp_path / "b" / "one.txt").write_text(EN, encoding="utf-8")
     jsonl(tmp_path / "a" / "deep" / "x.jsonl", good(1), good(2))
     (tmp_path / "a" / "z.txt").write_text(FR, encoding="utf-8")
-    (tmp_path / "a" / "notes.pdf").write_bytes(b"%PDF")  # not ours: ignored in a folder
+    (tmp_path / "a" / "notes.pdf").write_bytes(b"%PDF")  # not ours: named and skipped
+    (tmp_path / "b" / "brief.docx").write_bytes(b"PK")
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "h.txt").write_text(EN, encoding="utf-8")
+    (tmp_path / ".hidden" / "h.pdf").write_bytes(b"%PDF")  # hidden: not even named
     articles, errors = read([tmp_path])
-    assert errors == []
+    assert [(Path(e.source).name, "unsupported file type" in e.message and "skipped" in e.message)
+            for e in errors] == [("notes.pdf", True), ("brief.docx", True)]
     assert [a.id for a in articles] == ["a1", "a2", "z", "one"]
     assert [a.language for a in articles] == ["en", "en", "fr", "en"]
 

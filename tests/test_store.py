@@ -4,9 +4,11 @@ tests/test_ingest.py runs the real extractor and the command line."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import sqlite3
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -110,24 +112,47 @@ def test_two_reports_of_one_event_merge_with_rule_8_and_a_revision(store):
     store.add_article(article("a", "2024-09-17"), [event("e2", "a", fatalities=2, claim="two dead")])
     result = store.add_article(article("b", "2024-09-19"),
                                [event("e1", "b", fatalities=5, published="2024-09-19", claim="five dead")])
-    assert result.updated == ["e1"] and result.created == []
+    assert result.updated == ["e2"] and result.created == []
     [merged] = store.events()
-    assert merged.event_id == "e1"  # the smallest member id, as in a batch
+    assert merged.event_id == "e2"  # the id it was first given, though the newcomer's is smaller
     assert merged.article_ids == ["a", "b"]
     assert merged.fatalities == 5  # the most recently published report's toll
     assert {c.text for c in merged.claims} == {"two dead", "five dead"}
-    details = store.event("e1")
+    details = store.event("e2")
+    assert details["aliases"] == ["e1"]
     assert [r["id"] for r in details["reports"]] == ["a", "b"]
     assert details["reports"][0]["evidence"][0]["text"] == "evidence a"
     [revision] = details["revisions"]
     assert revision["article_id"] == "b"
     assert revision["changes"]["fatalities"] == {"from": 2, "to": 5}
     assert revision["changes"]["article_ids"] == {"from": ["a"], "to": ["a", "b"]}
-    assert revision["changes"]["event_id"] == {"from": "e2", "to": "e1"}
-    with store.engine.connect() as conn:  # rows follow the renamed event
-        assert conn.execute(sa.text("SELECT count(*) FROM actors WHERE event_id='e2'")).scalar() == 0
-        assert conn.execute(sa.text("SELECT count(*) FROM actors WHERE event_id='e1'")).scalar() == 2
-        assert conn.execute(sa.text("SELECT count(*) FROM claims WHERE event_id='e1'")).scalar() == 2
+    assert revision["changes"]["merged"] == {"from": "e1", "to": "e2"}
+    assert "event_id" not in revision["changes"]
+    by_alias = store.event("e1")
+    assert by_alias["event"].event_id == "e2" and by_alias["requested_id"] == "e1"
+    with store.engine.connect() as conn:  # the children rows are the surviving event's
+        assert conn.execute(sa.text("SELECT count(*) FROM actors WHERE event_id='e1'")).scalar() == 0
+        assert conn.execute(sa.text("SELECT count(*) FROM actors WHERE event_id='e2'")).scalar() == 2
+        assert conn.execute(sa.text("SELECT count(*) FROM claims WHERE event_id='e2'")).scalar() == 2
+
+
+def test_a_later_report_splits_off_the_reports_it_shows_were_another_event(store):
+    """A village clash (3 dead) and a district report (7 dead) merge; a third report places a
+    clash with 7 dead 20 km away: the district report was that one."""
+    east = BAMAKO.model_copy(update={"name": "Kati", "longitude": -7.8})
+    store.add_article(article("a"), [event("e-village", "a", fatalities=3)])
+    store.add_article(article("b"), [event("e-district", "b", fatalities=7, location=DISTRICT)])
+    assert store.event("e-district")["event"].event_id == "e-village"
+    result = store.add_article(article("c"), [event("e-kati", "c", fatalities=7, location=east)])
+    assert result.updated == ["e-village"] and result.created == ["e-district"]
+    kept, parted = store.event("e-village"), store.event("e-district")
+    assert kept["event"].article_ids == ["a"] and kept["event"].fatalities == 3
+    assert parted["event"].event_id == "e-district" and parted["event"].article_ids == ["b", "c"]
+    assert parted["event"].location.name == "Kati"  # the most precise of its reports
+    assert store.event("e-kati")["event"].event_id == "e-district"
+    assert kept["revisions"][-1]["changes"]["split"] == {"from": "e-village", "to": "e-district"}
+    assert parted["revisions"][-1]["changes"]["split"] == {"from": "e-village", "to": "e-district"}
+    assert kept["aliases"] == [] and parted["aliases"] == ["e-kati"]
 
 
 def test_the_lower_toll_stands_when_two_reports_are_published_the_same_day(store):
@@ -167,15 +192,18 @@ def test_the_merged_record_does_not_depend_on_the_order_of_arrival(tmp_path, ord
         (article("b", "2024-09-18"), [event("e1", "b", fatalities=6, published="2024-09-18", claim="six")]),
         (article("c", "2024-09-18"), [event("e2", "c", fatalities=4, published="2024-09-18", claim="four")]),
     ]
+    first_id = reports[order[0]][1][0].event_id
     with Store.open(tmp_path / f"{order}.db") as s:
         for i in order:
             s.add_article(*reports[i])
         got = dump(s)
+        assert all(s.event(i)["event"].event_id == first_id for i in ("e1", "e2", "e3"))
     with Store.open(tmp_path / "ref.db") as ref:
         for r in reports:
             ref.add_article(*r)
-        assert got == dump(ref)
-    assert len(got) == 1 and got[0]["event_id"] == "e1" and got[0]["fatalities"] == 4
+        # the same record whatever the order, under the id the event was first given
+        assert got == [dict(e, event_id=first_id) for e in dump(ref)]
+    assert len(got) == 1 and got[0]["fatalities"] == 4
 
 
 # --- deduplication and transactions ---------------------------------------------------------------
@@ -268,24 +296,62 @@ def test_several_types_text_search_and_map_box(filled):
             Box.parse(bad)
 
 
-def test_upgrading_a_store_fills_the_search_column(tmp_path):
+@contextlib.contextmanager
+def store_at_revision(path: Path | str, revision: str) -> Iterator[sa.Connection]:
+    """A store (a SQLite path or a database URL) made by an earlier schema (migrations up to
+    `revision`), to fill by hand."""
     from alembic import command
     from alembic.config import Config
 
-    path = tmp_path / "old.db"
-    engine = sa.create_engine(f"sqlite:///{path}")
+    engine = sa.create_engine(resolve_url(path))
     config = Config()
     config.set_main_option("script_location", str(ROOT / "conflictwire" / "store" / "migrations"))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+            yield conn
+    finally:
+        engine.dispose()
+
+
+def test_upgrading_a_store_fills_the_search_column(tmp_path):
+    path = tmp_path / "old.db"
+    with store_at_revision(path, "0001") as conn:
         old = event("e1", "a", location=GAO).model_dump(mode="json")
         conn.execute(sa.text("INSERT INTO events (event_id, record, event_type, sub_event_type, fatalities, "
                              "created_at, updated_at) VALUES ('e1', :r, 'Battles', 'Armed clash', 0, "
                              "'2024-09-17', '2024-09-17')"), {"r": json.dumps(old)})
-    engine.dispose()
     with Store.open(path) as store:
         assert ids(store.query(Filters(text="gao"))) == ["e1"]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def old_store(request, tmp_path) -> Path | str:
+    return tmp_path / "old.db" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+
+
+def test_upgrading_a_store_gives_merged_reports_ids_back_as_aliases(old_store):
+    """A store of the previous schema (0003) where a merge renamed an event to its smallest
+    member id: after the upgrade the id it had first is an alias that finds it again."""
+    path = old_store
+    with store_at_revision(path, "0003") as conn:
+        merged = event("e1", "b").model_copy(update={"article_ids": ["a", "b"]}).model_dump(mode="json")
+        conn.execute(sa.text("INSERT INTO articles (id, content_hash, text, ingested_at) VALUES "
+                             "('a', 'ha', 'x', '2024-09-17'), ('b', 'hb', 'y', '2024-09-18')"))
+        conn.execute(sa.text("INSERT INTO events (event_id, record, event_date, iso3, event_type, "
+                             "sub_event_type, fatalities, created_at, updated_at) VALUES ('e1', :r, "
+                             "'2024-09-17', 'MLI', 'Battles', 'Armed clash', 0, '2024-09-17', '2024-09-17')"),
+                     {"r": json.dumps(merged)})
+        for art, own in (("a", "e2"), ("b", "e1")):
+            conn.execute(sa.text("INSERT INTO event_articles (event_id, article_id, evidence, record) "
+                                 "VALUES ('e1', :a, '[]', :r)"),
+                         {"a": art, "r": json.dumps(event(own, art).model_dump(mode="json"))})
+    with Store.open(path) as store:
+        found = store.event("e2")
+        assert found["event"].event_id == "e1" and found["aliases"] == ["e2"]
+        store.add_article(article("c"), [event("e3", "c")])  # merges under the id it has now
+        assert store.event("e3")["event"].event_id == "e1"
 
 
 def test_near_parsing():

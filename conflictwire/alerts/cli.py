@@ -7,7 +7,8 @@ the parser is built and `run(args)` (None when the command is another one) in ``
   [--min-fatalities N] [--actor TEXT]... [--webhook URL --secret S] [--email ADDR]``
 - ``conflictwire zones list [--format table|json]``, ``conflictwire zones remove ID``
 - ``conflictwire alerts list [--zone ID] [--limit N] [--format table|json]``
-- ``conflictwire alerts deliver``: deliver what is due (alerts recorded by ``ingest`` or the API)
+- ``conflictwire alerts deliver [--now]``: deliver what is due (alerts recorded by ``ingest`` or the
+  API), or with ``--now`` every waiting alert; it counts what still waits
 - ``conflictwire watch --feeds FILE [--every 10m] [--once]``
 
 Where a zone's alerts go is the zone's (webhook, e-mail address); how e-mail leaves is the
@@ -122,6 +123,8 @@ def add_commands(subparsers: Any) -> None:
     lst.add_argument("--format", choices=("table", "json"), default="table")
     dlv = asub.add_parser("deliver", help="deliver the alerts that are due (webhook, e-mail)")
     add_delivery_options(dlv)
+    dlv.add_argument("--now", action="store_true",
+                     help="try the waiting deliveries now too, not only those whose next try has come")
     for cmd in (lst, dlv):
         cmd.add_argument("--db", help=DB_HELP)
 
@@ -214,10 +217,7 @@ def _alerts(args: argparse.Namespace, store: Store) -> int:
     from .records import list_alerts
 
     if args.action == "deliver":
-        logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(message)s")
-        done = notifier_from(args, store).deliver_due()
-        print(f"{done.delivered} delivered, {done.waiting} to retry, {done.failed} given up", file=sys.stderr)
-        return 0 if not done.waiting and not done.failed else 1
+        return _deliver(args, store)
     for alert in list_alerts(store, zone_id=args.zone, limit=args.limit):
         if args.format == "json":
             print(alert.model_dump_json())
@@ -225,8 +225,24 @@ def _alerts(args: argparse.Namespace, store: Store) -> int:
         ev = alert.event
         print("\t".join([str(alert.id), f"{alert.created_at:%Y-%m-%d %H:%M}", alert.zone_name, alert.kind,
                          ev.event_id, f"{ev.sub_event_type} in {ev.location}", f"{ev.fatalities} dead",
-                         "; ".join(alert.changes)]))
+                         "; ".join(alert.changes), alert.delivery_line()]))
     return 0
+
+
+def _deliver(args: argparse.Namespace, store: Store) -> int:
+    """Deliver what is due; count what still waits, due now or later, and what was given up."""
+    from .records import undelivered_alerts, undelivered_line
+
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(message)s")
+    done = notifier_from(args, store).deliver_due(waiting_too=args.now)
+    states = [d.state for a in undelivered_alerts(store) for d in a.deliveries]
+    waiting, failed = states.count("waiting"), states.count("failed")
+    print(f"{done.delivered} delivered, {waiting} waiting for a next try, {failed} failed for good",
+          file=sys.stderr)
+    line = undelivered_line(store)
+    if line:
+        print(line, file=sys.stderr)
+    return 0 if not waiting and not failed else 1
 
 
 def _watch(args: argparse.Namespace, store: Store) -> int:
@@ -249,4 +265,14 @@ def _watch(args: argparse.Namespace, store: Store) -> int:
         watcher.poll_once()
     else:
         watcher.run()
+    say_undelivered(store)
     return 0
+
+
+def say_undelivered(store: Store) -> None:
+    """The closing line of `ingest` and `watch` when alerts are not yet delivered."""
+    from .records import undelivered_line
+
+    line = undelivered_line(store)
+    if line:
+        print(line, file=sys.stderr)

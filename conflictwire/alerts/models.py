@@ -144,6 +144,17 @@ class EventSummary(BaseModel):
     notes: str
 
 
+class DeliveryState(BaseModel):
+    """Where one channel's delivery of an alert stands (not its address: the API is open)."""
+
+    channel: Literal["webhook", "email"]
+    state: Literal["delivered", "waiting", "failed"]  # failed: given up after MAX_ATTEMPTS
+    attempts: int
+    next_attempt_at: UtcDatetime | None  # when waiting
+    delivered_at: UtcDatetime | None
+    last_error: str | None
+
+
 class Alert(BaseModel):
     id: int
     uid: str
@@ -155,3 +166,21 @@ class Alert(BaseModel):
     changes: list[str]  # what changed, one line each ("fatalities 5 → 7", "claims +1")
     created_at: UtcDatetime
     event: EventSummary
+    deliveries: list[DeliveryState] = []  # one a channel; none for a feed-only zone
+
+    @property
+    def undelivered(self) -> bool:
+        return any(d.state != "delivered" for d in self.deliveries)
+
+    def delivery_line(self) -> str:
+        """ "webhook delivered; email waiting (next try 12:30 UTC, 2 attempts)" """
+        return "; ".join(_delivery_words(d) for d in self.deliveries) or "feed only"
+
+
+def _delivery_words(d: DeliveryState) -> str:
+    if d.state == "waiting" and d.next_attempt_at is not None:
+        return (f"{d.channel} waiting (next try {d.next_attempt_at:%Y-%m-%d %H:%M:%S} UTC, "
+                f"{d.attempts} attempt{'s' if d.attempts != 1 else ''})")
+    if d.state == "failed":
+        return f"{d.channel} failed for good ({d.last_error or 'no answer'})"
+    return f"{d.channel} {d.state}"

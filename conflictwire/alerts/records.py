@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from ..models import Event
 from ..store.db import Store, changes
 from ..store.schema import alerts, deliveries, feeds, zones
-from .models import Alert, EventSummary, Zone, ZoneSpec
+from .models import Alert, DeliveryState, EventSummary, Zone, ZoneSpec
 from .zones import distance_km, matches
 
 # The fields whose change is news: a higher or lower toll, a claim, another report, a
@@ -173,9 +173,36 @@ def with_alerts(store: Store) -> Store:
     return store
 
 
-def _alert(row: sa.Row) -> Alert:
+def _alert(row: sa.Row, states: dict[int, list[DeliveryState]] | None = None) -> Alert:
     data = dict(row._mapping)
-    return Alert.model_validate(dict(data, event=data.pop("summary")))
+    return Alert.model_validate(dict(data, event=data.pop("summary"),
+                                     deliveries=(states or {}).get(data["id"], [])))
+
+
+# A delivery row's state as users read it: pending is waiting for its next try.
+SHOWN_STATE = {"pending": "waiting", "delivered": "delivered", "failed": "failed"}
+
+
+def _delivery_states(conn: sa.Connection, alert_ids: Iterable[int]) -> dict[int, list[DeliveryState]]:
+    """Each alert's deliveries, by channel order of their rows."""
+    found: dict[int, list[DeliveryState]] = {}
+    ids = list(alert_ids)
+    if not ids:
+        return found
+    query = sa.select(deliveries).where(deliveries.c.alert_id.in_(ids)).order_by(deliveries.c.id)
+    for row in conn.execute(query):
+        waiting = row.state == "pending"
+        found.setdefault(row.alert_id, []).append(DeliveryState(
+            channel=row.channel, state=SHOWN_STATE.get(row.state, "waiting"), attempts=row.attempts,
+            next_attempt_at=row.next_attempt_at if waiting else None, delivered_at=row.delivered_at,
+            last_error=row.last_error))
+    return found
+
+
+def _alerts_of(conn: sa.Connection, query: sa.Select) -> list[Alert]:
+    rows = conn.execute(query).all()
+    states = _delivery_states(conn, (r.id for r in rows))
+    return [_alert(r, states) for r in rows]
 
 
 def _alert_query() -> sa.Select:
@@ -189,7 +216,25 @@ def list_alerts(store: Store, *, zone_id: int | None = None, limit: int = 50) ->
     if zone_id is not None:
         query = query.where(alerts.c.zone_id == zone_id)
     with store._read() as conn:
-        return [_alert(r) for r in conn.execute(query)]
+        return _alerts_of(conn, query)
+
+
+def undelivered_alerts(store: Store) -> list[Alert]:
+    """Alerts with a delivery not made: waiting for a next try, or given up."""
+    pending = sa.select(deliveries.c.alert_id).where(deliveries.c.state != "delivered")
+    with store._read() as conn:
+        return _alerts_of(conn, _alert_query().where(alerts.c.id.in_(pending)).order_by(alerts.c.id))
+
+
+def undelivered_line(store: Store) -> str | None:
+    """The line `ingest`, `watch` and `alerts deliver` end with when alerts wait: which, and how."""
+    waiting = undelivered_alerts(store)
+    if not waiting:
+        return None
+    named = ", ".join(f"{a.id} ({a.delivery_line()})" for a in waiting[:5])
+    more = f" and {len(waiting) - 5} more" if len(waiting) > 5 else ""
+    return (f"{len(waiting)} alert{'s' if len(waiting) != 1 else ''} not yet delivered: {named}{more}; "
+            "`conflictwire alerts list` shows them, `conflictwire alerts deliver` tries again")
 
 
 # -- deliveries -----------------------------------------------------------------------------------
@@ -204,8 +249,7 @@ def due_deliveries(store: Store, now: datetime | None = None) -> list[dict[str, 
     with store._read() as conn:
         rows = [dict(r._mapping) for r in conn.execute(query)]
         ids = {r["alert_id"] for r in rows}
-        found = {r.id: _alert(r) for r in conn.execute(_alert_query().where(alerts.c.id.in_(ids)))} \
-            if ids else {}
+        found = {a.id: a for a in _alerts_of(conn, _alert_query().where(alerts.c.id.in_(ids)))}
     return [dict(r, alert=found[r["alert_id"]]) for r in rows if r["alert_id"] in found]
 
 

@@ -1,7 +1,8 @@
 """Merge: several reports of one event become one record (rule 8).
 
-Two events are one when they are in the same country, within a short distance, on the
-same day (or one has no day), of the same event type and share an actor. The merged
+Two events are one when they are in the same country and of the same event type, share an
+actor, their days agree within each report's date uncertainty and their places are
+compatible: the same place, or one within reach of the other at the coarser precision. The merged
 toll is rule 4 applied to the most recently published report (the lower figure when
 two are published the same day); every report's figure stays in `claims`.
 """
@@ -11,23 +12,43 @@ from __future__ import annotations
 from ..models import Event
 from .places.gazetteer import haversine_km as km
 
-SAME_EVENT_KM = 30.0
+# How far from a report's point the event may be, by the report's geo_precision (EVENTS.md:
+# 1 the named town, 2 near it or a part of a region, 3 only a larger region): two towns a few
+# km apart may be one place told two ways; a district or region reaches further.
+REACH_KM = {1: 10.0, 2: 30.0, 3: 150.0}
+# How far apart two reports' days may be, by the coarser time_precision (1 day, 2 week, 3 month).
+DAY_SLACK = {1: 1, 2: 7, 3: 31}
+MAX_DAY_SLACK = max(DAY_SLACK.values())
 
 
 def same_event(a: Event, b: Event) -> bool:
+    """Two reports tell one event: same country and kind, days within their uncertainty,
+    compatible places and a shared actor (rule 8)."""
     if set(a.article_ids) & set(b.article_ids):
         return False  # one report's events were already kept apart on purpose
     if a.location.iso3 != b.location.iso3 or a.event_type != b.event_type:
         return False
+    return _days_agree(a, b) and _places_agree(a, b) and bool(_actor_names(a) & _actor_names(b))
+
+
+def _days_agree(a: Event, b: Event) -> bool:
     # Undated reports cannot be told apart from any other of the place: never merged.
-    if a.event_date is None or b.event_date is None or abs((a.event_date - b.event_date).days) > 1:
+    if a.event_date is None or b.event_date is None:
         return False
+    slack = DAY_SLACK.get(max(a.time_precision, b.time_precision), 1)
+    return abs((a.event_date - b.event_date).days) <= slack
+
+
+def _places_agree(a: Event, b: Event) -> bool:
+    """The same place, or one within reach of the other at the coarser of their precisions."""
     la, lb = a.location, b.location
-    if None not in (la.latitude, la.longitude, lb.latitude, lb.longitude) and km(
-        la.latitude, la.longitude, lb.latitude, lb.longitude
-    ) > SAME_EVENT_KM:
-        return False
-    return bool(_actor_names(a) & _actor_names(b))
+    if None in (la.latitude, la.longitude, lb.latitude, lb.longitude):
+        return la.admin1 is None or lb.admin1 is None or la.admin1 == lb.admin1
+    if max(la.geo_precision, lb.geo_precision) == 3 and la.admin1 and lb.admin1:
+        # only the region is known: a place is inside it or not, however large the region is
+        return la.admin1 == lb.admin1
+    reach = REACH_KM.get(max(la.geo_precision, lb.geo_precision), REACH_KM[3])
+    return km(la.latitude, la.longitude, lb.latitude, lb.longitude) <= reach
 
 
 def _actor_names(e: Event) -> set[str]:
@@ -48,8 +69,9 @@ def combine(a: Event, b: Event) -> Event:
     evidence = list(a.evidence) + [x for x in b.evidence if x not in a.evidence]
     ids = sorted(set(a.article_ids) | set(b.article_ids))
     return sharper.model_copy(update={
-        # The smallest member id: the same whether reports merge in one batch or over runs.
-        "event_id": min(a.event_id, b.event_id),
+        # The earlier report's id: an event keeps the id it was first given (the store keeps
+        # the stored event's id whatever the order reports arrive in).
+        "event_id": a.event_id,
         "article_ids": ids,
         "fatalities": latest.fatalities,
         "injured": latest.injured,

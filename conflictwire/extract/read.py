@@ -79,24 +79,25 @@ def read_sources(
         if path.is_dir():
             files = sorted(
                 p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
-            for file in files:
-                yield from reader.file(file)
+            for file in files:  # an unsupported one (.docx, .pdf) is named, not passed over in silence
+                yield from reader.file(file) if _supported(file) else [_unsupported(str(file), file)]
         elif path.is_file():
-            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                yield ReadError(
-                    source=raw,
-                    message=f"unsupported file type {path.suffix or '(no extension)'!r}; "
-                            f"expected one of {', '.join(SUPPORTED_SUFFIXES)}",
-                )
-            else:
-                yield from reader.file(path)
+            yield from reader.file(path) if _supported(path) else [_unsupported(raw, path)]
         elif path.exists():
             yield ReadError(source=raw, message="not a regular file or folder")
         else:
             yield ReadError(source=raw, message="no such file or folder")
+
+
+def _supported(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def _unsupported(source: str, path: Path) -> ReadError:
+    return ReadError(source=source, message=f"unsupported file type {path.suffix or '(no extension)'!r}; "
+                                            f"expected one of {', '.join(SUPPORTED_SUFFIXES)}; skipped")
 
 
 def detect_language(text: str) -> str | None:

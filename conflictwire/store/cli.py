@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int | None:
 
 
 def _ingest(args: argparse.Namespace, store) -> int:
-    from ..alerts.cli import notifier_from
+    from ..alerts.cli import notifier_from, say_undelivered
     from ..extract.parallel import open_runner
     from ..extract.read import MAX_TEXT_BYTES
     from .ingestion import ingest
@@ -124,6 +124,7 @@ def _ingest(args: argparse.Namespace, store) -> int:
                          follow=not args.no_follow, progress=False if args.no_progress else None)
     for line in summary.lines():
         print(line, file=sys.stderr)
+    say_undelivered(store)
     return 0 if summary.ok else 1
 
 
@@ -165,6 +166,10 @@ def _print_event(found: dict[str, Any]) -> None:
     console = Console(width=100, soft_wrap=False, highlight=False)
     event = found["event"]
     console.print(f"[bold]Event {event.event_id}[/bold]  {escape(event.notes)}")
+    if found["requested_id"] != event.event_id:  # an id of a report merged into this event
+        console.print(f"(found by {escape(found['requested_id'])}, a report merged into it)")
+    if found["aliases"]:
+        console.print(f"also known as {escape(', '.join(found['aliases']))}")
     write_events([event], "table", console.file)
     console.print(f"confidence {event.confidence:.2f}; stored {found['created_at']:%Y-%m-%d %H:%M}, "
                   f"updated {found['updated_at']:%Y-%m-%d %H:%M}")

@@ -12,7 +12,10 @@ one day) and tests them with `merge.same_event`. A matched event gets the new re
 member and its record is formed again by `merge.combine` over all its members' own records
 in a fixed order (publication day, then event id), so the result does not depend on the
 order in which reports arrived, in one run or over many; a revision records which fields
-changed. An unmatched event is inserted.
+changed. The event keeps the id it was first given: the new report's own id becomes its alias
+(`event_aliases`), which `Store.event` resolves. A report that agrees with reports merged into
+an event but not with the event itself splits them off (`Store._split`). An unmatched event is
+inserted.
 
 Writers are serialised: on SQLite a write transaction is ``BEGIN IMMEDIATE`` (WAL mode and
 a busy timeout let readers and writers wait rather than fail with "database is locked"); on
@@ -38,10 +41,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 
-from ..extract.merge import combine, same_event
+from ..extract.merge import MAX_DAY_SLACK, combine, same_event
 from ..extract.places.gazetteer import haversine_km
 from ..models import Article, Event
-from .schema import actors, alerts, articles, claims, event_articles, events, revisions
+from .schema import actors, articles, claims, event_aliases, event_articles, events, revisions
 
 log = logging.getLogger(__name__)  # unconfigured, warnings still reach stderr (logging.lastResort)
 DEFAULT_PATH = "conflictwire.db"
@@ -411,15 +414,14 @@ class Store:
         ))
         result = AddResult()
         for event in extracted:
-            merged_into = self._merge_one(conn, article, event, now)
-            if merged_into is None:
+            changed = self._merge_one(conn, article, event, now)
+            if not changed:
                 self._insert_event(conn, event, now)
                 self._link(conn, event.event_id, article.id, event)
-                result.created.append(event.event_id)
-                result.changed.append((None, event))
-            else:
-                result.updated.append(merged_into[1].event_id)
-                result.changed.append(merged_into)
+                changed = [(None, event)]
+            for before, after in changed:
+                (result.updated if before else result.created).append(after.event_id)
+            result.changed += changed
         for listener in self.on_change:
             result.alerts += listener(conn, article.id, result.changed, now)
         return result
@@ -430,40 +432,85 @@ class Store:
         day = event.event_date
         query = sa.select(events.c.record).where(
             events.c.event_type == event.event_type,
-            events.c.event_date.between(day - timedelta(days=1), day + timedelta(days=1)),
+            events.c.event_date.between(day - timedelta(days=MAX_DAY_SLACK),
+                                        day + timedelta(days=MAX_DAY_SLACK)),
             events.c.iso3.is_(None) if event.location.iso3 is None else events.c.iso3 == event.location.iso3,
         )
         found = [_event(row.record) for row in conn.execute(query)]
         return sorted(found, key=lambda e: e.event_id)  # the same choice on every backend
 
     def _merge_one(self, conn: sa.Connection, article: Article, event: Event,
-                   now: datetime) -> tuple[Event, Event] | None:
-        """Merge `event` into a stored event it reports, returning (the stored record, the
-        merged one), or None."""
-        match = next((c for c in self._candidates(conn, event) if same_event(c, event)), None)
+                   now: datetime) -> list[tuple[Event | None, Event]]:
+        """Merge `event` into a stored event it reports, or split a stored event it shows to be
+        two; the (before, after) records it changed, none when it reports a new event."""
+        candidates = self._candidates(conn, event)
+        match = next((c for c in candidates if same_event(c, event)), None)
         if match is None:
-            return None
-        members = [_event(row.record) for row in conn.execute(
-            sa.select(event_articles.c.record).where(event_articles.c.event_id == match.event_id))]
-        merged = fold([*members, event])
-        old_id, new_id = match.event_id, merged.event_id
-        if new_id != old_id:  # the new report's id is smaller: the event takes it
-            self._insert_event(conn, merged, now, created_at=self._created_at(conn, old_id))
-            for table in (event_articles, revisions, alerts):
-                conn.execute(table.update().where(table.c.event_id == old_id).values(event_id=new_id))
-            for table in (actors, claims):  # written anew for the new id above
-                conn.execute(table.delete().where(table.c.event_id == old_id))
-            conn.execute(events.delete().where(events.c.event_id == old_id))
-        else:
-            self._update_event(conn, merged, now)
-        self._link(conn, new_id, article.id, event)
-        conn.execute(revisions.insert().values(
-            event_id=new_id, article_id=article.id, at=now, changes=changes(match, merged)))
-        return match, merged
+            return self._split_one(conn, article, event, candidates, now)
+        # The stored event keeps the id it was first given; the newcomer's id is its alias.
+        merged = fold([*self._members(conn, match.event_id), event]).model_copy(
+            update={"event_id": match.event_id})
+        self._update_event(conn, merged, now)
+        self._link(conn, match.event_id, article.id, event)
+        self._alias(conn, event.event_id, match.event_id, now)
+        diff = changes(match, merged) | {"merged": {"from": event.event_id, "to": match.event_id}}
+        self._revise(conn, match.event_id, article.id, now, diff)
+        return [(match, merged)]
+
+    def _split_one(self, conn: sa.Connection, article: Article, event: Event, candidates: list[Event],
+                   now: datetime) -> list[tuple[Event | None, Event]]:
+        """A report that agrees with reports merged into a stored event but not with the event
+        itself shows that they were a different event: they leave it, with the report, as the
+        event first given the oldest of their ids (which resolves to it again)."""
+        for stored in candidates:
+            members = self._members(conn, stored.event_id)
+            leaving = [m for m in members if same_event(m, event) and m.event_id != stored.event_id]
+            staying = [m for m in members if m not in leaving]
+            if leaving and staying and any(m.event_id == stored.event_id for m in staying):
+                return self._split(conn, article, event, stored, leaving, staying, now)
+        return []
+
+    def _split(self, conn: sa.Connection, article: Article, event: Event, stored: Event,
+               leaving: list[Event], staying: list[Event], now: datetime) -> list[tuple[Event | None, Event]]:
+        split_id = min(leaving, key=_member_key).event_id
+        kept = fold(staying).model_copy(update={"event_id": stored.event_id})
+        parted = fold([*leaving, event]).model_copy(update={"event_id": split_id})
+        conn.execute(event_aliases.delete().where(event_aliases.c.alias == split_id))
+        self._update_event(conn, kept, now)
+        self._insert_event(conn, parted, now)
+        left = [m.article_ids[0] for m in leaving]
+        conn.execute(event_articles.update().where(event_articles.c.event_id == stored.event_id,
+                                                   event_articles.c.article_id.in_(left))
+                     .values(event_id=split_id))
+        conn.execute(event_aliases.update().where(event_aliases.c.alias.in_([m.event_id for m in leaving]))
+                     .values(event_id=split_id))
+        self._link(conn, split_id, article.id, event)
+        self._alias(conn, event.event_id, split_id, now)
+        split = {"split": {"from": stored.event_id, "to": split_id}}
+        self._revise(conn, stored.event_id, article.id, now, changes(stored, kept) | split)
+        self._revise(conn, split_id, article.id, now, changes(stored, parted) | split)
+        return [(stored, kept), (None, parted)]
 
     @staticmethod
-    def _created_at(conn: sa.Connection, event_id: str) -> datetime:
-        return conn.execute(sa.select(events.c.created_at).where(events.c.event_id == event_id)).scalar_one()
+    def _members(conn: sa.Connection, event_id: str) -> list[Event]:
+        """The records of an event's reports, each as extracted from its article alone."""
+        return [_event(row.record) for row in conn.execute(
+            sa.select(event_articles.c.record).where(event_articles.c.event_id == event_id))]
+
+    @staticmethod
+    def _alias(conn: sa.Connection, alias: str, event_id: str, now: datetime) -> None:
+        if alias == event_id:
+            return
+        taken = conn.execute(sa.select(event_aliases.c.alias).where(event_aliases.c.alias == alias)).first()
+        named = conn.execute(sa.select(events.c.event_id).where(events.c.event_id == alias)).first()
+        if taken is None and named is None:  # an id already handed out keeps what it names
+            conn.execute(event_aliases.insert().values(alias=alias, event_id=event_id, created_at=now))
+
+    @staticmethod
+    def _revise(conn: sa.Connection, event_id: str, article_id: str, now: datetime,
+                diff: dict[str, Any]) -> None:
+        conn.execute(revisions.insert().values(event_id=event_id, article_id=article_id, at=now,
+                                               changes=diff))
 
     @staticmethod
     def _columns(event: Event) -> dict[str, Any]:
@@ -531,12 +578,27 @@ class Store:
         found = [e for e in found if filters.keep(e.location.latitude, e.location.longitude)]
         return sorted(found, key=lambda e: (e.event_date is None, e.event_date or date.min, e.event_id))
 
+    def resolve(self, event_id: str, conn: sa.Connection | None = None) -> str | None:
+        """The id of the event `event_id` names: itself, or the event its alias was merged into."""
+        if conn is None:
+            with self._read() as c:
+                return self.resolve(event_id, c)
+        if conn.execute(sa.select(events.c.event_id).where(events.c.event_id == event_id)).first():
+            return event_id
+        return conn.execute(sa.select(event_aliases.c.event_id)
+                            .where(event_aliases.c.alias == event_id)).scalar_one_or_none()
+
     def event(self, event_id: str) -> dict[str, Any] | None:
-        """One event with its reports (and their evidence), claims and revisions."""
+        """One event, found by its id or any of its aliases, with its reports (and their
+        evidence), claims, revisions and aliases."""
         with self._read() as conn:
-            row = conn.execute(sa.select(events).where(events.c.event_id == event_id)).first()
-            if row is None:
+            requested, event_id = event_id, self.resolve(event_id, conn)
+            if event_id is None:
                 return None
+            row = conn.execute(sa.select(events).where(events.c.event_id == event_id)).first()
+            aliases = conn.execute(sa.select(event_aliases.c.alias)
+                                   .where(event_aliases.c.event_id == event_id)
+                                   .order_by(event_aliases.c.alias)).scalars().all()
             reports = conn.execute(
                 sa.select(articles.c.id, articles.c.title, articles.c.source, articles.c.published,
                           articles.c.url, articles.c.text, event_articles.c.evidence)
@@ -548,6 +610,8 @@ class Store:
         record = _event(row.record)
         return {
             "event": record,
+            "requested_id": requested,  # an alias when the event was found by one
+            "aliases": list(aliases),
             "created_at": row.created_at,
             "updated_at": row.updated_at,
             "reports": [dict(id=r.id, title=r.title, source=r.source, url=r.url,

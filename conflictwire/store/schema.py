@@ -93,6 +93,17 @@ revisions = sa.Table(
     sa.Column("changes", sa.JSON, nullable=False),
 )
 
+# An event keeps the id it was first given for life (issue 16): the id of a report merged into
+# it is an alias here, resolved by `Store.event`, so an id once handed out (an alert, a
+# bookmark, an export) always finds its event. A split takes the alias back out.
+event_aliases = sa.Table(
+    "event_aliases", metadata,
+    sa.Column("alias", sa.String(64), primary_key=True),
+    sa.Column("event_id", sa.String(64), sa.ForeignKey("events.event_id", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 # -- watch zones and alerts (conflictwire.alerts; migration 0003) --------------------------
 # A zone is a point and radius or a GeoJSON polygon, with optional conditions and where its
 # alerts go. An alert is recorded in the same transaction as the event change it reports

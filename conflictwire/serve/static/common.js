@@ -152,7 +152,9 @@ const CW = (() => {
   function reportBlock(report) {
     const spans = report.evidence || [];
     const meta = [report.source, report.published].filter(Boolean).join(", ");
-    const link = safeHref(report.url || "") ? el("a", { href: report.url, rel: "noopener noreferrer", target: "_blank" }, "original") : null;
+    // only an absolute web address: an empty or relative one would resolve to the dashboard itself
+    const original = /^https?:\/\//i.test(report.url || "") ? safeHref(report.url) : null;
+    const link = original ? el("a", { href: original, rel: "noopener noreferrer", target: "_blank" }, "original") : null;
     return el("article", { class: "report", dataset: { article: report.id } },
       el("h4", {}, report.title || report.id),
       el("p", { class: "muted" }, meta, link ? " · " : "", link),

@@ -208,6 +208,7 @@
       const found = await api(`/api/events/${encodeURIComponent(id)}`);
       document.getElementById("panel-body").replaceChildren(CW.eventCard(found.event, found.reports, found.revisions));
       showPanel(true);
+      id = found.event.event_id; // an alias (a report merged into the event) opens the event itself
       panel.dataset.event = id;
       for (const row of table.querySelectorAll("tr")) row.classList.toggle("selected", row.dataset.event === id);
       const marker = markers.get(id);
@@ -277,7 +278,10 @@
       setStatus(`could not start: ${err.message}`, true);
       return;
     }
-    fillForm(new URLSearchParams(window.location.search));
+    const params = new URLSearchParams(window.location.search);
+    fillForm(params);
     await refresh();
+    // a link to one event (?event=ID, as alerts and bookmarks hold it) opens its panel
+    if (params.get("event")) await openEvent(params.get("event"));
   })();
 })();

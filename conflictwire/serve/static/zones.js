@@ -168,7 +168,18 @@
       el("span", { class: "when" }, `${alert.kind === "new" ? "NEW" : "UPDATE"} · ${alert.zone_name} · ${alert.created_at.slice(0, 16).replace("T", " ")} UTC`),
       el("br"),
       el("strong", {}, `${ev.sub_event_type} in ${place}`), `, ${ev.event_date || "undated"}: ${ev.fatalities} killed${distance}`,
-      alert.changes.length && alert.kind === "update" ? [el("br"), el("span", { class: "muted" }, alert.changes.join("; "))] : null);
+      alert.changes.length && alert.kind === "update" ? [el("br"), el("span", { class: "muted" }, alert.changes.join("; "))] : null,
+      deliveryStates(alert.deliveries || []));
+  }
+
+  /** Where each channel's delivery stands: delivered, waiting (with its next try) or failed for good. */
+  function deliveryStates(deliveries) {
+    if (!deliveries.length) return null;
+    const words = (d) => d.state === "waiting" && d.next_attempt_at
+      ? `${d.channel} waiting, next try ${d.next_attempt_at.slice(0, 19).replace("T", " ")} UTC`
+      : d.state === "failed" ? `${d.channel} failed for good` : `${d.channel} ${d.state}`;
+    return [el("br"), el("span", { class: "deliveries" },
+      deliveries.map((d, i) => [i ? " · " : "", el("span", { class: `delivery state-${d.state}`, dataset: { channel: d.channel, state: d.state } }, words(d))]))];
   }
 
   async function loadAlerts() {
