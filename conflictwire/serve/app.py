@@ -25,8 +25,7 @@ import sqlalchemy as sa
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -43,7 +42,8 @@ MAX_OFFSET = 2**63 - 1  # the largest the databases take (a larger one was a 500
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 STATIC = resources.files(__package__) / "static"
-PAGES = {"/": "index.html", "/paste": "paste.html"}
+# /docs is Swagger UI started by a script file (FastAPI's own page has an inline script and no policy)
+PAGES = {"/": "index.html", "/paste": "paste.html", "/docs": "docs.html"}
 # The dashboard runs only its own scripts: nothing inline, nothing from another host (article
 # text is rendered as text, and this makes sure a slip would still run nothing). Map tiles from
 # OpenStreetMap are the one outside resource, an optional layer.
@@ -185,8 +185,10 @@ _bearer = HTTPBearer(auto_error=False, description="the token given to `conflict
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BODY) -> FastAPI:
-    """The API over `store`; `token` enables the write endpoints."""
+def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BODY,
+               allow_private: bool = False) -> FastAPI:
+    """The API over `store`; `token` enables the write endpoints; `allow_private` lets a zone's
+    webhook be on a loopback or private address."""
     # the API's documentation page is served offline like the dashboard (no CDN); no ReDoc page
     app = FastAPI(title="conflictwire", version=__version__, docs_url=None, redoc_url=None,
                   description="ACLED-style conflict events extracted from news reports.")
@@ -234,22 +236,16 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
         response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
-        if request.url.path in PAGES or request.url.path.startswith("/static/"):
+        html = response.headers.get("content-type", "").startswith("text/html")
+        if html or request.url.path in PAGES or request.url.path.startswith("/static/"):
             response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
-            response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Frame-Options", "DENY")  # no answer is meant for a frame
         return response
 
     def page(name: str):
         def serve_page() -> FileResponse:
             return FileResponse(str(STATIC / name), media_type="text/html; charset=utf-8")
         return serve_page
-
-    @app.get("/docs", include_in_schema=False)
-    def api_docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title="conflictwire API",
-                                   swagger_js_url="/static/vendor/swagger-ui-bundle.js",
-                                   swagger_css_url="/static/vendor/swagger-ui.css",
-                                   swagger_favicon_url="/static/favicon.svg")
 
     for path, name in PAGES.items():
         app.add_api_route(path, page(name), methods=["GET", "HEAD"], include_in_schema=False)
@@ -346,6 +342,7 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
 
     from .zones import zones_router
 
-    app.include_router(zones_router(store, writer))  # watch zones and alerts (issue 5)
+    # watch zones and alerts (issue 5)
+    app.include_router(zones_router(store, writer, allow_private=allow_private))
     app.add_middleware(BodyLimit, limit=max_body)
     return app

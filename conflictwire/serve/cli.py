@@ -26,6 +26,8 @@ def add_commands(subparsers) -> None:
     srv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     srv.add_argument("--token", help=f"token for the write endpoints (default: ${TOKEN_ENV}; "
                                      "none: read-only)")
+    srv.add_argument("--allow-private", action="store_true",
+                     help="let POST /api/zones take a webhook on a loopback or private address")
     from ..alerts.cli import add_delivery_options
 
     add_delivery_options(srv)  # POST /api/articles delivers the watch zones' alerts it raises
@@ -53,6 +55,7 @@ def run(args: argparse.Namespace) -> int | None:
         host = f"[{args.host}]" if ":" in args.host else args.host
         print(f"conflictwire: the dashboard is at http://{host}:{args.port}/ (API docs at /docs); "
               "Ctrl-C stops it", file=sys.stderr, flush=True)
-        uvicorn.run(create_app(store, token=token), host=args.host, port=args.port, log_level="info",
+        app = create_app(store, token=token, allow_private=args.allow_private)
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info",
                     proxy_headers=False, server_header=False)
     return 0

@@ -20,11 +20,12 @@ from ..alerts import atom
 from ..alerts.models import Alert, PublicZone, ZoneSpec
 from ..alerts.records import add_zone, get_zone, list_alerts, list_zones, remove_zone
 from ..store.db import Store
+from ..store.netguard import check_target
 
 MAX_ALERTS = 500
 FEED_ALERTS = 100
-# a zone id the databases' 64-bit integers hold (a larger one was a 500: OverflowError)
-ZoneId = Annotated[int, Path(ge=-(2**63), le=2**63 - 1)]
+# a zone id the databases hold (integer columns, 32 bits in PostgreSQL; a larger one was a 500)
+ZoneId = Annotated[int, Path(ge=-(2**31), le=2**31 - 1)]
 
 
 class ZoneList(BaseModel):
@@ -35,8 +36,9 @@ class AlertList(BaseModel):
     alerts: list[Alert]
 
 
-def zones_router(store: Store, writer: Callable[..., None]) -> APIRouter:
-    """The zones and alerts endpoints over `store`; `writer` is the dependency that guards writes."""
+def zones_router(store: Store, writer: Callable[..., None], *, allow_private: bool = False) -> APIRouter:
+    """The zones and alerts endpoints over `store`; `writer` is the dependency that guards writes;
+    `allow_private` (serve's ``--allow-private``) lets a webhook be on a private address."""
     router = APIRouter()
     guarded = [Depends(writer)]
 
@@ -52,6 +54,10 @@ def zones_router(store: Store, writer: Callable[..., None]) -> APIRouter:
     def zones_add(spec: ZoneSpec) -> PublicZone:
         """Add a zone: a point (latitude, longitude) with radius_km, or a GeoJSON polygon; optional
         event_types, min_fatalities, actors; optional webhook_url (with webhook_secret) and email."""
+        try:
+            check_target(spec.webhook_url, allow_private=allow_private)
+        except ValueError as exc:
+            raise HTTPException(422, f"webhook_url: {exc}") from exc
         return add_zone(store, spec).public()
 
     @router.delete("/api/zones/{zone_id}", status_code=204, tags=["zones"], dependencies=guarded,
@@ -63,8 +69,8 @@ def zones_router(store: Store, writer: Callable[..., None]) -> APIRouter:
         return Response(status_code=204)
 
     @router.get("/api/alerts", response_model=AlertList, tags=["zones"])
-    def alerts_list(zone: Annotated[int | None, Query(description="one zone's alerts", ge=-(2**63),
-                                                      le=2**63 - 1)] = None,
+    def alerts_list(zone: Annotated[int | None, Query(description="one zone's alerts", ge=-(2**31),
+                                                      le=2**31 - 1)] = None,
                     limit: Annotated[int, Query(ge=1, le=MAX_ALERTS)] = 50) -> JSONResponse:
         """The latest alerts, newest first, each with the event as it stood then."""
         found = list_alerts(store, zone_id=zone, limit=limit)
