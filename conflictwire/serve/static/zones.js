@@ -37,7 +37,7 @@
   }
 
   async function loadZones() {
-    const found = await api("/api/zones");
+    const found = await api("/api/zones", { limit: 500 });  // the API's largest page
     zoneLayer.clearLayers();
     const list = document.getElementById("zones-list");
     list.replaceChildren(...found.zones.map((zone) => {
