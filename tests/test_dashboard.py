@@ -418,3 +418,34 @@ def test_a_zone_drawn_on_the_map_is_saved_and_removed_with_the_token(page, site)
         page.tab.wait_for_selector(f"#zones-list li:has-text('{name}')", state="detached")
     assert [z["name"] for z in _api(base, "/api/zones")["zones"]] == ["Mogadishu office"]
     assert [e for e in page.errors if "401" not in e] == []  # the browser logs the refused save
+
+
+ZONE_PAYLOAD = "<img src=x onerror=alert(1)>"
+
+
+def test_a_hostile_zone_name_runs_nothing_without_the_policy_and_shows_its_characters(browser, tmp_path):
+    """Issue 17: the zone's tooltip was Leaflet HTML. With the page's policy bypassed, hovering the
+    zone opens no dialog, loads no image, and the tooltip shows the name as it was typed."""
+    with Store.open(tmp_path / "zone.db") as store:
+        add_zone(store, ZoneSpec(name=ZONE_PAYLOAD, latitude=2.05, longitude=45.32, radius_km=300))
+        with serving(create_app(store, token=TOKEN)) as (base, _):
+            page = Page(browser, base, bypass_csp=True)
+            dialogs: list[str] = []
+            page.tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            try:
+                page.open("/")
+                page.tab.wait_for_selector("#map path.cw-zone", state="attached")
+                page.tab.hover("#map path.cw-zone", force=True)
+                tooltip = page.tab.wait_for_selector(".leaflet-tooltip", timeout=10_000)
+                assert tooltip.inner_text() == ZONE_PAYLOAD
+                assert page.tab.locator(".leaflet-tooltip img").count() == 0
+                assert dialogs == [] and not any(u.endswith("/x") for u in page.requests)
+            finally:
+                page.close()
+
+
+def test_the_documentation_page_carries_the_policy(site):
+    response = httpx.get(site[0] + "/docs")
+    assert response.status_code == 200 and "<script>" not in response.text  # no inline script
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "DENY"

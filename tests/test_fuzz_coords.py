@@ -509,6 +509,8 @@ def test_api_filters_on_postgresql(pg_client: Any, endpoint: str, query: dict[st
     )
 )
 @example({"name": "square", "polygon": SQUARE})
+@example({"name": "huge", "latitude": 1, "longitude": 1, "radius_km": 5, "min_fatalities": 2**63})  # was 500
+@example({"name": "big", "latitude": 1, "longitude": 1, "radius_km": 5, "min_fatalities": 2**31})
 @example({"name": "nan", "latitude": float("nan"), "longitude": 0, "radius_km": 5})  # was 500: NaN in the 422
 @example(
     {

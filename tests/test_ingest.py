@@ -36,7 +36,8 @@ def jsonl(store: Store) -> str:
 
 def ingest_into(path, *sources) -> tuple[Store, object]:
     store = Store.open(path)
-    summary = ingest([str(s) for s in sources], store, progress=False)
+    # the tests' web pages are on 127.0.0.1: allowed here, refused by default (test_fetch_guard)
+    summary = ingest([str(s) for s in sources], store, progress=False, allow_private=True)
     return store, summary
 
 
@@ -250,7 +251,8 @@ def test_feeds_pages_and_bad_sources(tmp_path, web):
                f"{web}/huge.html", refused, str(tmp_path / "nope.jsonl"), str(tmp_path / "notxml.rss")]
     err = io.StringIO()
     with redirect_stderr(err):
-        status = store_main(["ingest", *sources, "--db", db, "--max-bytes", "20000", "--timeout", "5"])
+        status = store_main(["ingest", *sources, "--db", db, "--max-bytes", "20000", "--timeout", "5",
+                             "--allow-private"])  # the test's pages are on 127.0.0.1
     summary = err.getvalue()
     assert status == 1, summary
     assert "2 articles read, 2 new" in summary and "7 skipped" in summary
@@ -271,7 +273,7 @@ def test_feeds_pages_and_bad_sources(tmp_path, web):
     # the same feed again, as a URL and as a file: nothing new, and no page fetched again
     err = io.StringIO()
     with redirect_stderr(err):
-        assert store_main(["ingest", f"{web}/feed.rss", str(feed_file), "--db", db]) == 0
+        assert store_main(["ingest", f"{web}/feed.rss", str(feed_file), "--db", db, "--allow-private"]) == 0
     assert "0 new" in err.getvalue() and "0 skipped" in err.getvalue()
 
 

@@ -74,7 +74,7 @@ def test_watcher_survives_errors_and_keeps_its_place(tmp_path, reports, caplog):
         add_zone(store, ZoneSpec(name="Mopti office", latitude=ZONE_CENTRE[0], longitude=ZONE_CENTRE[1],
                                  radius_km=25, webhook_url=hook.url, webhook_secret=SECRET))
         watcher = Watcher(store, feeds_file(tmp_path, feed.url), every=0.05, timeout=0.5, follow=False,
-                          notifier=Notifier(store, backoff=0.01))
+                          allow_private=True, notifier=Notifier(store, backoff=0.01))
         thread = threading.Thread(target=watcher.run, daemon=True)
         thread.start()
         wait_for(lambda: len(feed.served) >= 8)  # the script, then the last feed again and again
@@ -103,7 +103,7 @@ def test_watcher_survives_errors_and_keeps_its_place(tmp_path, reports, caplog):
     # A restarted watcher, the same items and one more: only the new one is ingested.
     with receiver(SECRET) as hook, feed_server([("feed", rss(reports))]) as feed, \
             Store.open(tmp_path / "w.db") as store:
-        watcher = Watcher(store, feeds_file(tmp_path, feed.url), timeout=5, follow=False)
+        watcher = Watcher(store, feeds_file(tmp_path, feed.url), timeout=5, follow=False, allow_private=True)
         (summary,) = watcher.poll_once()
         assert (summary.new, len(summary.duplicates)) == (1, 3)
         assert article_ids(store) == [f"gen-000{i}" for i in range(4)]
@@ -129,7 +129,8 @@ def _watch(tmp_path: Path, feed_url: str, *args: str) -> subprocess.Popen:
     log = open(tmp_path / f"watch-{time.monotonic_ns()}.log", "w+")  # noqa: SIM115 (read after exit)
     proc = subprocess.Popen([sys.executable, "-m", "conflictwire.cli", "watch", "--feeds",
                              str(feeds_file(tmp_path, feed_url)), "--db", str(tmp_path / "s.db"),
-                             "--no-follow", "--timeout", "5", *args], stderr=log, stdout=log, env=env)
+                             "--no-follow", "--timeout", "5", "--allow-private", *args],
+                            stderr=log, stdout=log, env=env)
     proc.log = log
     return proc
 
@@ -177,7 +178,8 @@ def test_zones_alerts_and_ingest_from_the_command_line(tmp_path, cw):
     with receiver(SECRET) as hook, smtp_server() as (port, mails):
         near = f"{ZONE_CENTRE[0]:.5f},{ZONE_CENTRE[1]:.5f},25"
         made = cw("zones", "add", "Mopti office", "--near", near, "--webhook", hook.url, "--secret", SECRET,
-                  "--email", "ops@example.org", "--type", "Violence against civilians", db=db)
+                  "--allow-private", "--email", "ops@example.org", "--type", "Violence against civilians",
+                  db=db)
         assert made.returncode == 0 and made.stdout.startswith("1\tMopti office\t25 km"), made.stderr
         bad = cw("zones", "add", "x", "--near", "1,1,5", "--webhook", "ftp://h/x", "--secret", SECRET, db=db)
         assert bad.returncode == 1 and "http:// or https://" in bad.stderr

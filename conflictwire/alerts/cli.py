@@ -106,6 +106,8 @@ def add_commands(subparsers: Any) -> None:
     add.add_argument("--webhook", metavar="URL", help="POST each alert here (http or https, HMAC-signed)")
     add.add_argument("--secret", help=f"the webhook's signing secret (default: ${SECRET_ENV})")
     add.add_argument("--email", metavar="ADDR", help="e-mail each alert here (see --smtp of watch)")
+    add.add_argument("--allow-private", action="store_true",
+                     help="allow a webhook on a loopback or private address (a receiver on your network)")
     for name, helptext in (("list", "list the watch zones"), ("remove", "remove a zone and its alerts")):
         cmd = zsub.add_parser(name, help=helptext)
         if name == "remove":
@@ -143,6 +145,8 @@ def add_commands(subparsers: Any) -> None:
     watch.add_argument("--timeout", type=float, default=None, help="seconds per download (default 20)")
     watch.add_argument("--no-follow", action="store_true",
                        help="do not fetch the page of a feed entry that has only a summary")
+    watch.add_argument("--allow-private", action="store_true",
+                     help="fetch from loopback and private addresses too (a feed on your own network)")
     watch.add_argument("--quiet", action="store_true", help="log warnings and errors only")
     watch.add_argument("--db", help=DB_HELP)
     add_delivery_options(watch)
@@ -184,6 +188,7 @@ def _zones(args: argparse.Namespace, store: Store) -> int:
 def _zone_add(args: argparse.Namespace, store: Store) -> int:
     from pydantic import ValidationError
 
+    from ..store.netguard import check_target
     from .models import ZoneSpec
     from .records import add_zone
 
@@ -197,6 +202,11 @@ def _zone_add(args: argparse.Namespace, store: Store) -> int:
         for error in exc.errors():
             where = ".".join(str(x) for x in error["loc"]) or "zone"
             print(f"conflictwire: {where}: {error['msg']}", file=sys.stderr)
+        return 1
+    try:
+        check_target(spec.webhook_url, allow_private=args.allow_private)
+    except ValueError as exc:
+        print(f"conflictwire: webhook_url: {exc}", file=sys.stderr)
         return 1
     print(_zone_line(add_zone(store, spec)))
     return 0
@@ -260,7 +270,8 @@ def _watch(args: argparse.Namespace, store: Store) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     watcher = Watcher(store, args.feeds, every=args.every, timeout=args.timeout or TIMEOUT,
-                      follow=not args.no_follow, notifier=notifier_from(args, store, stop=stop), stop=stop)
+                      follow=not args.no_follow, allow_private=args.allow_private,
+                      notifier=notifier_from(args, store, stop=stop), stop=stop)
     if args.once:
         watcher.poll_once()
     else:

@@ -12,6 +12,12 @@ receiver that keeps the keys it has seen counts an alert once however often it c
 A webhook request is signed: ``X-Conflictwire-Timestamp: T`` (Unix seconds) and
 ``X-Conflictwire-Signature: sha256=HEX``, HEX being HMAC-SHA256 with the zone's secret
 over ``T`` + ``.`` + the raw body (`verify` checks one). Redirects are not followed.
+
+A pass sends to its destinations in parallel (`PARALLEL` threads, each destination's
+deliveries in order): five webhooks that never answer cost one timeout, not five. With
+``background=True`` (the server) the commit only wakes a worker thread that delivers, so a
+request that stored an article is answered at once; the worker also wakes every `every`
+seconds for the retries that come due.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ import logging
 import smtplib
 import threading
 import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -36,6 +44,7 @@ from .records import due_deliveries, record_attempt, with_alerts
 log = logging.getLogger("conflictwire.alerts")
 
 MAX_ATTEMPTS = 20
+PARALLEL = 8  # destinations served at once in a pass
 MAX_DELAY = 3600.0  # seconds between two runs' attempts at most
 USER_AGENT = "conflictwire-alerts/0.1"
 SIGNATURE_HEADER = "X-Conflictwire-Signature"
@@ -162,21 +171,42 @@ class Notifier:
 
     def __init__(self, store: Store, *, smtp: SmtpConfig | None = None, tries: int = 3,
                  backoff: float = 0.5, retry_after: float = 30.0, timeout: float = 10.0,
-                 stop: threading.Event | None = None) -> None:
+                 stop: threading.Event | None = None, background: bool = False, every: float = 30.0) -> None:
         self.store, self.smtp = store, smtp or SmtpConfig()
         self.tries, self.backoff, self.retry_after, self.timeout = tries, backoff, retry_after, timeout
         self.stop = stop or threading.Event()
         self._lock = threading.Lock()  # one delivery pass at a time in a process
+        self.background, self.every = background, every
+        self._wake = threading.Event()
+        self._worker: threading.Thread | None = None
 
     def attach(self) -> Notifier:
         with_alerts(self.store)  # nothing to deliver unless the store records them
         self.store.after_commit.append(self._after_commit)
+        if self.background and self._worker is None:
+            self._worker = threading.Thread(target=self._work, name="alert-delivery", daemon=True)
+            self._worker.start()
         return self
+
+    def _work(self) -> None:
+        """The background worker: a pass when woken by a commit, or every `every` seconds."""
+        while not self.stop.is_set():
+            self._wake.wait(self.every)
+            self._wake.clear()
+            if self.stop.is_set():
+                return
+            try:
+                self.deliver_due()
+            except Exception:  # the store away for a while: the next pass tries again
+                log.exception("alert delivery failed; the alerts stay due")
 
     def _after_commit(self, result: AddResult) -> None:
         """Deliver after a commit that recorded alerts; a failure here is logged, never raised:
         the article is stored and its alerts wait in the outbox for the next pass."""
         if not result.alerts:
+            return
+        if self.background:
+            self._wake.set()
             return
         try:
             self.deliver_due()
@@ -188,10 +218,20 @@ class Notifier:
         operator who knows the receiver is back need not wait for the next try)."""
         done = Delivered()
         with self._lock:
+            by_destination: dict[str, list[dict[str, Any]]] = defaultdict(list)
             for row in due_deliveries(self.store, datetime.max.replace(tzinfo=UTC) if waiting_too else None):
-                state = self._deliver(row)
-                setattr(done, state, getattr(done, state) + 1)
+                by_destination[row["destination"]].append(row)
+            if not by_destination:
+                return done
+            with ThreadPoolExecutor(min(PARALLEL, len(by_destination)), "deliver") as pool:
+                for states in pool.map(self._deliver_all, by_destination.values()):
+                    for state in states:
+                        setattr(done, state, getattr(done, state) + 1)
         return done
+
+    def _deliver_all(self, rows: list[dict[str, Any]]) -> list[str]:
+        """One destination's deliveries, in order (a receiver sees its alerts as they came)."""
+        return [self._deliver(row) for row in rows]
 
     def _send(self, row: dict[str, Any]) -> None:
         alert: Alert = row["alert"]

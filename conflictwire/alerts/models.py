@@ -28,7 +28,9 @@ class Conditions(BaseModel):
 
     event_types: list[str] = Field(default_factory=list, max_length=50,
                                    description="event types or sub-event types: any of them")
-    min_fatalities: int | None = Field(default=None, ge=0)
+    # PostgreSQL's integer column: 2^63 and more was a 500 (OverflowError from SQLite), as was
+    # anything past 2^31 on PostgreSQL
+    min_fatalities: int | None = Field(default=None, ge=0, le=2**31 - 1)
     actors: list[str] = Field(default_factory=list, max_length=50,
                               description="text found in an actor's name: any of them")
 

@@ -46,11 +46,17 @@ def add_zone(store: Store, spec: ZoneSpec) -> Zone:
         return _zone(conn.execute(sa.select(zones).where(zones.c.id == new_id)).one())
 
 
-def list_zones(store: Store, conn: sa.Connection | None = None) -> list[Zone]:
+def list_zones(store: Store, conn: sa.Connection | None = None, *, limit: int | None = None,
+               offset: int = 0) -> list[Zone]:
     if conn is None:
         with store._read() as c:
-            return list_zones(store, c)
-    return [_zone(r) for r in conn.execute(sa.select(zones).order_by(zones.c.id))]
+            return list_zones(store, c, limit=limit, offset=offset)
+    return [_zone(r) for r in conn.execute(sa.select(zones).order_by(zones.c.id).limit(limit).offset(offset))]
+
+
+def count_zones(store: Store) -> int:
+    with store._read() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(zones)).scalar_one()
 
 
 def get_zone(store: Store, zone_id: int) -> Zone | None:
@@ -210,9 +216,9 @@ def _alert_query() -> sa.Select:
             .join(zones, zones.c.id == alerts.c.zone_id))
 
 
-def list_alerts(store: Store, *, zone_id: int | None = None, limit: int = 50) -> list[Alert]:
+def list_alerts(store: Store, *, zone_id: int | None = None, limit: int = 50, offset: int = 0) -> list[Alert]:
     """The latest alerts (newest first), of one zone or of all."""
-    query = _alert_query().order_by(alerts.c.id.desc()).limit(limit)
+    query = _alert_query().order_by(alerts.c.id.desc()).limit(limit).offset(offset)
     if zone_id is not None:
         query = query.where(alerts.c.zone_id == zone_id)
     with store._read() as conn:

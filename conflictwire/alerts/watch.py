@@ -63,6 +63,7 @@ class Watcher:
     every: float = 600.0
     timeout: float = TIMEOUT
     follow: bool = True
+    allow_private: bool = False  # --allow-private: feeds and links on the user's own network
     extract: Callable[[Article], list[Event]] | None = None
     notifier: Notifier | None = None
     stop: threading.Event = field(default_factory=threading.Event)
@@ -108,7 +109,8 @@ class Watcher:
         """Ingest one feed; its errors are logged and recorded, never raised."""
         try:
             summary = ingest([url], self.store, extract=self.extract, timeout=self.timeout,
-                             follow=self.follow, progress=False, stop=self.stop.is_set)
+                             follow=self.follow, allow_private=self.allow_private,
+                             progress=False, stop=self.stop.is_set)
         except Exception as exc:  # a bug or a store error: logged, and the watcher goes on
             log.exception("%s: poll failed", url)
             self._record(url, f"{type(exc).__name__}: {exc}", 0)

@@ -95,6 +95,12 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+# A "sentence" longer than this is no sentence (a table, a list run together, a hostile text):
+# it is cut at spaces into pieces this long at most. spaCy refuses a text over its max_length
+# (1,000,000 characters: a 500 in `POST /api/extract`), and its cost grows with the length.
+MAX_SENTENCE = 2_000
+
+
 def _add(sentences: list[Sentence], line: str, start: int, end: int, offset: int,
          paragraph: int) -> None:
     chunk = line[start:end]
@@ -103,8 +109,28 @@ def _add(sentences: list[Sentence], line: str, start: int, end: int, offset: int
         return
     lead = len(chunk) - len(chunk.lstrip())
     s = offset + start + lead
-    sentences.append(Sentence(index=len(sentences), start=s, end=s + len(stripped),
-                              text=stripped, paragraph=paragraph))
+    for piece_start, piece in _pieces(stripped):
+        sentences.append(Sentence(index=len(sentences), start=s + piece_start,
+                                  end=s + piece_start + len(piece), text=piece, paragraph=paragraph))
+
+
+def _pieces(text: str) -> list[tuple[int, str]]:
+    """(offset, piece) of `text` cut at the last space before each `MAX_SENTENCE` characters
+    (mid-word when a piece has no space)."""
+    if len(text) <= MAX_SENTENCE:
+        return [(0, text)]
+    found, start = [], 0
+    while start < len(text):
+        end = min(start + MAX_SENTENCE, len(text))
+        if end < len(text):
+            space = text.rfind(" ", start + 1, end)
+            end = space if space > start else end
+        piece = text[start:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            found.append((start + lead, piece.strip()))
+        start = end
+    return found
 
 
 # French verbs whose compound past takes "être" ("ils sont morts"), not a passive.

@@ -8,15 +8,20 @@ the application reads it. Every answer is JSON (or CSV/GeoJSON for the exports),
 the small static page at ``/``.
 
 The extractor (spaCy models, gazetteer) is loaded once per process, on the first request
-that needs it (`conflictwire.store.ingestion.get_extractor`), and used by one request at a time.
+that needs it (`conflictwire.store.ingestion.get_extractor`). Anonymous extractions
+(``POST /api/extract``) are bounded apart from the writes: their own text cap
+(`MAX_EXTRACT_BYTES`), at most `MAX_EXTRACTIONS` at once (429 with Retry-After past it, never
+a queue), and never the lock that ``POST /api/articles`` takes, so they cannot hold up a write.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import io
 import math
 import threading
+import time
 from datetime import date
 from importlib import resources
 from typing import Annotated, Any
@@ -25,8 +30,7 @@ import sqlalchemy as sa
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -41,9 +45,14 @@ MAX_BODY = 2 * 1024 * 1024
 MAX_LIMIT = 500
 MAX_OFFSET = 2**63 - 1  # the largest the databases take (a larger one was a 500: OverflowError)
 BODY_METHODS = {"POST", "PUT", "PATCH"}
+MAX_EXTRACT_BYTES = 200_000  # text of one anonymous extraction
+MAX_EXTRACTIONS = 2  # anonymous extractions at once
+BODY_TIMEOUT = 30.0  # seconds for a whole request body to arrive
+EXTRACT_RETRY = "5"  # seconds, the Retry-After of a 429
 
 STATIC = resources.files(__package__) / "static"
-PAGES = {"/": "index.html", "/paste": "paste.html"}
+# /docs is Swagger UI started by a script file (FastAPI's own page has an inline script and no policy)
+PAGES = {"/": "index.html", "/paste": "paste.html", "/docs": "docs.html"}
 # The dashboard runs only its own scripts: nothing inline, nothing from another host (article
 # text is rendered as text, and this makes sure a slip would still run nothing). Map tiles from
 # OpenStreetMap are the one outside resource, an optional layer.
@@ -81,10 +90,11 @@ class Stored(BaseModel):
 
 class BodyLimit:
     """ASGI middleware: refuse bodies over `limit` bytes (413) by Content-Length, and by
-    counting while the body streams in (chunked requests), before the app sees it."""
+    counting while the body streams in (chunked requests), before the app sees it; 408 for a
+    body not all there `timeout` seconds after its headers (a client sending a byte a second)."""
 
-    def __init__(self, app, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app, limit: int, timeout: float = BODY_TIMEOUT) -> None:
+        self.app, self.limit, self.timeout = app, limit, timeout
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
@@ -102,8 +112,13 @@ class BodyLimit:
                 await _refuse(send, 413, f"request body larger than {self.limit} bytes")
                 return
         chunks, size = [], 0
+        deadline = time.monotonic() + self.timeout
         while True:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                await _refuse(send, 408, f"request body not received within {self.timeout:g} s")
+                return
             if message["type"] == "http.disconnect":
                 return
             chunk = message.get("body", b"")
@@ -185,14 +200,27 @@ _bearer = HTTPBearer(auto_error=False, description="the token given to `conflict
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BODY) -> FastAPI:
-    """The API over `store`; `token` enables the write endpoints."""
+def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BODY,
+               allow_private: bool = False, max_extract_bytes: int = MAX_EXTRACT_BYTES,
+               max_extractions: int = MAX_EXTRACTIONS, body_timeout: float = BODY_TIMEOUT,
+               rate: float | None = None, burst: int = 60, base_url: str | None = None) -> FastAPI:
+    """The API over `store`; `token` enables the write endpoints; `allow_private` lets a zone's
+    webhook be on a loopback or private address. `rate` (requests a second, `burst` at once)
+    limits each client address without the token (`limits.ClientRate`); `base_url` is the
+    public address the absolute links are built from (never the Host header)."""
     # the API's documentation page is served offline like the dashboard (no CDN); no ReDoc page
+    # no redirect of "/api/events/" to "/api/events": Starlette builds its Location from the Host
+    # header, which a client chooses; a path with a slash too many is a 404
     app = FastAPI(title="conflictwire", version=__version__, docs_url=None, redoc_url=None,
+                  redirect_slashes=False,
                   description="ACLED-style conflict events extracted from news reports.")
     app.state.store = store
     with_alerts(store)  # POST /api/articles records the watch zones' alerts with the article
-    extract_lock = threading.Lock()  # one extraction at a time: the models are shared
+    write_lock = threading.Lock()  # one write's extraction at a time (articles)
+    # anonymous extractions: a few at once beside the writes (spaCy's pipelines serve several
+    # threads for inference; the parts that touch the shared vocabulary hold the GIL), and a full
+    # house is a 429, not a queue that grows with the attackers
+    extract_slots = threading.BoundedSemaphore(max_extractions)
 
     def writer(credentials: Credentials) -> None:
         if not token:
@@ -206,8 +234,23 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
     def extract(article: Article) -> list[Event]:
         from ..store.ingestion import get_extractor
 
-        with extract_lock:
+        with write_lock:
             return get_extractor().extract_article(article)
+
+    def extract_anonymous(article: Article) -> list[Event]:
+        from ..store.ingestion import get_extractor
+
+        size = len(article.text.encode("utf-8"))
+        if size > max_extract_bytes:
+            raise HTTPException(413, f"text is {size} bytes; extraction takes {max_extract_bytes} at most "
+                                     "(POST /api/articles with the token takes more)")
+        if not extract_slots.acquire(blocking=False):
+            raise HTTPException(429, f"{max_extractions} extractions are running; try again shortly",
+                                headers={"Retry-After": EXTRACT_RETRY})
+        try:
+            return get_extractor().extract_article(article)
+        finally:
+            extract_slots.release()
 
     @app.exception_handler(StoreError)
     @app.exception_handler(sa.exc.OperationalError)
@@ -234,22 +277,16 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
         response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
-        if request.url.path in PAGES or request.url.path.startswith("/static/"):
+        html = response.headers.get("content-type", "").startswith("text/html")
+        if html or request.url.path in PAGES or request.url.path.startswith("/static/"):
             response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
-            response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Frame-Options", "DENY")  # no answer is meant for a frame
         return response
 
     def page(name: str):
         def serve_page() -> FileResponse:
             return FileResponse(str(STATIC / name), media_type="text/html; charset=utf-8")
         return serve_page
-
-    @app.get("/docs", include_in_schema=False)
-    def api_docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title="conflictwire API",
-                                   swagger_js_url="/static/vendor/swagger-ui-bundle.js",
-                                   swagger_css_url="/static/vendor/swagger-ui.css",
-                                   swagger_favicon_url="/static/favicon.svg")
 
     for path, name in PAGES.items():
         app.add_api_route(path, page(name), methods=["GET", "HEAD"], include_in_schema=False)
@@ -323,7 +360,7 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
         """The events of a pasted report; nothing is stored."""
         article = Article(id=f"pasted-{content_hash(report.text)[:12]}", text=report.text, title=report.title,
                           published=report.published, language=report.language)
-        return {"events": extract(article)}
+        return {"events": extract_anonymous(article)}
 
     @app.post("/api/articles", response_model=Stored, tags=["articles"],
               dependencies=[Depends(writer)],
@@ -346,6 +383,12 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
 
     from .zones import zones_router
 
-    app.include_router(zones_router(store, writer))  # watch zones and alerts (issue 5)
-    app.add_middleware(BodyLimit, limit=max_body)
+    # watch zones and alerts (issue 5)
+    app.include_router(zones_router(store, writer, allow_private=allow_private,
+                                    base_url=base_url or "http://127.0.0.1:8000"))
+    app.add_middleware(BodyLimit, limit=max_body, timeout=body_timeout)
+    if rate:
+        from .limits import ClientRate
+
+        app.add_middleware(ClientRate, rate=rate, burst=burst, token=token)
     return app

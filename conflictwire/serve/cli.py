@@ -26,6 +26,23 @@ def add_commands(subparsers) -> None:
     srv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     srv.add_argument("--token", help=f"token for the write endpoints (default: ${TOKEN_ENV}; "
                                      "none: read-only)")
+    srv.add_argument("--base-url", help="the public address of the service, for absolute links "
+                                        "(default: http://HOST:PORT); never taken from a request")
+    srv.add_argument("--header-timeout", type=float, default=10.0,
+                     help="seconds for a request's headers to arrive (default 10)")
+    srv.add_argument("--body-timeout", type=float, default=30.0,
+                     help="seconds for a request's body to arrive (default 30)")
+    srv.add_argument("--max-connections", type=int, default=500,
+                     help="connections at once; past it 503 (default 500)")
+    srv.add_argument("--rate", type=float, default=10.0,
+                     help="requests a second per client address without the token (default 10, "
+                          "bursts of 60; 0: no limit)")
+    srv.add_argument("--extract-max-bytes", type=int, default=200_000,
+                     help="largest text of POST /api/extract (default 200000)")
+    srv.add_argument("--max-extractions", type=int, default=2,
+                     help="POST /api/extract at once; past it 429 (default 2)")
+    srv.add_argument("--allow-private", action="store_true",
+                     help="let POST /api/zones take a webhook on a loopback or private address")
     from ..alerts.cli import add_delivery_options
 
     add_delivery_options(srv)  # POST /api/articles delivers the watch zones' alerts it raises
@@ -35,16 +52,16 @@ def run(args: argparse.Namespace) -> int | None:
     """Run ``serve``; None when `args.command` is another command."""
     if getattr(args, "command", None) != "serve":
         return None
-    import uvicorn
-
     from ..alerts.cli import notifier_from
     from ..store.cli import open_store
+    from . import server
     from .app import create_app
 
     store = open_store(args.db)
     if store is None:
         return 1
-    notifier_from(args, store).attach()  # alerts of stored articles, delivered after each commit
+    # alerts of stored articles, delivered by a worker after each commit: the request does not wait
+    notifier_from(args, store, background=True).attach()
     token = args.token or os.environ.get(TOKEN_ENV) or None
     with store:
         if not token:
@@ -53,6 +70,10 @@ def run(args: argparse.Namespace) -> int | None:
         host = f"[{args.host}]" if ":" in args.host else args.host
         print(f"conflictwire: the dashboard is at http://{host}:{args.port}/ (API docs at /docs); "
               "Ctrl-C stops it", file=sys.stderr, flush=True)
-        uvicorn.run(create_app(store, token=token), host=args.host, port=args.port, log_level="info",
-                    proxy_headers=False, server_header=False)
+        base_url = args.base_url or f"http://{host}:{args.port}"
+        app = create_app(store, token=token, allow_private=args.allow_private, base_url=base_url,
+                         max_extract_bytes=args.extract_max_bytes, max_extractions=args.max_extractions,
+                         body_timeout=args.body_timeout, rate=args.rate or None)
+        server.run(app, args.host, args.port, header_timeout=args.header_timeout,
+                   limit_concurrency=args.max_connections, log_level="info")
     return 0

@@ -55,6 +55,8 @@ def add_commands(subparsers) -> None:
     ing.add_argument("--timeout", type=float, default=None, help="seconds per download (default 20)")
     ing.add_argument("--no-follow", action="store_true",
                      help="do not fetch the page of a feed entry that has only a summary")
+    ing.add_argument("--allow-private", action="store_true",
+                     help="fetch from loopback and private addresses too (a feed on your own network)")
     ing.add_argument("--no-progress", action="store_true", help="no progress display")
     from ..alerts.cli import add_delivery_options
 
@@ -121,7 +123,8 @@ def _ingest(args: argparse.Namespace, store) -> int:
     with open_runner(args.workers, args.dask, args.tolls) as runner:
         summary = ingest(args.sources, store, runner=runner, published=args.published, country=args.country,
                          max_bytes=args.max_bytes or MAX_TEXT_BYTES, timeout=args.timeout or TIMEOUT,
-                         follow=not args.no_follow, progress=False if args.no_progress else None)
+                         follow=not args.no_follow, allow_private=args.allow_private,
+                         progress=False if args.no_progress else None)
     for line in summary.lines():
         print(line, file=sys.stderr)
     say_undelivered(store)

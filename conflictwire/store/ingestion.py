@@ -75,6 +75,7 @@ def ingest(
     max_bytes: int = MAX_TEXT_BYTES,
     timeout: float = TIMEOUT,
     follow: bool = True,
+    allow_private: bool = False,
     progress: bool | None = None,
     err: TextIO | None = None,
     stop: Callable[[], bool] | None = None,
@@ -84,7 +85,8 @@ def ingest(
     `extract` (default: the process's `Extractor().extract_article`) gives one article's
     events; `runner` (default: this process) extracts chunks of articles elsewhere
     (`conflictwire.extract.parallel.LocalPool`, `DaskRunner`). `published` and `country` are the
-    publication day and country of articles that have none. `progress`
+    publication day and country of articles that have none. `allow_private` lets URLs reach
+    private addresses (`netguard`). `progress`
     shows a rich progress line on `err` (default: when `err` is a terminal). `stop`, when it
     returns true, ends the run after the article being stored (`conflictwire watch`'s SIGTERM).
     """
@@ -95,7 +97,8 @@ def ingest(
     def url_known(url: str) -> bool:
         return store.known(Article(id="-", text="", url=url)) is not None
 
-    reader = iter_sources(sources, max_bytes=max_bytes, timeout=timeout, follow=follow, skip_url=url_known)
+    reader = iter_sources(sources, max_bytes=max_bytes, timeout=timeout, follow=follow, skip_url=url_known,
+                          allow_private=allow_private)
     in_flight: set[str] = set()  # ids of the articles read and not yet stored
 
     def new_articles() -> Iterator[tuple[str, Article]]:

@@ -9,6 +9,10 @@ next source is read.
 Downloads use httpx with a timeout and a size cap (the body is streamed and dropped past
 `max_download` bytes). A feed entry whose own content is short (a summary) is completed by
 fetching its link and taking the page's main text (trafilatura), unless ``follow=False``.
+
+Every fetch (the source URL, each entry's link, each redirect) goes through `netguard`: an
+address on the machine or its network (loopback, private, link-local, multicast) is refused,
+and the entry is reported as refused, unless ``allow_private=True`` (``--allow-private``).
 """
 
 from __future__ import annotations
@@ -37,6 +41,10 @@ class FetchError(Exception):
     pass
 
 
+class RefusedFetch(FetchError):
+    """The URL, or a redirect, leads to a private address: nothing was fetched from it."""
+
+
 @dataclass
 class Fetched:
     url: str
@@ -48,15 +56,19 @@ def is_url(source: str) -> bool:
     return urlparse(source).scheme in ("http", "https")
 
 
-def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = 4 * MAX_TEXT_BYTES) -> Fetched:
+def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = 4 * MAX_TEXT_BYTES,
+          allow_private: bool = False) -> Fetched:
     """GET `url` following redirects; FetchError on a network error, an HTTP error status,
-    a timeout or a body over `max_bytes`."""
+    a timeout or a body over `max_bytes`; RefusedFetch when it or a redirect leads to a
+    private address (unless `allow_private`)."""
     import httpx
 
+    from .netguard import RefusedAddress, client
+
     try:
-        with httpx.Client(follow_redirects=True, timeout=timeout,
-                          headers={"User-Agent": USER_AGENT}) as client, \
-                client.stream("GET", url) as response:
+        with client(allow_private=allow_private, follow_redirects=True, timeout=timeout,
+                    headers={"User-Agent": USER_AGENT}) as session, \
+                session.stream("GET", url) as response:
             if response.status_code >= 400:
                 raise FetchError(f"HTTP {response.status_code} {response.reason_phrase}".strip())
             declared = response.headers.get("content-length")
@@ -68,6 +80,8 @@ def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = 4 * MAX_TEXT_B
                 if len(body) > max_bytes:
                     raise FetchError(f"over the size limit (more than {max_bytes} bytes)")
             return Fetched(str(response.url), bytes(body), response.headers.get("content-type", ""))
+    except RefusedAddress as exc:
+        raise RefusedFetch(str(exc)) from exc
     except httpx.TimeoutException as exc:
         raise FetchError(f"timed out after {timeout:g} s") from exc
     except httpx.HTTPError as exc:
@@ -130,8 +144,9 @@ class Reader:
     """Reads sources into articles; see the module docstring."""
 
     def __init__(self, *, max_bytes: int = MAX_TEXT_BYTES, timeout: float = TIMEOUT, follow: bool = True,
-                 skip_url: Callable[[str], bool] | None = None) -> None:
+                 skip_url: Callable[[str], bool] | None = None, allow_private: bool = False) -> None:
         self.max_bytes = max_bytes
+        self.allow_private = allow_private
         self.timeout = timeout
         self.follow = follow
         self.skip_url = skip_url or (lambda _url: False)
@@ -152,7 +167,8 @@ class Reader:
             yield url, ReadError(source=url, message="already stored (same URL)")
             return
         try:
-            page = fetch(url, timeout=self.timeout, max_bytes=4 * self.max_bytes)
+            page = fetch(url, timeout=self.timeout, max_bytes=4 * self.max_bytes,
+                         allow_private=self.allow_private)
         except FetchError as exc:
             yield url, ReadError(source=url, message=str(exc))
             return
@@ -220,9 +236,11 @@ class Reader:
                     "published": day.isoformat() if day else None}
             if len(text) < FOLLOW_BELOW and self.follow and link and is_url(link):
                 try:
-                    page = fetch(link, timeout=self.timeout, max_bytes=4 * self.max_bytes)
+                    page = fetch(link, timeout=self.timeout, max_bytes=4 * self.max_bytes,
+                                 allow_private=self.allow_private)
                 except FetchError as exc:
-                    if not text:
+                    # a refused link is said, not hidden behind the entry's summary
+                    if not text or isinstance(exc, RefusedFetch):
                         yield source, ReadError(source=f"{where} ({link})", message=str(exc))
                         continue
                 else:

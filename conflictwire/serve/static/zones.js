@@ -37,11 +37,12 @@
   }
 
   async function loadZones() {
-    const found = await api("/api/zones");
+    const found = await api("/api/zones", { limit: 500 });  // the API's largest page
     zoneLayer.clearLayers();
     const list = document.getElementById("zones-list");
     list.replaceChildren(...found.zones.map((zone) => {
-      zoneShape(zone).bindTooltip(zone.name).addTo(zoneLayer);
+      // a node, not a string: Leaflet puts a string tooltip in as HTML
+      zoneShape(zone).bindTooltip(el("span", {}, zone.name)).addTo(zoneLayer);
       return el("li", { dataset: { zone: String(zone.id) } },
         el("span", {}, el("strong", {}, zone.name), el("br"), el("span", { class: "muted" }, zoneSummary(zone))),
         el("span", {},

@@ -1,0 +1,159 @@
+"""Load on an exposed `conflictwire serve` (issue 17), a real server on 127.0.0.1 in a subprocess.
+
+    python benchmarks/exposure.py [extract|zones|slow ...]
+
+- extract: 50 concurrent 0.5 MB anonymous POST /api/extract (the text cap raised to 0.6 MB so
+  that they reach the concurrency limit) while an authorised POST /api/articles is timed 20
+  times: its p95, and how many anonymous ones got 429.
+- zones: 10,000 zones; 200 clients ask for /api/zones (the largest page) and never read;
+  /api/events timed 20 times meanwhile, and the server's resident memory.
+- slow: 2,000 connections that send part of their headers and stop: how long until the
+  server has closed them (header timeout 10 s), and how much its log grew.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from live_server import free_port, wait_ready  # noqa: E402
+
+TOKEN = "bench-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+REPORT = ("BAMAKO, Sept 18 (Test wire) - Gunmen killed seven civilians in an attack on a market in Kati, "
+          "Mali, on Tuesday, local officials said.")
+
+
+def start(db: Path, log: Path, *args: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), CONFLICTWIRE_TOKEN=TOKEN)
+    proc = subprocess.Popen([sys.executable, "-m", "conflictwire.cli", "serve", "--db", str(db), "--port",
+                             str(port), *args], env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    wait_ready(base, lambda: proc.poll() is None, timeout=120)
+    return proc, base
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+
+
+def extract(tmp: Path) -> None:
+    proc, base = start(tmp / "e.db", tmp / "e.log", "--extract-max-bytes", "600000", "--rate", "0")
+    try:
+        httpx.post(f"{base}/api/articles", json={"id": "warm", "text": REPORT}, headers=AUTH, timeout=120)
+        text = (REPORT + " ") * (500_000 // (len(REPORT) + 1))
+        with ThreadPoolExecutor(50) as pool:
+            anonymous = [pool.submit(httpx.post, f"{base}/api/extract", json={"text": text}, timeout=600)
+                         for _ in range(50)]
+            times = []
+            for n in range(20):
+                t0 = time.monotonic()
+                httpx.post(f"{base}/api/articles", json={"id": f"a{n}", "text": f"{REPORT} Ref {n}."},
+                           headers=AUTH, timeout=120)
+                times.append(time.monotonic() - t0)
+            codes = [f.result().status_code for f in anonymous]
+        others = len(codes) - codes.count(429) - codes.count(200)
+        print(f"extract: authorised post p95 {p95(times):.2f} s, max {max(times):.2f} s; anonymous: "
+              f"{codes.count(429)} x 429, {codes.count(200)} x 200, others {others}")
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def zones(tmp: Path) -> None:
+    from conflictwire.alerts.models import ZoneSpec
+    from conflictwire.alerts.records import add_zone
+    from conflictwire.store import Store
+
+    with Store.open(tmp / "z.db") as store:
+        for n in range(10_000):
+            add_zone(store, ZoneSpec(name=f"zone {n}", latitude=n % 80, longitude=n % 170, radius_km=10))
+    proc, base = start(tmp / "z.db", tmp / "z.log", "--rate", "0")
+    port = int(base.rsplit(":", 1)[1])
+    try:
+        before = rss_mb(proc.pid)
+        stuck = []
+        for _ in range(200):
+            sock = socket.create_connection(("127.0.0.1", port))
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.sendall(b"GET /api/zones?limit=500 HTTP/1.1\r\nHost: x\r\n\r\n")
+            stuck.append(sock)
+        time.sleep(2)
+        times = []
+        for _ in range(20):
+            t0 = time.monotonic()
+            httpx.get(f"{base}/api/events", timeout=30)
+            times.append(time.monotonic() - t0)
+        print(f"zones: /api/events p95 {p95(times):.3f} s beside 200 stuck readers; memory {before:.0f} -> "
+              f"{rss_mb(proc.pid):.0f} MB")
+        for sock in stuck:
+            sock.close()
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def slow(tmp: Path) -> None:
+    log = tmp / "s.log"
+    proc, base = start(tmp / "s.db", log)
+    port = int(base.rsplit(":", 1)[1])
+    try:
+        size = log.stat().st_size
+        socks = []
+        for _ in range(2000):
+            sock = socket.create_connection(("127.0.0.1", port))
+            sock.sendall(b"GET /api/facets HTTP/1.1\r\nHost: x\r\n")
+            socks.append(sock)
+        t0 = time.monotonic()
+        open_ = list(socks)
+        while open_ and time.monotonic() - t0 < 30:
+            still = []
+            for sock in open_:
+                sock.setblocking(False)
+                try:
+                    if sock.recv(1) != b"":
+                        still.append(sock)
+                except BlockingIOError:
+                    still.append(sock)
+                except OSError:
+                    pass
+            open_ = still
+            time.sleep(0.2)
+        took = time.monotonic() - t0
+        after = httpx.get(base + "/api/facets").status_code
+        print(f"slow: {2000 - len(open_)} of 2000 closed within {took:.1f} s; log grew "
+              f"{(log.stat().st_size - size) / 1024:.1f} KB; /api/facets then {after}")
+        for sock in socks:
+            sock.close()
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def main(parts: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        for part in parts or ["extract", "zones", "slow"]:
+            {"extract": extract, "zones": zones, "slow": slow}[part](Path(tmp))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
