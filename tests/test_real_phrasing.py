@@ -85,3 +85,30 @@ def test_killing_state_agents_is_a_battle_with_the_state(extractor, text):
 def test_killing_villagers_stays_violence_against_civilians(extractor):
     event = only(extract(extractor, "Gunmen killed four villagers in Djibo, Burkina Faso, on Monday."))
     assert event.event_type == "Violence against civilians"
+
+
+@pytest.mark.parametrize(("text", "sub"), [
+    ("Rioting students torched a police post in Thika on Monday, and two of them died.",
+     "Violent demonstration"),
+    ("A suspected thief was beaten to death by an angry mob in Kakamega on Monday.", "Mob violence"),
+    ("Traders protesting a new tax in Kano on Monday threw stones at police.", "Violent demonstration"),
+])
+def test_a_violent_crowd_is_a_riot_whoever_died(extractor, text, sub):
+    event = only(extract(extractor, text))
+    assert (event.event_type, event.sub_event_type) == ("Riots", sub)
+
+
+def test_groups_named_as_one_or_the_other_are_one_side(extractor):
+    event = only(extract(extractor, (
+        "Suspected JNIM and/or Islamic State militants killed two traders near Djibo, "
+        "Burkina Faso, on Monday.")))
+    assert event.event_type == "Violence against civilians"
+    assert event.actor2 is not None and event.actor2.type == "Civilians"
+    assert event.assoc_actor_1
+
+
+def test_groups_fighting_each_other_are_two_sides(extractor):
+    event = only(extract(extractor, (
+        "Clashes between JNIM and Islamic State militants near Djibo, Burkina Faso, on Monday "
+        "left 12 fighters dead, residents said.")))
+    assert event.event_type == "Battles"

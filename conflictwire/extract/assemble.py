@@ -311,6 +311,22 @@ class Sides:
     civilians: list[Actor] = field(default_factory=list)
     protesters: list[Actor] = field(default_factory=list)
     rioters: list[Actor] = field(default_factory=list)
+    allies: list[Actor] = field(default_factory=list)  # named beside an armed group as one side
+
+
+# "JNIM and/or ISGS militants", "Boko Haram or ISWAP": one side, whoever of them it was
+# ("clashes between X and Y" are two).
+_ONE_SIDE = re.compile(r"^\s*(?:and/or|/|or|ou|et/ou)\s*$|^\s*(?:and|et)\s*$")
+_OPPOSED_BEFORE = re.compile(r"(?i)\b(?:between|entre|with|against|contre|avec)\b[^.;]{0,40}$")
+
+
+def _allied(text: str, first: ActorMention, second: ActorMention) -> bool:
+    """Whether two named groups of a sentence are coordinated as one side."""
+    between = text[first.end : second.start]
+    if not _ONE_SIDE.match(between):
+        return False
+    plain_and = between.strip() in ("and", "et")
+    return not (plain_and and _OPPOSED_BEFORE.search(text[max(0, first.start - 60) : first.start]))
 
 
 def _add_actor(bucket: list[Actor], actor: Actor, surface: str) -> None:
@@ -377,13 +393,18 @@ def sides(draft: Draft, kb: ActorKB, iso3: str | None, story_group: Actor | None
     lead = lead_mention(draft)
     in_lead: set[str] = set()
     for m in draft.mentions:
+        previous: ActorMention | None = None
         for a in participants(m):
             country = a.country or iso3
+            ally = bool(previous and previous.actor and previous.actor.type in NON_STATE
+                        and _allied(m.sentence.text, previous, a))
+            previous = a if a.role == "named" else previous
             if a.role == "named" and a.actor:
                 bucket = s.state if a.actor.type == "State forces" else (
                     s.civilians if a.actor.type == "Civilians" else
                     s.protesters if a.actor.type == "Protesters" else
-                    s.rioters if a.actor.type == "Rioters" else s.armed)
+                    s.rioters if a.actor.type == "Rioters" else
+                    s.allies if ally and a.actor.type in NON_STATE else s.armed)
                 _add_actor(bucket, a.actor, a.text)
                 if m is lead:
                     in_lead.add(a.actor.name)
@@ -500,6 +521,9 @@ def choose_actors(event_type: str, sub: str, s: Sides, kb: ActorKB, iso3: str | 
         a2 = rest[0] if rest else None
     used = {a.name for a in (a1, a2) if a}
     assoc1, assoc2 = [], []
+    if a1 and a1.type in NON_STATE:  # "X and/or Y militants": Y stands with actor 1
+        assoc1 += [a.name for a in s.allies if a.name not in used]
+        used |= {a.name for a in s.allies}
     side1_state = bool(a1 and a1.type == "State forces")
     for extra in state + armed:
         if extra.name in used:

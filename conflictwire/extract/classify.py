@@ -10,6 +10,7 @@ territory or a non-state actor overtaking it depending on who took it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -26,6 +27,8 @@ REMOTE_ORDER = (
     "Shelling/artillery/missile attack",
     "Grenade",
 )
+# Riot words that name a violent crowd, not a violent act anyone could commit ("torched").
+RIOTING_CROWD = re.compile(r"(?i)riot|rampag|émeut|mob\b")
 DEMONSTRATION = {"Peaceful protest", "intervention", "riot", "Mob violence"}
 VIOLENT = set(REMOTE_ORDER) | {"Armed clash", "violence", "territory", "Abduction/forced disappearance",
                                "Sexual violence"}
@@ -112,6 +115,11 @@ def classify(
             return "Protests", "Peaceful protest"
     if "Mob violence" in subs:
         return "Riots", "Mob violence"
+    # A crowd named as violent ("riots", "rioting students", "went on the rampage") is a riot,
+    # whoever died in it, unless an organised armed group is the one acting.
+    crowd = any(t.sub == "riot" and RIOTING_CROWD.match(t.text) for t in triggers)
+    if crowd and armed_sides - state_involved < 1 and not (strong & set(REMOTE_ORDER)):
+        return "Riots", "Violent demonstration"
     for sub in REMOTE_ORDER:
         if sub in strong:
             return SUB_EVENT_TYPES[sub], sub
