@@ -62,14 +62,17 @@ def _word_char(ch: str) -> bool:
 
 @cache
 def independent_patterns(lang: str):
-    """Each lexicon pattern on its own, compiled here with plain `re`: IGNORECASE, except the
-    acronyms (all capitals), which are case-sensitive; the end of a match must be the end of
-    a word, written as a lookahead of our own. Nothing of detect.py's compiling is used."""
+    """Each lexicon pattern on its own, compiled here with plain `re`: IGNORECASE, except
+    the acronyms (all capitals) and the `<lang>_cased` lists, which are case-sensitive; the
+    end of a match must be the end of a word, written as a lookahead of our own. Nothing of
+    detect.py's compiling is used."""
     out = []
     for item in load_data("events.toml")["trigger"]:
         for p in item.get(lang, []):
             flags = 0 if p.isupper() else re.IGNORECASE
             out.append((item["sub"], p, re.compile(f"(?:{p})(?=\\W|\\Z)", flags), flags))
+        for p in item.get(f"{lang}_cased", []):  # case-sensitive by the lexicon's word
+            out.append((item["sub"], p, re.compile(f"(?:{p})(?=\\W|\\Z)"), 0))
     return out
 
 
@@ -151,8 +154,5 @@ def test_hyphenated_and_glued_words_are_not_triggers():
     assert subs("Gunmen abducted 15 pupils.") == {"Abduction/forced disappearance"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "events.toml territory pattern: its '[A-Z]' branch (a place name after 'seized') can only "
-    "match a one-letter word, since every pattern must end at a word's end (REVIEW 2.13)"))
 def test_seizing_a_named_town_is_a_territory_cue():
     assert "territory" in subs("M23 rebels seized Goma on Monday after brief fighting.")

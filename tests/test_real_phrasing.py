@@ -112,3 +112,30 @@ def test_groups_fighting_each_other_are_two_sides(extractor):
         "Clashes between JNIM and Islamic State militants near Djibo, Burkina Faso, on Monday "
         "left 12 fighters dead, residents said.")))
     assert event.event_type == "Battles"
+
+
+@pytest.mark.parametrize(("text", "sub"), [
+    ("Gunmen seized an ambulance of an aid group in Gao, Mali, on Monday.", "Looting/property destruction"),
+    ("Unknown assailants burnt down a primary school near Djibo, Burkina Faso, on Monday.",
+     "Looting/property destruction"),
+    ("Soldiers discovered and defused an IED on the road to Boni, Mali, on Monday.",
+     "Disrupted weapons use"),
+])
+def test_no_one_harmed_is_a_strategic_development(extractor, text, sub):
+    event = only(extract(extractor, text))
+    assert (event.event_type, event.sub_event_type) == ("Strategic developments", sub)
+
+
+def test_an_ied_that_kills_is_an_explosion_even_if_found_later(extractor):
+    event = only(extract(extractor, "An IED killed two soldiers near Boni, Mali, on Monday."))
+    assert event.event_type == "Explosions/Remote violence"
+
+
+def test_rebels_seizing_a_named_town_is_territory(extractor):
+    event = only(extract(extractor, "M23 rebels seized Goma on Monday after brief fighting with the "
+                                    "Congolese army."))
+    assert event.event_type == "Battles" and "territory" in event.sub_event_type
+
+
+def test_taking_a_break_is_not_territory(extractor):
+    assert extract(extractor, "Soldiers took a break at the checkpoint on Monday.") == []

@@ -659,7 +659,8 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         armed_sides=(1 if told.state else 0) + min(len(told.armed), 2) + armed_victims,
         civilians_targeted=bool(told.civilians) or any(f.victims == "civilians" for f in lead.figures),
         state_involved=bool(told.state), taker_is_state=taker_is_state(draft),
-        protesters=bool(s.protesters), forces_fired_on_protesters=fired)
+        protesters=bool(s.protesters), forces_fired_on_protesters=fired,
+        casualties=any(f.value > 0 for m in draft.mentions for f in m.figures))
     event_type, sub = code_event(lead.triggers, [t for m in draft.mentions if m is not lead
                                                  for t in m.triggers], involved)
     if sub == "Air/drone strike" and not s.state and iso3:

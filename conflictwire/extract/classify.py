@@ -27,6 +27,9 @@ REMOTE_ORDER = (
     "Shelling/artillery/missile attack",
     "Grenade",
 )
+# Violence words that say a person was harmed (not only property, nor only shots fired).
+HARM = re.compile(r"(?i)kill|shot|shoot|dead|died|death|wound|injur|hurt|beat|assault|stab|hack|tortur|"
+                  r"massacr|execut|behead|lynch|murder|gunned|slaughter|tu[ée]|bless|abattu|égorg|assassin")
 # Riot words that name a violent crowd, not a violent act anyone could commit ("torched").
 RIOTING_CROWD = re.compile(r"(?i)riot|rampag|émeut|mob\b")
 DEMONSTRATION = {"Peaceful protest", "intervention", "riot", "Mob violence"}
@@ -57,6 +60,7 @@ class Involved:
     taker_is_state: bool | None = None  # who took the place, when a place changed hands
     protesters: bool = False
     forces_fired_on_protesters: bool = False  # lethal or serious force against a crowd
+    casualties: bool = False  # someone was counted dead or hurt
 
 
 CROWD = ("intervention", "riot", "Peaceful protest")
@@ -76,6 +80,17 @@ def code_event(lead: list[Trigger], others: list[Trigger], who: Involved) -> tup
     """(event_type, sub_event_type) of an event told by `lead` (its first sentence's words)
     and `others` (the rest), given who takes part."""
     words = typing_words(lead, others)
+    harmed = who.casualties or any(
+        (t.sub == "violence" and HARM.search(t.text)) or t.sub in ("Abduction/forced disappearance",
+                                                                     "Sexual violence") for t in words)
+    subs = {t.sub for t in words}
+    # No one harmed: a bomb found and defused is a disrupted weapon, not an explosion, and
+    # burning or taking property is looting/property destruction (Strategic developments).
+    if not harmed and "Disrupted weapons use" in subs:
+        return "Strategic developments", "Disrupted weapons use"
+    if not harmed and "Looting/property destruction" in subs and not subs & {
+            "Armed clash", "territory", "riot", "Peaceful protest", *REMOTE_ORDER}:
+        return "Strategic developments", "Looting/property destruction"
     # The means decide: a bombing of a crowd is remote violence, not a protest.
     remote = any(t.sub in REMOTE_ORDER for t in words)
     event_type, sub = classify(

@@ -44,7 +44,7 @@ def compile_alternation(patterns: list[str], flags: int = re.IGNORECASE) -> re.P
 def _lexicon(lang: str) -> tuple[_Entry, ...]:
     entries = []
     for item in load_data("events.toml")["trigger"]:
-        for pattern, folded in _case_groups(item.get(_key(lang), [])):
+        for pattern, folded in _case_groups(item.get(_key(lang), []), item.get(_cased_key(lang), [])):
             entries.append(_Entry(item["sub"], float(item["weight"]), bool(item.get("cue")),
                                   pattern, folded))
     return tuple(entries)
@@ -54,12 +54,17 @@ def _key(lang: str) -> str:
     return lang if lang in ("en", "fr") else "en"
 
 
-def _case_groups(patterns: list[str]) -> list[tuple[re.Pattern[str], bool]]:
+def _cased_key(lang: str) -> str:
+    """The entry's case-sensitive patterns ("seized Goma": a capital says a name)."""
+    return f"{_key(lang)}_cased"
+
+
+def _case_groups(patterns: list[str], cased: list[str] = ()) -> list[tuple[re.Pattern[str], bool]]:
     """One expression for the case-insensitive patterns, lowercased, to search in the
     case-folded text (True: Python's IGNORECASE costs four times as much), and one for the
-    acronyms, all capitals, case-sensitive so "IED" never matches "ied" (False); none for
-    an empty group."""
-    upper = [p for p in patterns if p.isupper()]
+    acronyms (all capitals) and the `cased` patterns, case-sensitive so "IED" never matches
+    "ied" (False); none for an empty group."""
+    upper = [p for p in patterns if p.isupper()] + list(cased)
     other = [lowercase_pattern(p) for p in patterns if not p.isupper()]
     return [(compile_alternation(group, 0), folded)
             for group, folded in ((other, True), (upper, False)) if group]
@@ -80,8 +85,10 @@ def lowercase_pattern(pattern: str) -> str:
 def _screen(lang: str) -> tuple[tuple[re.Pattern[str], bool], ...]:
     """All of a language's patterns in one expression per case mode: most sentences match
     none, and one search tells."""
-    patterns = [p for item in load_data("events.toml")["trigger"] for p in item.get(_key(lang), [])]
-    return tuple(_case_groups(patterns))
+    items = load_data("events.toml")["trigger"]
+    patterns = [p for item in items for p in item.get(_key(lang), [])]
+    cased = [p for item in items for p in item.get(_cased_key(lang), [])]
+    return tuple(_case_groups(patterns, cased))
 
 
 def _passes_screen(text: str, folded: str, lang: str) -> bool:
