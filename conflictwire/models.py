@@ -174,7 +174,9 @@ class ActorMention(BaseModel):
     """An actor named in text: a known entity of the knowledge base, or a generic noun.
 
     `role` is the generic category for nouns that do not name an entity ("unidentified",
-    "civilians", "protesters", "rioters", "military", "police") and "named" otherwise.
+    "civilians", "protesters", "rioters", "military", "police"), "identity" for a group
+    named by its ethnic, clan or communal identity ("Pokot raiders": its Actor has no
+    country yet), and "named" otherwise.
     `country` is the ISO3 the mention itself gives ("Malian army" -> MLI), if any.
     """
 
@@ -182,7 +184,7 @@ class ActorMention(BaseModel):
     end: int
     text: str
     role: Literal["named", "unidentified", "civilians", "protesters", "rioters", "military",
-                  "police", "government"] = "named"
+                  "police", "government", "identity"] = "named"
     actor: Actor | None = None
     country: str | None = None
 

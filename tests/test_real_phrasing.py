@@ -139,3 +139,25 @@ def test_rebels_seizing_a_named_town_is_territory(extractor):
 
 def test_taking_a_break_is_not_territory(extractor):
     assert extract(extractor, "Soldiers took a break at the checkpoint on Monday.") == []
+
+
+def test_communities_fighting_are_their_ethnic_militias(extractor):
+    event = only(extract(extractor, (
+        "Clashes between the Borana and Gabra communities near Moyale, Kenya, on Monday left "
+        "three people dead, police said.")))
+    assert event.event_type == "Battles"
+    assert {event.actor1.name, event.actor2.name} == {"Borana Ethnic Militia (Kenya)",
+                                                      "Gabra Ethnic Militia (Kenya)"}
+
+
+def test_a_community_struck_is_its_civilians(extractor):
+    event = only(extract(extractor, (
+        "Gunmen killed five members of the Fulani community near Djibo, Burkina Faso, on Monday.")))
+    assert event.event_type == "Violence against civilians"
+    assert event.actor2.name == "Civilians (Burkina Faso)"
+
+
+def test_raiders_named_by_their_group_are_its_militia(extractor):
+    event = only(extract(extractor, "Pokot raiders killed two herders near Kapedo, Kenya, on Monday."))
+    assert event.actor1.name == "Pokot Ethnic Militia (Kenya)"
+    assert event.actor1.type == "Identity militia"

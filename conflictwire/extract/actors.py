@@ -265,6 +265,7 @@ class ActorKB:
                 if target not in self.entries and not self._generated(target):
                     raise ValueError(f"{entry.name!r}: unknown by_country target {target!r}")
 
+        self._identity = _IdentityNouns.of(nouns.get("identity", {}))
         self._names = Lexicon()
         for entry in self.entries.values():
             for alias in (entry.name, *entry.aliases):
@@ -492,7 +493,26 @@ class ActorKB:
                 i += n
                 continue
             i += 1
-        return out
+        return self._with_identity_groups(text, out)
+
+    def _with_identity_groups(self, text: str, found: list[ActorMention]) -> list[ActorMention]:
+        """`found` with the groups named by their identity ("Pokot raiders", "the Borana and
+        Gabra communities"); a generic noun inside one ("raiders") gives way to it, a name of
+        the knowledge base ("Dozo militia") stands."""
+        groups = self._identity.mentions(text) if self._identity else []
+        if not groups:
+            return found
+        named = [a for a in found if a.role == "named"]
+        kept_groups = [g for g in groups if not any(_overlap(g, a) for a in named)]
+        rest = [a for a in found if not any(_overlap(g, a) for g in kept_groups)]
+        return sorted(rest + kept_groups, key=lambda a: a.start)
+
+    def identity_militia(self, group: Actor, iso3: str | None) -> Actor:
+        """"Pokot Ethnic Militia" in a country: "Pokot Ethnic Militia (Kenya)", as ACLED names it."""
+        if not iso3 or group.country:
+            return group
+        return group.model_copy(update={"name": f"{group.name} ({self.country_name(iso3)})",
+                                        "country": iso3})
 
     def _skip_mods(self, toks: list[Tok], i: int, lang: str) -> int:
         while i < len(toks):
@@ -564,3 +584,44 @@ class ActorKB:
             if hit:
                 return m + hit[0], hit[2]
         return None
+
+
+def _overlap(a: ActorMention, b: ActorMention) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+@dataclass(frozen=True)
+class _IdentityNouns:
+    """Groups named by their identity: a capitalised name (or two joined by "and"/"or")
+    before a noun of actor_nouns.toml's [identity], with ACLED's kind of militia for it."""
+
+    pattern: re.Pattern[str]
+    labels: dict[str, str]
+    not_names: frozenset[str]
+
+    @classmethod
+    def of(cls, raw: dict[str, list[str]]) -> _IdentityNouns | None:
+        kinds = {"ethnic": "Ethnic Militia", "clan": "Clan Militia", "communal": "Communal Militia"}
+        labels = {noun.lower(): label for kind, label in kinds.items() for noun in raw.get(kind, [])}
+        if not labels:
+            return None
+        nouns = "|".join(re.escape(n) for n in sorted(labels, key=len, reverse=True))
+        name = r"[A-Z][\w'’]+(?:-[A-Z][\w'’]+)?"
+        pattern = re.compile(rf"(?<![\w-])(?P<first>{name})(?:\s+(?:and|or|et|ou)\s+(?:the\s+)?"
+                             rf"(?P<second>{name}))?\s+(?P<noun>(?i:{nouns}))(?![\w-])")
+        return cls(pattern, labels, frozenset(raw.get("not_names", [])))
+
+    def mentions(self, text: str) -> list[ActorMention]:
+        out = []
+        for match in self.pattern.finditer(text):
+            label = self.labels[match.group("noun").lower()]
+            for part in ("first", "second"):
+                name = match.group(part)
+                if not name or name in self.not_names:
+                    continue
+                end = match.end() if part == "second" or not match.group("second") else match.end(part)
+                actor = Actor(name=f"{name} {label}", type="Identity militia", mentions=[match.group(0)])
+                out.append(ActorMention(start=match.start(part), end=end, text=text[match.start(part) : end],
+                                        role="identity", actor=actor))
+        return out
+

@@ -329,6 +329,19 @@ def _allied(text: str, first: ActorMention, second: ActorMention) -> bool:
     return not (plain_and and _OPPOSED_BEFORE.search(text[max(0, first.start - 60) : first.start]))
 
 
+# "killed 13 members of the Fulani community": a community struck is its civilians; one that
+# strikes, or "clashes between the Borana and Gabra communities", is its militia.
+_COMMUNITY = re.compile(r"(?i)\b(?:communit(?:y|ies)|ethnic (?:group|community)s?|tribes?|communauté)$")
+_BETWEEN = re.compile(r"(?i)\b(?:between|entre)\b[^.;]{0,40}$")
+
+
+def _targeted_community(m: Mention, a: ActorMention) -> bool:
+    text = m.sentence.text
+    struck_before = any(t.end <= a.start and t.sub != "Peaceful protest" for t in m.triggers)
+    return bool(_COMMUNITY.search(a.text) and struck_before
+                and not _BETWEEN.search(text[max(0, a.start - 60) : a.start]))
+
+
 def _add_actor(bucket: list[Actor], actor: Actor, surface: str) -> None:
     for known in bucket:
         if known.name == actor.name:
@@ -411,6 +424,12 @@ def sides(draft: Draft, kb: ActorKB, iso3: str | None, story_group: Actor | None
             elif a.role in ("military", "police"):
                 if country:
                     _add_actor(s.state, kb.state_forces(country, a.role), a.text)
+            elif a.role == "identity" and a.actor and _targeted_community(m, a):
+                _add_actor(s.civilians, kb.generic_actor("civilians", country), a.text)
+            elif a.role == "identity" and a.actor:
+                _add_actor(s.armed, kb.identity_militia(a.actor, country), a.text)
+                if m is lead:
+                    in_lead.add(kb.identity_militia(a.actor, country).name)
             elif a.role == "unidentified":
                 if story_group and _GROUP_NOUN.search(a.text) and not _SUSPECTED.search(a.text):
                     _add_actor(s.armed, story_group, a.text)
