@@ -45,9 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     gz = sub.add_parser("gazetteer", help="manage the gazetteer")
     gz_sub = gz.add_subparsers(dest="action", required=True)
-    imp = gz_sub.add_parser("import", help="add a GeoNames dump file (XX.txt or .zip)")
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--store", type=Path, help="extension store (default: the user cache)")
+    imp = gz_sub.add_parser("import", help="add GeoNames files (ML.zip BF.txt admin1CodesASCII.txt ...)")
+    imp.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    lst = gz_sub.add_parser("list", help="show what is imported")
+    find = gz_sub.add_parser("find", help="the candidates for a place name, and why one wins")
+    find.add_argument("name")
+    find.add_argument("--country", help="the report's country (ISO2 or ISO3, e.g. ML)")
+    for p in (imp, lst, find):
+        p.add_argument("--store", type=Path, help="extension store (default: the user cache)")
     from .serve.cli import add_commands as add_serve
     from .store.cli import add_commands
 
@@ -168,14 +173,13 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _gazetteer(args: argparse.Namespace) -> int:
-    from .extract.places.geonames_import import import_geonames
+    from .extract.places import gazetteer_cli
 
-    if not args.file.exists():
-        print(f"{args.file}: no such file", file=sys.stderr)
-        return 1
-    result = import_geonames(args.file, args.store)
-    print(result)
-    return 1 if getattr(result, "errors", 0) else 0
+    if args.action == "import":
+        return gazetteer_cli.import_command(args.files, args.store)
+    if args.action == "list":
+        return gazetteer_cli.list_command(args.store)
+    return gazetteer_cli.find_command(args.name, args.country, args.store)
 
 
 if __name__ == "__main__":

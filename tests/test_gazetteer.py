@@ -123,3 +123,32 @@ def test_import_zip_and_reimport_is_idempotent(tmp_path: Path):
     assert "ML.zip!ML.txt:3:" in first.errors[0]
     gaz = Gazetteer.load(store)
     assert len([p for p in places(gaz, "Kourbale") if p.geonameid == 99000001]) == 1
+
+
+def test_import_keeps_sites_and_division_names_and_refuses_other_files(tmp_path: Path):
+    from conflictwire.extract.places.geonames_import import import_files, imported
+
+    cols = ["99100001", "Camp Tessit", "Camp Tessit", "", "15.2", "0.9", "S", "MILB", "ML", "",
+            "07", "", "", "", "0", "", "300", "Africa/Bamako", "2024-01-01"]
+    school = cols[:]
+    school[0], school[1], school[7] = "99100002", "Ecole Tessit", "SCH"
+    dump = tmp_path / "ML.txt"
+    dump.write_text("\t".join(cols) + "\n" + "\t".join(school) + "\n", encoding="utf-8")
+    admin1 = tmp_path / "admin1CodesASCII.txt"
+    admin1.write_text("ML.07\tGao Region Test\tGao Region Test\t2457161\n", encoding="utf-8")
+    wrong = tmp_path / "notes.txt"
+    wrong.write_text("a,b,c\n" * 500, encoding="utf-8")
+    store = tmp_path / "extra.sqlite"
+    base, divisions, bad = import_files([dump, admin1, wrong], store)
+    assert (base.places, base.sites, base.skipped) == (1, 1, 1)  # the base kept, the school not
+    assert divisions.kind == "divisions" and divisions.divisions == 1
+    assert bad.not_geonames and len(bad.errors) == 1  # said once, not 500 times
+    assert len(bad.summary()) == 1 and "not a GeoNames table" in bad.summary()[0]
+    assert "1 sites" in base.summary()[0] or "1 site" in base.summary()[0]
+    imports, counts = imported(store)
+    assert [row[0] for row in imports] == ["ML.txt", "admin1CodesASCII.txt"]
+    assert counts == {"ML": {"S": 1}}
+    gaz = Gazetteer.load(store)
+    camp = places(gaz, "Camp Tessit")
+    assert camp and camp[0].feature_code == "MILB"
+    assert gaz.store_countries() == ("MLI",)

@@ -679,6 +679,7 @@ class Gazetteer:
         self._ext_lookup = lru_cache(maxsize=65536)(self._ext_lookup_uncached)
         self._ext_known = lru_cache(maxsize=65536)(self._ext_known_uncached)
         self._places: dict[int, Place] = {}  # row -> its (immutable) Place, built once
+        self._store_countries: tuple[str, ...] | None = None
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -793,6 +794,18 @@ class Gazetteer:
             population=p or 0, admin1=self.admin_name(cc, a1),
             admin2=self.admin_name(cc, a1, a2) if a2 else None,
         )
+
+    def store_countries(self) -> tuple[str, ...]:
+        """ISO3 codes of the countries the extension store holds places of (a user imports
+        the countries their reports are about)."""
+        if self._store_countries is None:
+            found: tuple[str, ...] = ()
+            if (db := self._conn()) is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    ccs = [r[0] for r in db.execute("SELECT DISTINCT cc FROM places WHERE cc != ''")]
+                    found = tuple(sorted({self.iso3(cc) or "" for cc in ccs} - {""}))
+            self._store_countries = found
+        return self._store_countries
 
     def admin_name(self, iso2: str, admin1: str | None, admin2: str | None = None) -> str | None:
         """Name of a division from its GeoNames codes ("ML", "04", "7670549")."""

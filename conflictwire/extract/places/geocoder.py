@@ -141,6 +141,20 @@ class Geocoder:
             score *= 0.5  # a loose spelling match abroad is not credible
         return score
 
+    @staticmethod
+    def explain(place: Place, name_quality: float = 1.0, *,
+                countries: Mapping[str, float] | None = None,
+                near: Sequence[tuple[float, float]] | None = None) -> dict[str, float]:
+        """The parts of `score` (each 0..1, before weighting), for a user checking a place."""
+        parts = {"population": population_score(place.population), "name": name_quality,
+                 "feature": feature_score(place)}
+        if countries:
+            top = max(countries.values()) or 1.0
+            parts["country"] = max(0.0, countries.get(place.iso3, 0.0)) / top
+        if near and not place.is_country:
+            parts["near"] = proximity_score(place, near)
+        return parts
+
     def candidates(
         self, name: str, *, countries: Mapping[str, float] | None = None,
         near: Sequence[tuple[float, float]] | None = None, prefer: str = "town",

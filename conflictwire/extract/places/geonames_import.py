@@ -14,6 +14,7 @@ data. Bad lines are reported with file and line number and skipped.
 from __future__ import annotations
 
 import io
+import re
 import sqlite3
 import zipfile
 from collections.abc import Iterator
@@ -23,8 +24,19 @@ from pathlib import Path
 from conflictwire.extract.folding import fold_name
 from conflictwire.extract.places.gazetteer import Gazetteer, default_store
 
-KEEP_CLASSES = frozenset("PA")
+KEEP_CLASSES = frozenset("PA")  # every populated place and division
+# Sites where ACLED places events (GeoNames feature codes): airports and air bases,
+# military installations and camps, refugee camps, police and border posts; parks and
+# reserves (an attack "in Boni Forest", "in Tsavo East National Park").
+KEEP_SITES = frozenset({
+    "AIRB", "AIRF", "AIRH", "AIRP", "AIRQ", "INSM", "MILB", "CMP", "CMPRF", "PP", "PSTB",
+    "PSTC", "PSTP", "PRN",
+})
+KEEP_LANDS = frozenset({"PRK", "RES", "RESF", "RESH", "RESN", "RESP", "RESV", "RESW"})
 _COLUMNS = 19
+_ADMIN_COLUMNS = 4  # admin1CodesASCII.txt / admin2Codes.txt: code, name, asciiname, geonameid
+_ADMIN_CODE = re.compile(r"^[A-Z]{2}\.[^\s.]+(?:\.[^\s.]+)?$")
+_SNIFF_LINES = 20  # this many bad lines and no good one: the file is not a GeoNames table
 _MAX_INT = 2**63 - 1
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS places (
@@ -36,7 +48,17 @@ CREATE TABLE IF NOT EXISTS names (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS names_gid ON names (geonameid);
 CREATE TABLE IF NOT EXISTS admin (code TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS imports (
+    source TEXT PRIMARY KEY, kind TEXT NOT NULL, rows INTEGER NOT NULL, at TEXT NOT NULL
+);
 """
+
+
+def keeps(fclass: str, fcode: str) -> bool:
+    """Whether a GeoNames feature goes into the store (see KEEP_*)."""
+    if fclass in KEEP_CLASSES:
+        return True
+    return (fclass == "S" and fcode in KEEP_SITES) or (fclass == "L" and fcode in KEEP_LANDS)
 
 
 @dataclass
@@ -44,16 +66,38 @@ class ImportResult:
     """Counts of an import, and the bad lines as "FILE:LINE: reason"."""
 
     store: Path
+    source: str = ""
+    kind: str = "places"  # "places" (a country dump), "divisions" (an admin code table)
     lines: int = 0
-    places: int = 0  # rows added or updated (classes P and A)
+    places: int = 0  # rows added or updated (see `keeps`)
     admin_areas: int = 0  # of which ADM1..ADM5 / ADMD
+    sites: int = 0  # of which airports, bases, camps, posts, parks and reserves
     names: int = 0  # name keys written
+    divisions: int = 0  # division names of an admin code table
     skipped: int = 0  # rows of other feature classes
+    countries: set[str] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
+    not_geonames: bool = False  # the file is no GeoNames table: nothing was read
 
     @property
     def bad_lines(self) -> int:
         return len(self.errors)
+
+    def summary(self, shown_errors: int = 5) -> list[str]:
+        """A few readable lines: what was added, and the first bad lines with a count."""
+        if self.not_geonames:
+            return [self.errors[0]]
+        if self.kind == "divisions":
+            out = [f"{self.source}: {self.divisions:,} division names"]
+        else:
+            out = [f"{self.source}: {self.places:,} places ({self.places - self.admin_areas - self.sites:,} "
+                   f"populated places, {self.admin_areas:,} divisions, {self.sites:,} sites) in "
+                   f"{', '.join(sorted(self.countries)) or 'no country'}; {self.skipped:,} rows of "
+                   "other kinds skipped"]
+        out += [f"  {e}" for e in self.errors[:shown_errors]]
+        if self.bad_lines > shown_errors:
+            out.append(f"  ... and {self.bad_lines - shown_errors:,} more bad lines")
+        return out
 
 
 def _open_lines(path: Path) -> Iterator[tuple[str, Iterator[str]]]:
@@ -112,64 +156,164 @@ def _keys(name: str, asciiname: str, alternates: str) -> set[str]:
     return {k for k in keys if k and k.isascii()}
 
 
+def import_files(paths: list[Path], store: Path | None = None) -> list[ImportResult]:
+    """Import several GeoNames files (country dumps, zips, admin code tables) in turn."""
+    return [import_geonames(p, store) for p in paths]
+
+
 def import_geonames(path: Path, store: Path | None = None, *, batch: int = 5000) -> ImportResult:
-    """Add the populated places and administrative areas of a GeoNames dump to the store.
+    """Add the kept features of a GeoNames dump (see `keeps`), or the division names of
+    `admin1CodesASCII.txt`/`admin2Codes.txt`, to the store.
 
     Re-importing a file replaces its entries (by geonameid). Returns the counts; bad lines
-    are in `ImportResult.errors` as "FILE:LINE: reason"."""
+    are in `ImportResult.errors` as "FILE:LINE: reason". A file whose first lines are all
+    bad is not a GeoNames table: one error says so and nothing more is read."""
     path = Path(path)
     store = Path(store) if store is not None else default_store()
     store.parent.mkdir(parents=True, exist_ok=True)
-    result = ImportResult(store=store)
+    result = ImportResult(store=store, source=path.name)
     db = sqlite3.connect(store)
     try:
         db.executescript(_SCHEMA)
-        places: list[tuple] = []
-        names: list[tuple[str, int]] = []
-        admins: list[tuple[str, str]] = []
-        gids: list[tuple[int]] = []
-
-        def flush() -> None:
-            if gids:
-                db.executemany("DELETE FROM names WHERE geonameid = ?", gids)
-            db.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", places)
-            db.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", names)
-            db.executemany("INSERT OR REPLACE INTO admin VALUES (?,?)", admins)
-            db.commit()
-            places.clear()
-            names.clear()
-            admins.clear()
-            gids.clear()
-
         for display, lines in _open_lines(path):
-            for lineno, line in enumerate(lines, start=1):
-                result.lines += 1
-                if not line.strip() or line.startswith("#"):
-                    continue
-                row = _parse(line)
-                if isinstance(row, str):
-                    result.errors.append(f"{display}:{lineno}: {row}")
-                    continue
-                gid, name, ascii_, alts, lat, lon, fclass, fcode, cc, a1, a2, pop = row
-                if fclass not in KEEP_CLASSES:
-                    result.skipped += 1
-                    continue
-                places.append((gid, name, lat, lon, fclass, fcode, cc, a1 or None, a2 or None, pop))
-                gids.append((gid,))
-                keys = _keys(name, ascii_, alts)
-                names.extend((k, gid) for k in keys)
-                result.places += 1
-                result.names += len(keys)
-                if fclass == "A" and fcode.startswith("ADM"):
-                    result.admin_areas += 1
-                    if fcode == "ADM1" and a1:
-                        admins.append((f"{cc}.{a1}", name))
-                    elif fcode == "ADM2" and a1 and a2:
-                        admins.append((f"{cc}.{a1}.{a2}", name))
-                if len(places) >= batch:
-                    flush()
-        flush()
+            first, lines = _peek(lines)
+            if _is_admin_table(first):
+                result.kind = "divisions"
+                _import_admin_table(db, display, lines, result)
+            else:
+                _import_dump(db, display, lines, result, batch)
+            if result.not_geonames:
+                break
+        if not result.not_geonames:
+            _record_import(db, result)
     finally:
         db.close()
     Gazetteer.reset()  # later loads see the new entries
     return result
+
+
+def _peek(lines: Iterator[str]) -> tuple[str, Iterator[str]]:
+    """The first line, and all lines again."""
+    first = next(lines, "")
+    return first, _chain(first, lines)
+
+
+def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+    if first:
+        yield first
+    yield from rest
+
+
+def _is_admin_table(line: str) -> bool:
+    cols = line.rstrip("\r\n").split("\t")
+    return len(cols) == _ADMIN_COLUMNS and bool(_ADMIN_CODE.match(cols[0]))
+
+
+def _not_geonames(display: str, lineno: int, result: ImportResult) -> None:
+    result.not_geonames = True
+    result.errors[:] = [f"{display}:{lineno}: not a GeoNames table (the first {_SNIFF_LINES} lines "
+                        f"are not {_COLUMNS} tab-separated columns of a country dump such as ML.txt, "
+                        "nor admin1CodesASCII.txt / admin2Codes.txt): nothing imported"]
+
+
+def _import_admin_table(db: sqlite3.Connection, display: str, lines: Iterator[str],
+                        result: ImportResult) -> None:
+    rows: list[tuple[str, str]] = []
+    for lineno, line in enumerate(lines, start=1):
+        result.lines += 1
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.rstrip("\r\n").split("\t")
+        if len(cols) != _ADMIN_COLUMNS or not _ADMIN_CODE.match(cols[0]) or not cols[1].strip():
+            result.errors.append(f"{display}:{lineno}: expected CODE, name, asciiname, geonameid")
+            if not rows and len(result.errors) >= _SNIFF_LINES:
+                _not_geonames(display, lineno, result)
+                return
+            continue
+        rows.append((cols[0], cols[1].strip()))
+        result.countries.add(cols[0][:2])
+    db.executemany("INSERT OR REPLACE INTO admin VALUES (?,?)", rows)
+    db.commit()
+    result.divisions += len(rows)
+
+
+def _import_dump(db: sqlite3.Connection, display: str, lines: Iterator[str], result: ImportResult,
+                 batch: int) -> None:
+    places: list[tuple] = []
+    names: list[tuple[str, int]] = []
+    admins: list[tuple[str, str]] = []
+    gids: list[tuple[int]] = []
+    good = 0
+
+    def flush() -> None:
+        if gids:
+            db.executemany("DELETE FROM names WHERE geonameid = ?", gids)
+        db.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", places)
+        db.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", names)
+        db.executemany("INSERT OR IGNORE INTO admin VALUES (?,?)", admins)  # the code tables' names win
+        db.commit()
+        for pending in (places, names, admins, gids):
+            pending.clear()
+
+    for lineno, line in enumerate(lines, start=1):
+        result.lines += 1
+        if not line.strip() or line.startswith("#"):
+            continue
+        row = _parse(line)
+        if isinstance(row, str):
+            result.errors.append(f"{display}:{lineno}: {row}")
+            if not good and len(result.errors) >= _SNIFF_LINES:
+                _not_geonames(display, lineno, result)
+                return
+            continue
+        good += 1
+        gid, name, ascii_, alts, lat, lon, fclass, fcode, cc, a1, a2, pop = row
+        if not keeps(fclass, fcode):
+            result.skipped += 1
+            continue
+        places.append((gid, name, lat, lon, fclass, fcode, cc, a1 or None, a2 or None, pop))
+        gids.append((gid,))
+        keys = _keys(name, ascii_, alts)
+        names.extend((k, gid) for k in keys)
+        result.places += 1
+        result.names += len(keys)
+        if cc:
+            result.countries.add(cc)
+        if fclass in "SL":
+            result.sites += 1
+        if fclass == "A" and fcode.startswith("ADM"):
+            result.admin_areas += 1
+            if fcode == "ADM1" and a1:
+                admins.append((f"{cc}.{a1}", name))
+            elif fcode == "ADM2" and a1 and a2:
+                admins.append((f"{cc}.{a1}.{a2}", name))
+        if len(places) >= batch:
+            flush()
+    flush()
+
+
+def _record_import(db: sqlite3.Connection, result: ImportResult) -> None:
+    rows = result.divisions if result.kind == "divisions" else result.places
+    db.execute("INSERT OR REPLACE INTO imports VALUES (?,?,?,datetime('now'))",
+               (result.source, result.kind, rows))
+    db.commit()
+
+
+def imported(store: Path | None = None) -> tuple[list[tuple[str, str, int, str]], dict[str, dict[str, int]]]:
+    """What a store holds: its imports (source, kind, rows, when) and per country the count
+    of places by feature class."""
+    store = Path(store) if store is not None else default_store()
+    if not store.exists():
+        return [], {}
+    db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    try:
+        try:
+            imports = db.execute("SELECT source, kind, rows, at FROM imports ORDER BY at, source").fetchall()
+        except sqlite3.OperationalError:  # a store written before imports were recorded
+            imports = []
+        counts: dict[str, dict[str, int]] = {}
+        for cc, fclass, n in db.execute("SELECT cc, fclass, count(*) FROM places GROUP BY cc, fclass"):
+            counts.setdefault(cc or "?", {})[fclass] = n
+    finally:
+        db.close()
+    return imports, counts
