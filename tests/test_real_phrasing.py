@@ -161,3 +161,43 @@ def test_raiders_named_by_their_group_are_its_militia(extractor):
     event = only(extract(extractor, "Pokot raiders killed two herders near Kapedo, Kenya, on Monday."))
     assert event.actor1.name == "Pokot Ethnic Militia (Kenya)"
     assert event.actor1.type == "Identity militia"
+
+
+@pytest.mark.parametrize(("text", "forces"), [
+    ("An Israeli air strike killed four people in Khan Younis on Monday, medics said.", "Military Forces of Israel"),
+    ("Russian drones struck Odesa overnight, killing two civilians, officials said.", "Military Forces of Russia"),
+    ("U.S. drones struck a compound near Jilib, Somalia, on Monday.", "Military Forces of the United States"),
+])
+def test_a_nationality_on_the_weapon_names_the_attacker(extractor, text, forces):
+    event = only(extract(extractor, text))
+    assert event.event_type == "Explosions/Remote violence"
+    assert event.actor1.name == forces
+
+
+def test_a_disaster_is_not_political_violence(extractor):
+    assert extract(extractor, "A landslide killed 14 people in western Uganda on Monday.") == []
+    assert extract(extractor, "Un accident de la route a fait 12 morts lundi près de Ségou.", lang="fr") == []
+
+
+def test_deaths_in_police_firing_on_protesters_are_excessive_force(extractor):
+    event = only(extract(extractor, "Two protesters died in police firing in Multan on Monday."))
+    assert (event.event_type, event.sub_event_type) == ("Protests", "Excessive force against protesters")
+    assert event.actor1.type == "State forces" and event.actor2.type == "Protesters"
+    assert event.fatalities == 2
+
+
+def test_shot_by_security_forces_makes_them_the_perpetrator(extractor):
+    event = only(extract(extractor, "A trader was shot by security forces in Nairobi on Monday."))
+    assert event.actor1.type == "State forces"
+
+
+def test_a_governors_count_of_enemy_dead_is_a_partys_claim():
+    text = "Troops killed 30 bandits in Zamfara on Monday, the state governor said."
+    assert only(extract(Extractor(), text)).fatalities == 0
+    assert only(extract(Extractor(tolls="acled"), text)).fatalities == 30
+
+
+def test_french_press_numbers_in_words_and_digits(extractor):
+    event = only(extract(extractor, "Vingt-trois (23) personnes ont été tuées lundi dans l'attaque du "
+                                    "village de Sobane, au Mali.", lang="fr"))
+    assert event.fatalities == 23

@@ -30,7 +30,7 @@ from ..models import (
 )
 from . import toll as tolls
 from .actors import ActorKB
-from .classify import Involved, code_event, families
+from .classify import REMOTE_ORDER, Involved, code_event, families
 from .detect import Trigger, compile_alternation
 from .places.gazetteer import haversine_km as km
 from .timex import anaphoric_offset
@@ -57,6 +57,7 @@ class Mention:
     statement: bool = False
     earlier: bool = False  # told in the past perfect
     generic: bool = False  # no verb tells a happening: a state, a habit, a rate
+    mishap: bool = False  # a disaster or an accident is told: deaths need a perpetrator to count
 
     @property
     def strong(self) -> bool:
@@ -68,9 +69,13 @@ class Mention:
                 and not _REFERRING.search(text[max(0, t.start - 30) : t.start])]
         cues = [t for t in self.triggers
                 if t.cue and t.sub in ("violence", "territory", "riot", "intervention")]
+        if hard:
+            return True
+        if self.mishap and not any(a.role not in ("civilians", "government") for a in self.actors):
+            return False  # "An earthquake killed 40 people": no one did it
         # A cue needs someone or a count, except in the lead, which states the news
         # ("A farm was attacked and 20 houses razed").
-        return bool(hard) or bool(cues and (self.actors or self.figures or self.sentence.index == 0))
+        return bool(cues and (self.actors or self.figures or self.sentence.index == 0))
 
 
 # "the abduction came days before...", "every mass abduction since": a noun that refers
@@ -99,6 +104,7 @@ class _Cues:
     statement: object
     sport: object
     market: object
+    disaster: object
     responsibility: object
     denial: object
     claim_statement: object
@@ -116,6 +122,7 @@ def cues(lang: str) -> _Cues:
         statement=compile_alternation(data["statement"][key]),
         sport=compile_alternation(data["domain"]["sport"]),
         market=compile_alternation(data["domain"]["market"]),
+        disaster=compile_alternation(data["domain"]["disaster"]),
         responsibility=compile_alternation(claims["responsibility"]),
         denial=compile_alternation(claims["denial"]),
         claim_statement=compile_alternation(claims["statement"]),
@@ -163,6 +170,7 @@ def judge_time(m: Mention, published: date | None, last_date: date | None,
             old = True
     text = m.sentence.text
     c = cues(m.lang)
+    m.mishap = bool(c.disaster.search(text))
     # A sentence dated in the news window states the news: its "in recent years" or "would"
     # qualify the event; undated sentences with such words are context.
     habitual = bool(c.background.search(text))
@@ -285,6 +293,25 @@ def _armed_victims(lead: Mention, kb: ActorKB, iso3: str | None, told: Sides, s:
     return 1
 
 
+# "Israeli air strike", "Russian drones", "French jets", "U.S. missiles": a nationality on the
+# weapon or platform names the state that used it, not the place or the victims.
+_PLATFORM = re.compile(r"(?i)^(?:air ?strikes?|airstrikes?|air raids?|drones?|drone strikes?|jets?|"
+                       r"fighter jets?|warplanes?|aircraft|helicopters?|gunships?|missiles?|rockets?|"
+                       r"shells?|shelling|artillery|mortars?|frappes?|avions?|drones?|navy|warships?)\b")
+
+
+def _weapon_state(lead: Mention, kb: ActorKB) -> Actor | None:
+    text = lead.sentence.text
+    for t in lead.triggers:
+        if t.sub not in REMOTE_ORDER or not _PLATFORM.match(t.text):
+            continue
+        before = text[max(0, t.start - 30) : t.start]
+        adjacent = [iso for iso, _, end in kb.countries_in(before) if not before[end:].strip()]
+        if adjacent:
+            return kb.state_forces(adjacent[-1], "military")
+    return None
+
+
 def _is_state(mention: ActorMention) -> bool:
     if mention.role in ("military", "police", "government"):
         return True
@@ -299,7 +326,7 @@ def _is_armed_non_state(mention: ActorMention) -> bool:
 
 # Lethal or serious force against a crowd ("Excessive force against protesters"); tear gas,
 # rubber bullets, water cannon and warning shots are an intervention.
-_FIRED = re.compile(r"(?i)\b(?:fired(?! (?:tear|rubber|water|warning|in(?:to)? the air))|shot|"
+_FIRED = re.compile(r"(?i)\b(?:fired(?! (?:tear|rubber|water|warning|in(?:to)? the air))|firing|shot|"
                     r"opened fire|killed|killing|live (?:rounds|bullets|ammunition)|"
                     r"tirs? à balles réelles|tué|tués|abattu)")
 
@@ -312,6 +339,7 @@ class Sides:
     protesters: list[Actor] = field(default_factory=list)
     rioters: list[Actor] = field(default_factory=list)
     allies: list[Actor] = field(default_factory=list)  # named beside an armed group as one side
+    attacker: Actor | None = None  # a state named only by its weapon: "Israeli air strike"
 
 
 # "JNIM and/or ISGS militants", "Boko Haram or ISWAP": one side, whoever of them it was
@@ -502,7 +530,10 @@ def choose_actors(event_type: str, sub: str, s: Sides, kb: ActorKB, iso3: str | 
     state, armed = list(s.state), list(s.armed)
     a1: Actor | None = None
     a2: Actor | None = None
-    if event_type == "Protests":
+    if sub == "Excessive force against protesters":  # political violence by the forces
+        a1 = state[0] if state else kb.generic_actor("police", iso3)
+        a2 = s.protesters[0] if s.protesters else kb.generic_actor("protesters", iso3)
+    elif event_type == "Protests":
         a1 = s.protesters[0] if s.protesters else kb.generic_actor("protesters", iso3)
         a2 = state[0] if state and sub != "Peaceful protest" else None
     elif event_type == "Riots":
@@ -532,8 +563,9 @@ def choose_actors(event_type: str, sub: str, s: Sides, kb: ActorKB, iso3: str | 
         a2 = s.civilians[0] if s.civilians else (armed[0] if armed and a1 is not armed[0] else None)
     elif event_type == "Explosions/Remote violence":
         # Bombs, mines and shells planted or fired by someone unnamed: an unidentified group.
-        a1 = armed[0] if armed else kb.generic_actor("unidentified", iso3)
-        a2 = s.civilians[0] if s.civilians else (state[0] if state else None)
+        a1 = s.attacker or (armed[0] if armed else kb.generic_actor("unidentified", iso3))
+        rest = [x for x in state if x.name != a1.name]
+        a2 = s.civilians[0] if s.civilians else (rest[0] if rest else None)
     else:  # Battles
         a1 = armed[0] if armed else (state[0] if state else kb.generic_actor("unidentified", iso3))
         rest = [x for x in state + armed if x is not a1]
@@ -682,6 +714,9 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         casualties=any(f.value > 0 for m in draft.mentions for f in m.figures))
     event_type, sub = code_event(lead.triggers, [t for m in draft.mentions if m is not lead
                                                  for t in m.triggers], involved)
+    s.attacker = _weapon_state(lead, kb)
+    if s.attacker:
+        s.state = [s.attacker] + [a for a in s.state if a.name != s.attacker.name]
     if sub == "Air/drone strike" and not s.state and iso3:
         s.state.append(kb.state_forces(iso3, "military"))  # air power is a state's
     a1, a2, assoc1, assoc2 = choose_actors(event_type, sub, s, kb, iso3)

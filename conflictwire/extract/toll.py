@@ -173,6 +173,8 @@ def _kind_of(text: str, start: int, end: int) -> tuple[Kind | None, str]:
     return None, ""
 
 
+# The digits a press style repeats after a number in words: "vingt-trois (23) morts".
+_DIGITS_ECHO = re.compile(r"\s*\(\s*\d[\d\s.,]*\)")
 _VERB = re.compile(r"(?i)\b(?:were|was|have|has|had|been|are|is|ont|sont|a été|été)\b")
 
 
@@ -244,7 +246,8 @@ def figures(sentence: str, lang: str = "en") -> list[Figure]:
     for q in find_quantities(sentence, lang):
         if lex.subset.search(sentence[max(0, q.start - 40) : q.start]):
             continue
-        kind, words = _kind_of(sentence, q.start, q.end)
+        echo = _DIGITS_ECHO.match(sentence, q.end)  # « vingt-trois (23) personnes »
+        kind, words = _kind_of(sentence, q.start, echo.end() if echo else q.end)
         if kind is None and previous and _same_clause(sentence[previous[0] : q.start]):
             kind = previous[1]
             after = sentence[q.end : q.end + 50]
