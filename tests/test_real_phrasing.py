@@ -164,8 +164,10 @@ def test_raiders_named_by_their_group_are_its_militia(extractor):
 
 
 @pytest.mark.parametrize(("text", "forces"), [
-    ("An Israeli air strike killed four people in Khan Younis on Monday, medics said.", "Military Forces of Israel"),
-    ("Russian drones struck Odesa overnight, killing two civilians, officials said.", "Military Forces of Russia"),
+    ("An Israeli air strike killed four people in Khan Younis on Monday, medics said.",
+     "Military Forces of Israel"),
+    ("Russian drones struck Odesa overnight, killing two civilians, officials said.",
+     "Military Forces of Russia"),
     ("U.S. drones struck a compound near Jilib, Somalia, on Monday.", "Military Forces of the United States"),
 ])
 def test_a_nationality_on_the_weapon_names_the_attacker(extractor, text, forces):
