@@ -61,12 +61,24 @@ def build_parser() -> argparse.ArgumentParser:
     from .alerts.cli import add_commands as add_alerts
 
     add_alerts(sub)  # zones, alerts, watch
+    from .learn.cli import add_commands as add_learn
+    from .learn.cli import add_model_options
+
+    add_learn(sub)  # learn
+    for name in ("extract", "eval", "ingest", "serve", "watch"):
+        add_model_options(sub.choices[name])  # --model DIR, --no-model
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        from .learn.cli import apply_model_options
+        from .learn.cli import run as learn_run
+
+        apply_model_options(args)  # the model the command and its workers code with
+        if (status := learn_run(args)) is not None:
+            return status
         if args.command == "extract":
             return _extract(args)
         if args.command == "eval":
@@ -155,10 +167,11 @@ def _eval(args: argparse.Namespace) -> int:
             return 1
     else:
         from .extract.pipeline import Extractor
+        from .learn.model import active_model
         from .models import Article
 
         articles = [Article.model_validate(d["article"]) for d in docs]
-        preds = [e.model_dump(mode="json") for e in Extractor().extract_batch(articles)]
+        preds = [e.model_dump(mode="json") for e in Extractor(model=active_model()).extract_batch(articles)]
     result = score(docs, preds)
     misses = result.pop("_misses", [])
     if args.json:

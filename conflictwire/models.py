@@ -237,6 +237,7 @@ class Event(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
     confidence: float = Field(ge=0.0, le=1.0, default=0.5)
     notes: str = ""
+    coder: str = "rules"  # "rules", or "rules+model:NAME@HASH" when a learned model coded it
     # Not part of the contract's columns, kept for merging and exports.
     source: list[str] = Field(default_factory=list, exclude=True)
     published: date | None = Field(default=None, exclude=True)

@@ -165,7 +165,7 @@ def test_jsonl_round_trip():
         "event_id", "article_ids", "event_date", "time_precision", "disorder_type",
         "event_type", "sub_event_type", "actor1", "actor2", "assoc_actor_1", "assoc_actor_2",
         "civilian_targeting", "location", "fatalities", "injured", "claims", "evidence",
-        "confidence", "notes",
+        "confidence", "notes", "coder",  # coder: which model coded it (issue 15)
     ]
     assert "soldats burkinabè" in lines[0]  # not escaped
     for line, event in zip(lines, events(), strict=True):

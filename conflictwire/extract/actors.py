@@ -16,6 +16,8 @@ match case-sensitively; a capitalised alias word needs a capital in the text.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Iterable
@@ -310,6 +312,24 @@ class ActorKB:
     def load(cls) -> ActorKB:
         """The knowledge base of the package data files (built once, then cached)."""
         return cls(load_data("actors.toml"), load_data("countries.toml"), load_data("actor_nouns.toml"))
+
+    # -- learned actors (conflictwire.learn) ---------------------------------------------
+
+    def extended(self, entries: Iterable[Entry]) -> ActorKB:
+        """A copy with more named actors (the user's learned model): a new name is added, a
+        known one gains the new aliases. The packaged knowledge base is left as it was."""
+        kb = copy.copy(self)
+        kb.entries = dict(self.entries)
+        kb._names = copy.deepcopy(self._names)
+        for entry in entries:
+            old = kb.entries.get(entry.name)
+            new_aliases = [a for a in entry.aliases if not old or a not in old.aliases]
+            kb.entries[entry.name] = entry if old is None else dataclasses.replace(
+                old, aliases=old.aliases + tuple(new_aliases))
+            for alias in ([entry.name] if old is None else []) + new_aliases:
+                kb._names.add(alias, entry.name)
+        kb._starts = kb._starts | kb._names.firsts
+        return kb
 
     # -- names ------------------------------------------------------------------------
 

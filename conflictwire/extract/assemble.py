@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 
 from ..data import load_data as load_toml
 from ..models import (
@@ -34,6 +35,9 @@ from .classify import REMOTE_ORDER, Involved, code_event, families
 from .detect import Trigger, compile_alternation
 from .places.gazetteer import haversine_km as km
 from .timex import anaphoric_offset
+
+if TYPE_CHECKING:
+    from ..learn.model import LearnedModel
 
 NEWS_WINDOW = timedelta(days=8)  # older dated events are background (rule 2): "last Friday" is in
 SAME_PLACE_KM = 30.0
@@ -687,7 +691,8 @@ def claimant_group(index: int, sentences: list[Sentence], lang: str, kb: ActorKB
 
 def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Location,
           claim_sentences: list[tuple[Sentence, int]], sentences: list[Sentence],
-          known_group: Actor | None = None, toll_policy: tolls.TollPolicy = "conservative") -> Event:
+          known_group: Actor | None = None, toll_policy: tolls.TollPolicy = "conservative",
+          learned: LearnedModel | None = None) -> Event:
     # A country says little: the lead's town or region, when it has one, says more.
     country_only = draft.place is None or place_rank(draft.place) == 4
     place = fallback if country_only and place_rank(fallback) < 4 else (draft.place or fallback)
@@ -714,6 +719,8 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         casualties=any(f.value > 0 for m in draft.mentions for f in m.figures))
     event_type, sub = code_event(lead.triggers, [t for m in draft.mentions if m is not lead
                                                  for t in m.triggers], involved)
+    if learned is not None:  # the user's learned classifier, under the codebook's precedence
+        event_type, sub = learned.code((event_type, sub), [m.sentence.text for m in draft.mentions], involved)
     s.attacker = _weapon_state(lead, kb)
     if s.attacker:
         s.state = [s.attacker] + [a for a in s.state if a.name != s.attacker.name]
@@ -758,6 +765,7 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         evidence=evidence,
         confidence=round(confidence, 2),
         notes=notes(draft.date, a1, a2, sub, place, fatalities, injured),
+        coder=learned.coder if learned is not None else "rules",
         source=[article.source] if article.source else [],
         published=article.published,
     )

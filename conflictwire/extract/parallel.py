@@ -57,9 +57,10 @@ def get_extractor(tolls: TollPolicy = "conservative") -> Extractor:
     """The process's extractor (spaCy models, gazetteer, actor base), loaded on first use."""
     with _LOCK:
         if tolls not in _EXTRACTORS:
+            from ..learn.model import active_model
             from .pipeline import Extractor
 
-            _EXTRACTORS[tolls] = Extractor(tolls=tolls)
+            _EXTRACTORS[tolls] = Extractor(tolls=tolls, model=active_model())
         return _EXTRACTORS[tolls]
 
 

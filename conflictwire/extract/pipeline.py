@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..models import Article, Event, Location, Sentence
 from . import assemble, toll
@@ -21,6 +22,9 @@ from .places.gazetteer import Gazetteer
 from .places.gazetteer import haversine_km as km
 from .places.geocoder import Geocoder
 from .timex import find_dates
+
+if TYPE_CHECKING:
+    from ..learn.model import LearnedModel
 
 TOPONYM_LABELS = {"GPE", "LOC", "FAC"}
 PERSON_LABELS = {"PERSON", "PER"}  # the small models often call towns ORG or NORP
@@ -83,10 +87,15 @@ class Extractor:
     """Extract ACLED-style events from articles. Models and data load once, lazily."""
 
     def __init__(self, kb: ActorKB | None = None, gazetteer: Gazetteer | None = None,
-                 tolls: toll.TollPolicy = "conservative") -> None:
+                 tolls: toll.TollPolicy = "conservative", model: LearnedModel | None = None) -> None:
         self.kb = kb or ActorKB.load()
         self.geocoder = Geocoder(gazetteer or Gazetteer.load())
         self.tolls = tolls
+        # -- learned model (conflictwire.learn): its actors, places and type classifier
+        self.model = model
+        if model is not None:
+            self.kb = model.actor_kb(self.kb)
+            self.geocoder = Geocoder(model.gazetteer(self.geocoder.gazetteer))
 
     # -- public -------------------------------------------------------------------
     def extract_batch(self, articles: Iterable[Article]) -> list[Event]:
@@ -160,7 +169,7 @@ class Extractor:
                                                  if not assemble.affiliated(early, a)])
         return assemble.share_perpetrators([
             assemble.build(d, article, lang, self.kb, fallback, claim_sentences.get(i, []), sentences,
-                           known, self.tolls)
+                           known, self.tolls, self.model)
             for i, d in enumerate(drafts)
         ])
 

@@ -1,0 +1,152 @@
+"""A learned model directory, which model is in use, and how it codes with the rules.
+
+Layout of a model directory: `model.json` (what was learned, when, from what),
+`places.json`, `actors.json`, `classifier.npz` and `vocabulary.json`. The model in use is
+`--model DIR`, else the one under the user cache directory when it exists; `--no-model`
+ignores it. The choice travels to worker processes in CONFLICTWIRE_MODEL ("none" for no
+model), and each process loads a model once (`active_model`)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from ..extract.classify import Involved
+from ..extract.places.gazetteer import cache_dir
+from .actors import LearnedActor, load_actors
+from .classifier import TypeClassifier
+from .places import LearnedPlace, load_places
+
+ENV = "CONFLICTWIRE_MODEL"
+CONFIDENT = 0.5  # the classifier's type probability above which it overrules the rules' type
+SUB_CONFIDENT = 0.5  # its share of the type above which its sub-type overrules the rules'
+REMOTE = "Explosions/Remote violence"
+
+
+class ModelInfo(BaseModel):
+    """model.json: what a model directory holds."""
+
+    name: str
+    created: str
+    sources: list[str]
+    until: str | None = None
+    events: int = 0
+    places: int = 0
+    actors: int = 0
+    aliases: int = 0
+    classified: int = 0  # notes the classifier learned from
+    type_accuracy: float | None = None  # on a held-out tenth
+    sub_type_accuracy: float | None = None
+    seconds: float = 0.0
+
+
+def default_model_dir() -> Path:
+    return cache_dir() / "model"
+
+
+def choose(model: str | Path | None, no_model: bool = False) -> None:
+    """Set the model this process and its workers use (the CLI's --model / --no-model)."""
+    if no_model:
+        os.environ[ENV] = "none"
+    elif model:
+        os.environ[ENV] = str(Path(model).expanduser().resolve())
+
+
+def model_dir_in_use() -> Path | None:
+    chosen = os.environ.get(ENV, "")
+    if chosen == "none":
+        return None
+    folder = Path(chosen) if chosen else default_model_dir()
+    return folder if (folder / "model.json").exists() else None
+
+
+def active_model() -> LearnedModel | None:
+    """The model in use in this process, loaded once."""
+    folder = model_dir_in_use()
+    return _load(str(folder)) if folder else None
+
+
+@functools.cache
+def _load(folder: str) -> LearnedModel:
+    return LearnedModel.load(Path(folder))
+
+
+class LearnedModel:
+    """What `conflictwire learn` wrote: places, actors and a type classifier."""
+
+    def __init__(self, folder: Path, info: ModelInfo, places: list[LearnedPlace],
+                 actors: list[LearnedActor], classifier: TypeClassifier | None) -> None:
+        self.folder = folder
+        self.info = info
+        self.places = places
+        self.actors = actors
+        self.classifier = classifier
+        digest = hashlib.sha256((folder / "model.json").read_bytes()).hexdigest()[:8]
+        self.coder = f"rules+model:{info.name}@{digest}"
+
+    @classmethod
+    def load(cls, folder: Path) -> LearnedModel:
+        try:
+            info = ModelInfo.model_validate_json((folder / "model.json").read_text(encoding="utf-8"))
+            return cls(folder, info, load_places(folder), load_actors(folder), TypeClassifier.load(folder))
+        except (OSError, ValueError, KeyError) as err:
+            raise ValueError(f"{folder}: not a readable conflictwire model ({err}); "
+                             f"run `conflictwire learn --forget --model {folder}` and learn again") from err
+
+    def actor_kb(self, kb):
+        """The knowledge base with the learned actors added."""
+        from ..extract.actors import Entry
+
+        return kb.extended(Entry(name=a.name, type=a.type, country=a.country or None,
+                                 aliases=tuple(a.aliases)) for a in self.actors)
+
+    def gazetteer(self, base):
+        """The gazetteer with the learned places consulted first."""
+        from .places import PlacesSupplement
+
+        return PlacesSupplement(base, self.places)
+
+    def code(self, rules: tuple[str, str], texts: list[str], involved: Involved) -> tuple[str, str]:
+        """The rules' (type, sub-type) blended with the classifier's, under the codebook's
+        precedence: means the rules found decide Explosions/Remote violence, two armed sides
+        decide Battles; within that type, or where the rules decide nothing the codebook
+        fixes, a confident classifier overrules them."""
+        if self.classifier is None:
+            return rules
+        event_type, p_type, _, _ = self.classifier.predict(" ".join(texts))
+        fixed = rules[0] if rules[0] == REMOTE or (rules[0] == "Battles" and involved.armed_sides >= 2) \
+            else None
+        if fixed is None and p_type >= CONFIDENT:
+            fixed = event_type
+        if fixed is None:
+            return rules
+        probs = self.classifier.sub_probabilities(" ".join(texts))
+        from ..models import EVENT_TYPES
+
+        subs = EVENT_TYPES[fixed]
+        total = sum(probs.get(s, 0.0) for s in subs) or 1.0
+        sub = max(subs, key=lambda s: probs.get(s, 0.0))
+        if fixed == rules[0] and probs.get(sub, 0.0) / total < SUB_CONFIDENT:
+            return rules
+        return fixed, sub
+
+    def describe(self) -> str:
+        i = self.info
+        lines = [f"model {i.name} ({self.coder}) at {self.folder}",
+                 f"  learned {i.created} from {i.events} events of {', '.join(i.sources)}"
+                 + (f", up to {i.until}" if i.until else ""),
+                 f"  places: {i.places}; actors: {i.actors} with {i.aliases} aliases",
+                 f"  classifier: {i.classified} notes" + (
+                     f", held-out tenth: type {i.type_accuracy:.3f}, sub-type {i.sub_type_accuracy:.3f}"
+                     if i.type_accuracy is not None and i.sub_type_accuracy is not None else ""),
+                 f"  size: {sum(f.stat().st_size for f in self.folder.iterdir()) / 1e6:.1f} MB"]
+        return "\n".join(lines)
+
+
+def info_json(info: ModelInfo) -> str:
+    return json.dumps(info.model_dump(), indent=1)

@@ -1,0 +1,131 @@
+"""Learned places: every coded location with its coordinates, admin divisions and how often
+it was coded, consulted before the gazetteer (`PlacesSupplement` wraps one without changing
+it). A learned place ranks above a same-name place elsewhere in the same country: the
+coders' village of that name is the one the region's reports mean."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from ..extract.folding import fold_name
+from ..extract.places.gazetteer import Gazetteer, Place, haversine_km, stopwords
+from .records import CodedEvent
+
+SAME_PLACE_KM = 25.0  # a gazetteer entry this close to a learned one is that place
+# Capitalised runs of up to four words ("Boulkessi", "Gorom Gorom", "Ngouma Dogon Kouly").
+_NAME_RUN = re.compile(r"\b[A-Z][\w'’\-]*(?:\s+(?:[A-Z][\w'’\-]*|de|el|al|du|la)){0,3}")
+
+
+class LearnedPlace(BaseModel):
+    name: str
+    iso3: str
+    admin1: str = ""
+    admin2: str = ""
+    latitude: float
+    longitude: float
+    count: int = 1
+
+
+def learn_places(events: Iterable[CodedEvent]) -> list[LearnedPlace]:
+    """One entry per (name, country, rounded point); ACLED's precision 3 (a region named by
+    a town) is left out, as is anything without coordinates or a country."""
+    found: dict[tuple[str, str, float, float], LearnedPlace] = {}
+    for e in events:
+        if not (e.location and e.iso3 and e.latitude is not None and e.longitude is not None):
+            continue
+        if e.geo_precision == 3:
+            continue
+        key = (fold_name(e.location), e.iso3, round(e.latitude, 2), round(e.longitude, 2))
+        if key in found:
+            found[key].count += 1
+        else:
+            found[key] = LearnedPlace(name=e.location, iso3=e.iso3, admin1=e.admin1, admin2=e.admin2,
+                                      latitude=e.latitude, longitude=e.longitude)
+    return sorted(found.values(), key=lambda p: (p.iso3, p.name, -p.count))
+
+
+def save_places(places: list[LearnedPlace], folder: Path) -> None:
+    (folder / "places.json").write_text(json.dumps([p.model_dump() for p in places], ensure_ascii=False),
+                                        encoding="utf-8")
+
+
+def load_places(folder: Path) -> list[LearnedPlace]:
+    path = folder / "places.json"
+    if not path.exists():
+        return []
+    return [LearnedPlace.model_validate(p) for p in json.loads(path.read_text(encoding="utf-8"))]
+
+
+class PlacesSupplement:
+    """A gazetteer with learned places looked up first. Everything else is the wrapped
+    gazetteer's; the geocoder and the pipeline use it as they would the gazetteer."""
+
+    def __init__(self, base: Gazetteer, places: list[LearnedPlace]) -> None:
+        self._base = base
+        self._by_key: dict[str, list[Place]] = {}
+        stop = stopwords()
+        for p in places:
+            key = fold_name(p.name)
+            country = base.country(p.iso3)
+            if not key or key in stop or country is None:
+                continue
+            self._by_key.setdefault(key, []).append(Place(
+                geonameid=0, name=p.name, latitude=p.latitude, longitude=p.longitude, iso2=country.iso2,
+                iso3=p.iso3, country=country.country, feature_class="P", feature_code="PPL",
+                population=0, admin1=p.admin1 or None, admin2=p.admin2 or None))
+        self._counts = {fold_name(p.name): p.count for p in places}
+
+    def __getattr__(self, name: str):
+        return getattr(self._base, name)
+
+    def __len__(self) -> int:
+        return len(self._base) + len(self._by_key)
+
+    def match(self, name: str, *, fuzzy: bool = True) -> list[tuple[Place, float]]:
+        base = self._base.match(name, fuzzy=fuzzy)
+        learned = self._by_key.get(fold_name(name))
+        if not learned:
+            return base
+        countries = {p.iso3 for p in learned}
+        # the divisions the learned places lie in ("Mopti" region for the town of Mopti)
+        divisions = {fold_name(d) for p in learned for d in (p.admin1, p.admin2) if d}
+        kept: list[tuple[Place, float]] = []
+        size = 1000 * self._counts.get(fold_name(name), 1)
+        for place, quality in base:
+            near = any(haversine_km(place.latitude, place.longitude, p.latitude, p.longitude) <= SAME_PLACE_KM
+                       for p in learned)
+            if place.iso3 in countries and not place.is_country:
+                if near and not place.is_admin:
+                    size = max(size, place.population)
+                elif not near and not (place.is_admin and self._within(place, divisions)):
+                    continue  # a namesake elsewhere in the coders' country: theirs wins
+            kept.append((place, quality))
+        # as populous as the gazetteer's entry at that spot, so that the learned point and
+        # its admin names win without losing the town's weight
+        return [(replace(p, population=size), 1.0) for p in learned] + kept
+
+    @staticmethod
+    def _within(area: Place, divisions: set[str]) -> bool:
+        key = fold_name(area.name)
+        return any(key == d or key.startswith(d + " ") for d in divisions)
+
+    def find_toponyms(self, text: str, **kwargs) -> list[tuple[int, int, str]]:
+        found = self._base.find_toponyms(text, **kwargs)
+        taken = [(s, e) for s, e, _ in found]
+        for run in _NAME_RUN.finditer(text):
+            words = list(re.finditer(r"\S+", run.group(0)))
+            for n in range(len(words), 0, -1):  # longest first
+                start, end = run.start() + words[0].start(), run.start() + words[n - 1].end()
+                if any(s < end and start < e for s, e in taken):
+                    continue
+                if fold_name(text[start:end]) in self._by_key and (n > 1 or start > 0):
+                    found.append((start, end, text[start:end]))
+                    taken.append((start, end))
+                    break
+        return sorted(found)

@@ -1,0 +1,180 @@
+"""The learning step: reading coded events in ACLED's and UCDP's layouts, learning places,
+actors and a type classifier into a model directory, and coding with it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from conflictwire.cli import main
+from conflictwire.extract.actors import ActorKB
+from conflictwire.extract.classify import Involved
+from conflictwire.extract.places.gazetteer import Gazetteer
+from conflictwire.extract.places.geocoder import Geocoder
+from conflictwire.learn.actors import LearnedActor
+from conflictwire.learn.classifier import TypeClassifier
+from conflictwire.learn.model import LearnedModel, ModelInfo
+from conflictwire.learn.places import LearnedPlace, PlacesSupplement
+from conflictwire.learn.records import CodedEvent, RowError, read_coded
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "learn"
+
+
+def _read(name: str) -> tuple[list[CodedEvent], list[RowError]]:
+    items = list(read_coded(FIXTURES / name))
+    return ([i for i in items if isinstance(i, CodedEvent)], [i for i in items if isinstance(i, RowError)])
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+def test_current_acled_csv_rows_are_read_and_bad_rows_named_by_line():
+    events, errors = _read("acled_current.csv")
+    assert len(events) == 6
+    first = events[0]
+    assert (first.event_date, first.event_type, first.sub_event_type) == (date(2021, 3, 2), "Battles",
+                                                                          "Armed clash")
+    assert (first.iso3, first.location, first.admin2, first.inter1) == ("MLI", "Zorkoundi", "Douentza", 2)
+    assert [str(e).split(": ")[0].rsplit(":", 1)[1] for e in errors] == ["7", "8", "9"]
+    assert "not a date" in str(errors[0]) and "is not one of 'Battles'" in str(errors[1])
+    assert "not numbers" in str(errors[2])
+
+
+def test_older_upper_case_layout_maps_types_and_has_no_sub_types():
+    events, errors = _read("acled_old.csv")
+    assert [(e.event_type, e.sub_event_type) for e in events] == [("Battles", "Armed clash"), ("", "")]
+    assert events[0].event_date == date(2009, 2, 14) and events[0].iso3 == "MLI"
+    assert events[1].inter2 is None  # 0: no second actor
+    assert len(errors) == 1 and "acled_old.csv:4" in str(errors[0]) and "Coup attempt" in str(errors[0])
+
+
+def test_json_lines_with_acled_columns():
+    events, errors = _read("acled.jsonl")
+    assert [e.location for e in events] == ["Wassakou", "Tembelga"]
+    assert events[1].assoc_actors == ["Teachers (Mali)"]
+    assert [str(e).split(": ")[0] for e in errors] == [f"{FIXTURES / 'acled.jsonl'}:3",
+                                                      f"{FIXTURES / 'acled.jsonl'}:4"]
+
+
+def test_ucdp_ged_gives_places_and_actors_without_types():
+    events, errors = _read("ucdp_ged.csv")
+    assert len(events) == 2 and len(errors) == 1 and "where_prec" in str(errors[0])
+    assert events[0].location == "Zorkoundi" and events[0].admin1 == "Mopti" and events[0].iso3 == "MLI"
+    assert events[0].event_type == "" and events[1].actor2 == "Civilians" and events[1].inter2 == 7
+
+
+def test_a_file_in_no_known_layout_is_one_clear_error(tmp_path):
+    path = tmp_path / "other.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    (error,) = list(read_coded(path))
+    assert isinstance(error, RowError) and "other.csv:1" in str(error)
+
+
+# --- the parts of a model ------------------------------------------------------------------------
+
+NOTES = {
+    "Armed clash": ["fighters clashed with soldiers near the village", "militants and troops exchanged fire",
+                    "the army fought armed men for hours"],
+    "Remote explosive/landmine/IED": ["a vehicle hit a landmine on the road",
+                                      "an improvised explosive device exploded under a truck",
+                                      "a roadside bomb struck a patrol"],
+    "Peaceful protest": ["traders staged a peaceful march against taxes", "students demonstrated "
+                         "peacefully in the capital", "women held a sit-in before the town hall"],
+}
+
+
+def _classifier() -> TypeClassifier:
+    texts = [t for notes in NOTES.values() for t in notes for _ in range(2)]
+    subs = [s for s, notes in NOTES.items() for _ in notes for _ in range(2)]
+    return TypeClassifier.train(texts, subs)
+
+
+def test_classifier_learns_types_from_notes_and_survives_saving(tmp_path):
+    saved = _classifier()
+    saved.save(tmp_path)
+    loaded = TypeClassifier.load(tmp_path)
+    assert loaded is not None
+    event_type, p, sub, _ = loaded.predict("a landmine hit a vehicle")
+    assert (event_type, sub) == ("Explosions/Remote violence", "Remote explosive/landmine/IED") and p > 0.34
+    assert loaded.predict("students staged a march")[2] == "Peaceful protest"
+
+
+def _model(tmp_path: Path, classifier: TypeClassifier | None) -> LearnedModel:
+    info = ModelInfo(name="t", created="2021-01-01T00:00:00Z", sources=["x.csv"])
+    (tmp_path / "model.json").write_text(info.model_dump_json(), encoding="utf-8")
+    return LearnedModel(tmp_path, info, [], [], classifier)
+
+
+def test_blend_keeps_the_codebook_precedence(tmp_path):
+    model = _model(tmp_path, _classifier())
+    protest = ["traders staged a peaceful march against taxes"]
+    # means the rules found decide Explosions/Remote violence, whatever the words look like
+    rules = ("Explosions/Remote violence", "Grenade")
+    assert model.code(rules, protest, Involved())[0] == "Explosions/Remote violence"
+    # two armed sides decide Battles
+    assert model.code(("Battles", "Armed clash"), protest, Involved(armed_sides=2))[0] == "Battles"
+    # elsewhere a confident classifier decides
+    assert model.code(("Strategic developments", "Other"), protest, Involved()) == ("Protests",
+                                                                                     "Peaceful protest")
+    assert _model(tmp_path, None).code(rules, protest, Involved()) == rules
+
+
+def test_learned_place_ranks_above_a_namesake_elsewhere_in_the_country():
+    gazetteer = Gazetteer.load()
+    geocoder = Geocoder(gazetteer)
+    namesake = geocoder.best("Kati", countries={"MLI": 1.0})
+    assert namesake is not None
+    lat, lon = namesake[0].latitude + 1.5, namesake[0].longitude + 1.5  # well away from it
+    village = LearnedPlace(name="Kati", iso3="MLI", admin1="Mopti", admin2="Koro", latitude=lat,
+                           longitude=lon, count=4)
+    learned = PlacesSupplement(gazetteer, [village])
+    best = Geocoder(learned).best("Kati", countries={"MLI": 1.0})
+    assert best is not None and (best[0].latitude, best[0].longitude, best[0].admin2) == (lat, lon, "Koro")
+
+
+def test_learned_place_unknown_to_the_gazetteer_is_found_in_text():
+    gazetteer = Gazetteer.load()
+    text = "Gunmen attacked Zorkoundi on Monday."
+    assert "Zorkoundi" not in [name for _, _, name in gazetteer.find_toponyms(text)]
+    learned = PlacesSupplement(gazetteer, [LearnedPlace(name="Zorkoundi", iso3="MLI", latitude=15.1,
+                                                        longitude=-2.4)])
+    assert (16, 25, "Zorkoundi") in learned.find_toponyms(text)
+
+
+def test_learned_actor_aliases_extend_a_copy_of_the_knowledge_base(tmp_path):
+    kb = ActorKB.load()
+    model = _model(tmp_path, None)
+    model.actors = [LearnedActor(name="Kel Tinbar Brigade", type="Rebel group", country="MLI",
+                                 aliases=["KTB", "Tinbar fighters"])]
+    learned = model.actor_kb(kb)
+    names = {m.actor.name for m in learned.find("KTB fighters raided a market.") if m.actor}
+    assert "Kel Tinbar Brigade" in names
+    assert not any(m.actor and m.actor.name == "Kel Tinbar Brigade" for m in kb.find("KTB fighters raided."))
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+def test_learn_show_forget(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CONFLICTWIRE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CONFLICTWIRE_MODEL", raising=False)
+    folder = tmp_path / "m"
+    status = main(["learn", str(FIXTURES / "acled_current.csv"), str(FIXTURES / "acled.jsonl"),
+                   str(FIXTURES / "ucdp_ged.csv"), "--model", str(folder), "--until", "2021-12-31"])
+    out, err = capsys.readouterr()
+    assert status == 1  # bad rows were skipped, each named
+    assert "acled_current.csv:7:" in err and "ucdp_ged.csv:4:" in err and "Traceback" not in err
+    # Zorkoundi, Tembelga, Bamako, Wassakou; Kel Tinbar Brigade and the Dozo with "KTB"
+    assert "places 4, actors 2, aliases 1" in out and "held-out tenth" in out
+    assert '"KTB"' in (folder / "actors.json").read_text(encoding="utf-8")
+    assert main(["learn", "--show", "--model", str(folder)]) == 0
+    assert "places: 4; actors: 2 with 1 aliases" in capsys.readouterr().out
+    assert main(["learn", "--forget", "--model", str(folder)]) == 0
+    assert not folder.exists()
+    assert main(["learn", "--show"]) == 0
+    assert "rules alone" in capsys.readouterr().out
+
+
+def test_until_leaves_later_events_out(tmp_path, capsys):
+    folder = tmp_path / "m"
+    main(["learn", str(FIXTURES / "acled_current.csv"), "--model", str(folder), "--until", "2021-12-31"])
+    places = (folder / "places.json").read_text(encoding="utf-8")
+    assert "Zorkoundi" in places and "Wassakou" not in places
