@@ -147,7 +147,7 @@ def _extract(args: argparse.Namespace) -> int:
         with open_runner(args.workers, args.dask, args.tolls) as runner:
             events, failed = extract_batch(articles(), runner)
         for article, reason in failed:
-            print(f"article {article.id!r}: extraction failed ({reason}); skipped", file=sys.stderr)
+            print(f"article {article.id!r}: {reason}; skipped", file=sys.stderr)
         write_events(events, args.format, out)
     read, skipped = count["read"] - len(failed), count["skipped"] + len(failed)
     print(f"{count_of(read, 'article')} read, {skipped} skipped, "

@@ -70,6 +70,13 @@ class Outcome:
 
     events: list[Event] = field(default_factory=list)
     error: str | None = None  # "TypeError: ...", when the article broke the extractor
+    unread: str | None = None  # why the extractor does not read it: "language 'es' is not supported"
+
+    def reason(self) -> str | None:
+        """Why the article gave no events, as a person reads it (None: it was extracted)."""
+        if self.unread:
+            return self.unread
+        return f"extraction failed ({self.error})" if self.error else None
 
 
 def _debug() -> bool:
@@ -89,12 +96,16 @@ def extract_chunk(articles: list[Article], tolls: TollPolicy = "conservative") -
     """Each article's events, with the process's extractor; runs in the workers. When the
     chunk breaks the extractor, each article is extracted alone to find the one at fault."""
     extractor = get_extractor(tolls)
+    unread = [extractor.unsupported(a) for a in articles]
+    readable = [a for a, why in zip(articles, unread, strict=True) if why is None]
     try:
-        return [Outcome(found) for found in extractor.extract_each(articles)]
+        found = iter(extractor.extract_each(readable))
+        return [Outcome(unread=why) if why else Outcome(next(found)) for why in unread]
     except Exception:
         if _debug():
             raise
-    return [_alone(extractor.extract_article, a) for a in articles]
+    return [Outcome(unread=why) if why else _alone(extractor.extract_article, a)
+            for a, why in zip(articles, unread, strict=True)]
 
 
 # -- runners: chunks of articles in, their outcomes out, in order -----------------------------
@@ -256,16 +267,18 @@ def extract_stream(items: Iterable[T], runner: Runner, article: Callable[[T], Ar
 def extract_batch(articles: Iterable[Article], runner: Runner | None = None, size: int = CHUNK
                   ) -> tuple[list[Event], list[tuple[Article, str]]]:
     """The batch's events, reports of one event merged (rule 8), as `Extractor.extract_batch`
-    gives them; and (article, reason) for each article that broke the extractor."""
+    gives them; and (article, reason) for each article that broke the extractor or that it
+    does not read."""
     from .merge import merge_events
 
     events: list[Event] = []
     failed: list[tuple[Article, str]] = []
     for item, outcome in extract_stream(articles, runner or Serial(), lambda a: a, size):
-        if outcome.error is None:
+        reason = outcome.reason()
+        if reason is None:
             events.extend(outcome.events)
         else:
-            failed.append((item, outcome.error))
+            failed.append((item, reason))
     return merge_events(events), failed
 
 

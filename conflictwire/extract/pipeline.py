@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..models import Article, Event, Location, Sentence
+from ..models import Article, Event, Evidence, Location, Sentence
 from . import assemble, toll
 from .actors import ActorKB
 from .detect import find_triggers
@@ -21,7 +21,9 @@ from .nlp import eventive, load_model, model_language, ongoing, split_sentences
 from .places.gazetteer import Gazetteer
 from .places.gazetteer import haversine_km as km
 from .places.geocoder import Geocoder
+from .read import detect_language
 from .timex import find_dates
+from .truecase import needs_truecasing, truecase
 
 if TYPE_CHECKING:
     from ..learn.model import LearnedModel
@@ -54,6 +56,7 @@ _ADMIN_AFTER = re.compile(r"(?i)^\s+(?:region|province|state|district|county|gov
 _FACILITY_OF = re.compile(r"(?i)\b(?:poste|camp|base|caserne|village|ville|localité|commune|marché|école|"
                           r"mosquée|église|quartier|prison|aéroport|gare|entrée|sortie|abords|périphérie)"
                           r"(?:\s+[\w'’-]+){0,2}\s+(?:de|d’|d')\s*$")
+SUPPORTED_LANGUAGES = ("en", "fr")  # the languages whose lexicons and models ship
 MIN_CONFIDENCE = 0.6
 FAR_KM = 400.0  # below this a place outside the report's countries is not taken
 PRECISION_WEIGHT = {1: 3.0, 2: 2.0, 3: 0.5}
@@ -66,10 +69,11 @@ CHUNK = 64  # articles whose candidate sentences go through spaCy together
 
 @dataclass
 class _Prepared:
-    article: Article
+    article: Article  # as the stages read it (truecased when it came all in one case)
     lang: str
     sentences: list[Sentence]
     candidates: list[tuple[Sentence, list]]
+    original: Article  # as it came: the evidence quotes it
 
 
 @dataclass
@@ -110,6 +114,14 @@ class Extractor:
         events.extend(e for found in self.extract_each(chunk) for e in found)
         return merge_events(events)
 
+    @staticmethod
+    def unsupported(article: Article) -> str | None:
+        """Why this extractor does not read the article (its language), or None."""
+        lang = language_of(article)
+        if lang in SUPPORTED_LANGUAGES:
+            return None
+        return f"language {lang!r} is not supported; English and French are"
+
     def extract_article(self, article: Article) -> list[Event]:
         return self.extract_each([article])[0]
 
@@ -128,17 +140,24 @@ class Extractor:
                 found.append([])
                 continue
             stream = docs[model_language(p.lang)]
-            found.append(self._events(p, [next(stream) for _ in p.candidates]))
+            events = self._events(p, [next(stream) for _ in p.candidates])
+            found.append(_quoting(events, p.original) if p.original is not p.article else events)
         return found
 
     def _prepare(self, article: Article) -> _Prepared | None:
         """The cheap pass: language, sentences and the candidates that can hold an event."""
         lang = language_of(article)
+        original = article
+        if needs_truecasing(article.text):
+            article = article.model_copy(update={
+                "text": truecase(article.text, self.kb, self.geocoder.gazetteer, lang),
+                "title": truecase(article.title, self.kb, self.geocoder.gazetteer, lang) if article.title
+                else article.title})
         sentences = split_sentences(article.text)
         candidates = [(s, t) for s in sentences if (t := find_triggers(s.text, lang))][:MAX_CANDIDATES]
         if not candidates or assemble.off_topic(article.text, lang):
             return None
-        return _Prepared(article, lang, sentences, candidates)
+        return _Prepared(article, lang, sentences, candidates, original)
 
     def _events(self, prepared: _Prepared, docs: list) -> list[Event]:
         article, lang, sentences, candidates = (prepared.article, prepared.lang, prepared.sentences,
@@ -369,6 +388,16 @@ class Extractor:
         return result
 
 
+def _quoting(events: list[Event], original: Article) -> list[Event]:
+    """The events with their evidence quoted from the text as it came (same offsets)."""
+    def quoted(ev: Evidence) -> Evidence:
+        if ev.article_id != original.id:
+            return ev
+        return ev.model_copy(update={"text": original.text[ev.start : ev.end]})
+
+    return [e.model_copy(update={"evidence": [quoted(ev) for ev in e.evidence]}) for e in events]
+
+
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 
@@ -379,10 +408,9 @@ def _latest_year(text: str) -> int | None:
 
 
 def language_of(article: Article) -> str:
+    """The article's language: as given, else identified among the languages feeds carry
+    (the reader's list), English for an empty text."""
     if article.language:
         return article.language.lower()[:2]
-    import py3langid
-
-    lang, _ = py3langid.classify(article.text[:2000])
-    return lang
+    return detect_language(f"{article.title or ''}\n{article.text}") or "en"
 

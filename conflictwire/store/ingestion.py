@@ -131,11 +131,11 @@ def ingest(
                                                              lambda pair: pair[1], CHUNK):
                 if stopping():
                     break  # what was extracted and not stored is read again by the next run
-                if outcome.error is None:
+                reason = outcome.reason()
+                if reason is None:
                     _store(store, article, outcome.events, summary)
-                else:  # one report that breaks the extractor is skipped
-                    summary.skipped.append((f"{source}: article {article.id!r}",
-                                            f"extraction failed ({outcome.error})"))
+                else:  # a report that breaks the extractor, or in a language it does not read
+                    summary.skipped.append((f"{source}: article {article.id!r}", reason))
                 in_flight.discard(article.id)
                 bar.update(summary)
         except StoreError as exc:  # a full disk, a read-only file, a server gone for good
