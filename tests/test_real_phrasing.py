@@ -203,3 +203,17 @@ def test_french_press_numbers_in_words_and_digits(extractor):
     event = only(extract(extractor, "Vingt-trois (23) personnes ont été tuées lundi dans l'attaque du "
                                     "village de Sobane, au Mali.", lang="fr"))
     assert event.fatalities == 23
+
+
+def test_a_clause_about_another_event_lends_it_nothing(extractor):
+    event = only(extract(extractor, (
+        "Gunmen shot dead two soldiers in Kidal, Mali, on Monday, two days after a suicide bombing "
+        "that killed 12 civilians in Gao.")))
+    assert (event.event_type, event.fatalities) == ("Battles", 2)
+    assert event.location.name.startswith("Kidal")
+
+
+def test_youths_fighting_police_are_rioters(extractor):
+    event = only(extract(extractor, (
+        "Running battles between youths and police broke out in Kisumu, Kenya, on Monday.")))
+    assert (event.event_type, event.sub_event_type) == ("Riots", "Violent demonstration")

@@ -109,6 +109,7 @@ class _Cues:
     sport: object
     market: object
     disaster: object
+    other_event: object
     responsibility: object
     denial: object
     claim_statement: object
@@ -127,6 +128,7 @@ def cues(lang: str) -> _Cues:
         sport=compile_alternation(data["domain"]["sport"]),
         market=compile_alternation(data["domain"]["market"]),
         disaster=compile_alternation(data["domain"]["disaster"]),
+        other_event=re.compile(r"(?i)" + "|".join(f"(?:{p})" for p in data["other_event"][key])),
         responsibility=compile_alternation(claims["responsibility"]),
         denial=compile_alternation(claims["denial"]),
         claim_statement=compile_alternation(claims["statement"]),
@@ -189,6 +191,14 @@ def judge_time(m: Mention, published: date | None, last_date: date | None,
     reaction = c.statement.search(text) and not m.figures
     if (claim or reaction) and m.sentence.index > 1:
         m.statement = True
+
+
+def telling_clause_end(text: str, lang: str) -> int:
+    """Where a sentence stops telling its event and starts on another one ("..., two days
+    after an attack that killed 12", «, au lendemain de l'attaque de »): the end of the text
+    when it has no such clause, or when the clause opens the sentence."""
+    match = cues(lang).other_event.search(text)
+    return match.start() if match and match.start() > 0 else len(text)
 
 
 def off_topic(text: str, lang: str) -> bool:
@@ -716,7 +726,8 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         civilians_targeted=bool(told.civilians) or any(f.victims == "civilians" for f in lead.figures),
         state_involved=bool(told.state), taker_is_state=taker_is_state(draft),
         protesters=bool(s.protesters), forces_fired_on_protesters=fired,
-        casualties=any(f.value > 0 for m in draft.mentions for f in m.figures))
+        casualties=any(f.value > 0 for m in draft.mentions for f in m.figures),
+        crowd=bool(told.protesters or told.rioters or told.civilians))
     event_type, sub = code_event(lead.triggers, [t for m in draft.mentions if m is not lead
                                                  for t in m.triggers], involved)
     if learned is not None:  # the user's learned classifier, under the codebook's precedence

@@ -61,6 +61,7 @@ class Involved:
     protesters: bool = False
     forces_fired_on_protesters: bool = False  # lethal or serious force against a crowd
     casualties: bool = False  # someone was counted dead or hurt
+    crowd: bool = False  # unarmed people take part as a group (youths, residents, protesters)
 
 
 CROWD = ("intervention", "riot", "Peaceful protest")
@@ -96,7 +97,8 @@ def code_event(lead: list[Trigger], others: list[Trigger], who: Involved) -> tup
     event_type, sub = classify(
         words, armed_sides=who.armed_sides, civilians_targeted=who.civilians_targeted,
         state_involved=who.state_involved, taker_is_state=who.taker_is_state,
-        protesters=who.protesters and not remote, forces_fired_on_protesters=who.forces_fired_on_protesters)
+        protesters=who.protesters and not remote, forces_fired_on_protesters=who.forces_fired_on_protesters,
+        crowd=who.crowd)
     if event_type == "Explosions/Remote violence":
         # The most specific means told anywhere in the event: "truck bombing" then "drove the
         # explosives-laden truck into the convoy" is a suicide bomb.
@@ -114,6 +116,7 @@ def classify(
     taker_is_state: bool | None,
     protesters: bool,
     forces_fired_on_protesters: bool,
+    crowd: bool = False,
 ) -> tuple[str, str]:
     """(event_type, sub_event_type) for the triggers of one event, given who is involved."""
     subs = {t.sub for t in triggers}
@@ -132,8 +135,8 @@ def classify(
         return "Riots", "Mob violence"
     # A crowd named as violent ("riots", "rioting students", "went on the rampage") is a riot,
     # whoever died in it, unless an organised armed group is the one acting.
-    crowd = any(t.sub == "riot" and RIOTING_CROWD.match(t.text) for t in triggers)
-    if crowd and armed_sides - state_involved < 1 and not (strong & set(REMOTE_ORDER)):
+    rioting = any(t.sub == "riot" and RIOTING_CROWD.match(t.text) for t in triggers)
+    if rioting and armed_sides - state_involved < 1 and not (strong & set(REMOTE_ORDER)):
         return "Riots", "Violent demonstration"
     for sub in REMOTE_ORDER:
         if sub in strong:
@@ -148,6 +151,9 @@ def classify(
         return "Battles", "Non-state actor overtakes territory"
     if "Armed clash" in subs and armed_sides >= 2:
         return "Battles", "Armed clash"
+    # "running battles between youths and police": one armed side and a crowd is a riot.
+    if "Armed clash" in subs and armed_sides < 2 and state_involved and crowd:
+        return "Riots", "Violent demonstration"
     if subs & {"violence", "Armed clash", "territory"}:
         if civilians_targeted and armed_sides < 2:
             return "Violence against civilians", "Attack"

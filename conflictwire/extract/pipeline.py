@@ -259,27 +259,33 @@ class Extractor:
 
     def _mention(self, sentence: Sentence, triggers, doc, ctx: _Context) -> assemble.Mention:
         text = sentence.text
-        actors = self.kb.find(text, ctx.lang)
+        # "..., two days after an attack that killed 12": the event is told before the clause
+        # about another one; its words, parties, dates, counts and places are not this event's.
+        told = assemble.telling_clause_end(text, ctx.lang)
+        own = text[:told]
+        actors = [a for a in self.kb.find(text, ctx.lang) if a.start < told]
         m = assemble.Mention(
             sentence=sentence,
-            triggers=triggers,
+            triggers=[t for t in triggers if t.start < told],
             actors=actors,
-            dates=find_dates(text, ctx.article.published, ctx.lang),
-            figures=toll.figures(text, ctx.lang),
+            dates=find_dates(own, ctx.article.published, ctx.lang),
+            figures=toll.figures(own, ctx.lang),
             lang=ctx.lang,
         )
         skip = max(0, ctx.dateline_end - sentence.start) if sentence.start < ctx.dateline_end else 0
         m.place = self._place(text, doc, actors, ctx, skip, lead=sentence.index < 2,
-                                             verbs=[t.end for t in triggers])
+                              verbs=[t.end for t in m.triggers], until=told)
         if m.place and m.place.latitude is not None and m.place.geo_precision < 3:
             ctx.anchors.append((m.place.latitude, m.place.longitude))
         return m
 
     def _toponyms(self, text: str, doc, actors, skip: int = 0, verbs: list[int] | None = None,
-                  countries: Iterable[str] | None = None) -> list[_Toponym]:
-        """Place names of a sentence, each with how strongly its context says "there"
-        (2: "in X", "attacked X", "X (Y, Z)"; 1: a mention), strongest first."""
+                  countries: Iterable[str] | None = None, until: int | None = None) -> list[_Toponym]:
+        """Place names of a sentence before `until`, each with how strongly its context says
+        "there" (2: "in X", "attacked X", "X (Y, Z)"; 1: a mention), strongest first."""
         blocked = [(a.start, a.end) for a in actors if a.role == "named"] + [(0, skip)]
+        if until is not None and until < len(text):
+            blocked.append((until, len(text)))
         people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in PERSON_LABELS]
         spans = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in TOPONYM_LABELS]
         spans += self.geocoder.gazetteer.find_toponyms(text, countries=countries)
@@ -327,12 +333,12 @@ class Extractor:
         return 1
 
     def _place(self, text: str, doc, actors, ctx: _Context, skip: int = 0, lead: bool = False,
-               verbs: list[int] | None = None) -> Location | None:
+               verbs: list[int] | None = None, until: int | None = None) -> Location | None:
         """The place a sentence says its event happened. Past the lead, only a name the words
         put the event in ("in X", "near X") counts: "evacuated to X" is elsewhere."""
         best: tuple[Location | None, float] = (None, 0.0)
         main = self._scene(ctx).main
-        toponyms = self._toponyms(text, doc, actors, skip, verbs, countries=main)
+        toponyms = self._toponyms(text, doc, actors, skip, verbs, countries=main, until=until)
         # the sentence's regions first ("in Jesus Maria, in the state of Sinaloa"): a town's
         # homonyms far from the regions the report names are then set aside (`_locate`)
         for top in sorted(toponyms, key=lambda t: t.prefer != "admin"):
