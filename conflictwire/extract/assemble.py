@@ -505,10 +505,10 @@ def story_group(mentions: list[Mention], early_actors: list[ActorMention]) -> Ac
     """The armed group a report is about: named in its headline or lead, most often named."""
     counts: dict[str, int] = {}
     actors: dict[str, Actor] = {}
-    early: set[str] = set()
+    early: dict[str, None] = {}  # in the order named: ties break alike every run
     for a in early_actors:
         if a.role == "named" and a.actor and a.actor.type in NON_STATE:
-            early.add(a.actor.name)
+            early[a.actor.name] = None
             actors[a.actor.name] = a.actor
     for m in mentions:
         if m.background or SUSPICION.search(m.sentence.text):
@@ -518,7 +518,7 @@ def story_group(mentions: list[Mention], early_actors: list[ActorMention]) -> Ac
                 counts[a.actor.name] = counts.get(a.actor.name, 0) + 1
                 actors[a.actor.name] = a.actor
                 if m.sentence.index < 3:
-                    early.add(a.actor.name)
+                    early[a.actor.name] = None
     ranked = sorted((n for n in counts if n in early), key=lambda n: -counts[n])
     ranked += [n for n in early if n not in counts]
     return actors[ranked[0]].model_copy(update={"mentions": []}) if ranked else None

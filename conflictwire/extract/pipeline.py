@@ -393,16 +393,16 @@ class Extractor:
             weights[name] = max(weights.get(name, 0.0), weight)
         for name, weight in weights.items():
             readings = self._credible_readings(name)
-            isos = {p.iso3 for p in readings}
+            isos = sorted({p.iso3 for p in readings})  # in a fixed order: ties break alike every run
             for iso3 in isos:
                 vote(iso3, weight / len(isos))
             if readings and weight >= 2.0:  # only the scenes' names mark the area
                 named.append([p for p, _ in gaz.match(name, fuzzy=False) if not p.is_country])
         total = sum(votes.values()) or 1.0
         countries = {k: v / total for k, v in votes.items() if v > 0}
-        top = max(countries, key=countries.__getitem__) if countries else None
+        top = min(countries, key=lambda k: (-countries[k], k)) if countries else None
         # the report's own countries: those half as well supported as the best
-        main = [k for k in sorted(countries, key=countries.__getitem__, reverse=True)
+        main = [k for k in sorted(countries, key=lambda k: (-countries[k], k))
                 if countries[k] >= MAIN_SHARE * countries[top]][:2] if top else []
         anchors = []
         for places in named:  # a name with one reading in the report's country marks its area
