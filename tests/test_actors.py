@@ -93,7 +93,7 @@ def test_national_forces_acronyms(kb: ActorKB) -> None:
     assert named(kb, "The ISPR said four soldiers died.") == ["Military Forces of Pakistan"]
     assert named(kb, "L'ANT a repoussé l'attaque.", "fr") == ["Military Forces of Chad"]
     assert named(kb, "ENDF drones struck the town.") == ["Military Forces of Ethiopia"]
-    assert named(kb, "Tatmadaw jets bombed the village.") == ["Military Forces of Myanmar (2021-)"]
+    assert named(kb, "Tatmadaw jets bombed the village.") == ["Military Forces of Myanmar"]
 
 
 def test_demonym_qualified_nouns_english(kb: ActorKB) -> None:
@@ -188,3 +188,15 @@ def test_mentions_do_not_cross_punctuation(kb: ActorKB) -> None:
     got = [(m.text, m.role) for m in kb.find(text)]
     assert got == [("National Liberation Army", "named"), ("ELN", "named"),
                    ("guerrillas", "unidentified"), ("Soldiers", "military")]
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("Tatmadaw jets bombed the village.", "MMR"),
+    ("Myanmar Police Force officers fired on the crowd.", "MMR"),
+    ("Islamic Emirate forces raided the house.", "AFG"),
+    ("Giants Brigades repelled the attack.", "YEM"),
+])
+def test_curated_state_names_are_those_state_forces_generates(kb: ActorKB, text: str, iso: str) -> None:
+    (name,) = named(kb, text)
+    kind = "police" if name.startswith("Police") else "military"
+    assert name == kb.state_forces(iso, kind).name
