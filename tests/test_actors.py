@@ -93,7 +93,7 @@ def test_national_forces_acronyms(kb: ActorKB) -> None:
     assert named(kb, "The ISPR said four soldiers died.") == ["Military Forces of Pakistan"]
     assert named(kb, "L'ANT a repoussé l'attaque.", "fr") == ["Military Forces of Chad"]
     assert named(kb, "ENDF drones struck the town.") == ["Military Forces of Ethiopia"]
-    assert named(kb, "Tatmadaw jets bombed the village.") == ["Military Forces of Myanmar (2021-)"]
+    assert named(kb, "Tatmadaw jets bombed the village.") == ["Military Forces of Myanmar"]
 
 
 def test_demonym_qualified_nouns_english(kb: ActorKB) -> None:
@@ -188,3 +188,149 @@ def test_mentions_do_not_cross_punctuation(kb: ActorKB) -> None:
     got = [(m.text, m.role) for m in kb.find(text)]
     assert got == [("National Liberation Army", "named"), ("ELN", "named"),
                    ("guerrillas", "unidentified"), ("Soldiers", "military")]
+
+
+# --- distinct groups stay distinct (rivals are never aliases of one another) -------------
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("Los Tlacos clashed with Los Ardillos near Chilapa.", ["Los Tlacos", "Los Ardillos"]),
+    ("Guerreros Unidos gunmen ambushed La Nueva Familia Michoacana members.",
+     ["Guerreros Unidos", "La Nueva Familia Michoacana"]),
+    ("Los Viagras and Carteles Unidos fought La Familia Michoacana.",
+     ["Los Viagras", "Carteles Unidos", "La Familia Michoacana"]),
+    ("The Knights Templar attacked the town.", ["Knights Templar Cartel"]),
+    ("The Juarez Cartel and the Tijuana Cartel feuded with the BLO.",
+     ["Juarez Cartel", "Tijuana Cartel", "Beltran Leyva Organization"]),
+    ("Comando Vermelho gunmen fought Terceiro Comando Puro in Rio.",
+     ["CV: Red Command", "TCP: Pure Third Command"]),
+    ("Police blamed the New IRA, not the UVF or the Ulster Defence Association.",
+     ["New IRA", "UVF: Ulster Volunteer Force", "UDA: Ulster Defence Association"]),
+    ("KFOR soldiers separated Kosovo Police officers and protesters.",
+     ["KFOR: Kosovo Force", "Police Forces of Kosovo"]),
+    ("The PFLP and the DFLP claimed the rocket fire.",
+     ["PFLP: Popular Front for the Liberation of Palestine",
+      "DFLP: Democratic Front for the Liberation of Palestine"]),
+    ("NSCN-IM cadres clashed with NSCN-K militants.",
+     ["NSCN-IM: National Socialist Council of Nagaland (Isak-Muivah)",
+      "NSCN-K: National Socialist Council of Nagaland (Khaplang)"]),
+    ("CCC supporters and MDC-T youths fought in Harare.",
+     ["CCC: Citizens Coalition for Change", "MDC-T: Movement for Democratic Change (Tsvangirai)"]),
+    ("The BLF and the Sindhudesh Revolutionary Army claimed attacks.",
+     ["BLF: Baloch Liberation Front", "SRA: Sindhudesh Revolutionary Army"]),
+    ("The Stability Support Apparatus fought the 444th Brigade and the Rada Special Deterrence Force.",
+     ["SSA: Stability Support Apparatus", "444th Brigade", "Rada: Special Deterrence Force"]),
+    ("The Central Reserve Police and the Sudanese army entered Omdurman.",
+     ["Police Forces of Sudan", "Military Forces of Sudan"]),
+    ("SKM and KMM leaders joined BKU farmers at the border.",
+     ["SKM: Samyukt Kisan Morcha", "KMM: Kisan Mazdoor Morcha", "BKU: Bharatiya Kisan Union"]),
+    ("EUFOR and EUTM Mali trainers left; EUCAP Sahel stayed; Operation Aspides escorted ships.",
+     ["EUFOR", "EUTM: European Union Training Mission", "EUCAP: European Union Capacity Building Mission",
+      "Operation Aspides"]),
+])
+def test_distinct_groups_stay_distinct(kb: ActorKB, text: str, want: list[str]) -> None:
+    assert named(kb, text) == want
+
+
+def test_libyan_militias_are_not_the_army(kb: ActorKB) -> None:
+    got = named(kb, "Nawasi Brigade fighters clashed with Misrata militias and Zawiya militias.")
+    assert got == ["Nawasi Brigade", "Misrata Militia", "Zawiya Militia"]
+    assert "Military Forces of Libya" not in got
+
+
+def test_emergency_response_rooms_are_not_resistance_committees(kb: ActorKB) -> None:
+    assert named(kb, "RSF fighters killed three Emergency Response Rooms volunteers.") == [
+        "RSF: Rapid Support Forces"]
+
+
+@pytest.mark.parametrize("phrase", ["Boko Haram collaborator", "PTI workers", "Kokang troops"])
+def test_role_phrases_are_not_aliases(kb: ActorKB, phrase: str) -> None:
+    assert all(phrase not in e.aliases for e in kb.entries.values())
+
+
+def test_no_alias_twice(kb: ActorKB) -> None:
+    assert [e.name for e in kb.entries.values() if len(set(e.aliases)) != len(e.aliases)] == []
+
+
+# --- names resolved with the report's country -------------------------------------------
+
+@pytest.mark.parametrize(("country", "want"), [
+    ("IND", "Police Forces of India"), ("PAK", "Police Forces of Pakistan")])
+def test_punjab_police_by_country(kb: ActorKB, country: str, want: str) -> None:
+    assert named(kb, "Punjab Police arrested two smugglers near the border.", country=country) == [want]
+
+
+def test_country_names_elsewhere_are_the_generic_role(kb: ActorKB) -> None:
+    # no country known, or another one: the police (or forces) of the report's country
+    got = [(m.text, m.role, m.country) for m in kb.find("Punjab Police arrested two men.")]
+    assert got == [("Punjab Police", "police", None)]
+    got = [(m.text, m.role, m.country) for m in kb.find("SWAT stormed the house in Nairobi.",
+                                                        country="KEN")]
+    assert got == [("SWAT", "police", "KEN")]
+    assert named(kb, "SWAT operatives rescued the hostages.", country="NGA") == ["Police Forces of Nigeria"]
+    got = [(m.role, m.country) for m in kb.find("Central Security Forces were deployed.",
+                                                country="TUN")]
+    assert got == [("police", "TUN")]
+    assert named(kb, "Central Security Forces dispersed the crowd.", country="EGY") == [
+        "Police Forces of Egypt"]
+    assert named(kb, "The State Security Service arrested him in Cairo.", country="EGY") == [
+        "Police Forces of Egypt"]
+    assert named(kb, "The State Security Service arrested him in Abuja.", country="NGA") == [
+        "Military Forces of Nigeria"]
+
+
+def test_international_coalition_only_in_syria_and_iraq(kb: ActorKB) -> None:
+    text = "The international coalition carried out an air strike."
+    assert named(kb, text, country="SYR") == ["Global Coalition Against Daesh"]
+    assert named(kb, text, country="YEM") == []
+    assert named(kb, text) == []
+
+
+def test_uda_by_country(kb: ActorKB) -> None:
+    assert named(kb, "UDA members attacked the rally in Nakuru.") == ["UDA: United Democratic Alliance"]
+    assert named(kb, "The UDA denied involvement in the Belfast shooting.", country="GBR") == [
+        "UDA: Ulster Defence Association"]
+
+
+def test_jem_in_capitals_by_country(kb: ActorKB) -> None:
+    assert named(kb, "JEM militants attacked the camp in Pulwama.", country="IND") == [
+        "JeM: Jaish-e-Mohammed"]
+    assert named(kb, "JEM fighters entered El Fasher.", country="SDN") == [
+        "JEM: Justice and Equality Movement"]
+    assert named(kb, "JEM fighters entered El Fasher.") == ["JEM: Justice and Equality Movement"]
+    assert named(kb, "JeM claimed the attack.") == ["JeM: Jaish-e-Mohammed"]
+
+
+def test_four_letter_acronym_not_in_capital_headline(kb: ActorKB) -> None:
+    assert named(kb, "DEADLY RAID ON VILLAGE LEAVES TEN DEAD", country="FRA") == []
+    assert named(kb, "RAID officers stormed a flat in Saint-Denis.") == ["Police Forces of France"]
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("Tatmadaw jets bombed the village.", "MMR"),
+    ("Myanmar Police Force officers fired on the crowd.", "MMR"),
+    ("Islamic Emirate forces raided the house.", "AFG"),
+    ("Giants Brigades repelled the attack.", "YEM"),
+])
+def test_curated_state_names_are_those_state_forces_generates(kb: ActorKB, text: str, iso: str) -> None:
+    (name,) = named(kb, text)
+    kind = "police" if name.startswith("Police") else "military"
+    assert name == kb.state_forces(iso, kind).name
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("Islamic State's Afghan branch claimed the bombing.", "Islamic State Khorasan Province"),
+    ("The Islamic State group's Afghanistan affiliate said it fired the rockets.",
+     "Islamic State Khorasan Province"),
+    ("Islamic State's Somali branch attacked Puntland forces.", "Islamic State (Somalia)"),
+    ("Al-Qaeda's Yemeni branch claimed the ambush.", "AQAP: Al Qaeda in the Arabian Peninsula"),
+])
+def test_branch_named_by_its_country(kb: ActorKB, text: str, want: str) -> None:
+    assert named(kb, text)[0] == want
+
+
+def test_acronyms_side_by_side_are_not_a_headline(kb: ActorKB) -> None:
+    assert named(kb, "JNIM militants shot three MNLA (CMA) officers in Kidal.") == [
+        JNIM, "MNLA: National Movement for the Liberation of Azawad",
+        "CSP-PSD: Permanent Strategic Framework for Peace, Security and Development"]
+    assert named(kb, "Presumed AQIM (JNIM) militants fired two shells.") == [
+        "AQIM: Al Qaeda in the Islamic Maghreb", JNIM]

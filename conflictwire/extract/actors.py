@@ -112,9 +112,10 @@ def _is_acronym(word: str) -> bool:
 
 
 def _shouting(toks: list[Tok], i: int) -> bool:
-    """Is the token at i surrounded by all-caps words (a headline in capitals)?"""
+    """Is the token at i surrounded by all-caps words (a headline in capitals)? Only a word
+    next to it across a space counts: "MNLA (CMA)" and "AQIM/JNIM" are acronyms side by side."""
     for j in (i - 1, i + 1):
-        if 0 <= j < len(toks):
+        if 0 <= j < len(toks) and not toks[max(i, j)].gap.strip():
             w = toks[j].plain
             if len(w) >= 2 and w.isalpha() and w.isupper():
                 return True
@@ -137,7 +138,7 @@ _EXACT, _CAP, _ANY = 0, 1, 2
 class _Pattern:
     checks: tuple[tuple[int, str], ...]
     payload: Any
-    guard: bool  # a short acronym: not inside an all-caps headline
+    guard: bool  # a short acronym (up to 4 letters): not inside an all-caps headline
     loose: frozenset[int] = frozenset()  # tokens the alias itself separates by punctuation
 
 
@@ -161,7 +162,8 @@ class Lexicon:
                 checks.append((_CAP, ""))
             else:
                 checks.append((_ANY, ""))
-        guard = len(toks) == 1 and checks[0][0] == _EXACT and len(toks[0].plain) <= 3
+        # a short acronym ("IS", "RAID") is not a name inside a headline in capitals
+        guard = len(toks) == 1 and checks[0][0] == _EXACT and len(toks[0].plain) <= 4
         loose = frozenset(k for k, t in enumerate(toks) if k and not t.joined)
         keys = tuple(t.key for t in toks)
         self.table.setdefault(keys, []).append(_Pattern(tuple(checks), payload, guard, loose))
@@ -216,6 +218,8 @@ class Entry:
     aliases: tuple[str, ...]
     by_country: tuple[tuple[str, str], ...] = ()
     ambiguous: bool = False
+    default: str = ""  # who the name is outside the by_country countries (or with none known)
+    role: str = ""  # else the generic noun it stands for ("police": the report's police)
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +238,8 @@ _OF = {"of"}
 _FR_DE = {"du", "de", "des", "d"}
 _FR_ART = {"la", "l"}
 _EN_ART = {"the"}
+# "Islamic State's Afghan branch", "al-Qaeda's Yemeni affiliate": the branch of that country
+_BRANCH = {"branch", "affiliate", "province", "franchise", "offshoot", "chapter", "wing"}
 _FR_BETWEEN = {"nationale", "nationales", "national", "nationaux", "regulieres", "reguliere",
                "gouvernementales", "speciales", "armees", "armee"}
 
@@ -250,7 +256,8 @@ class ActorKB:
                     name=raw["n"], type=TYPE_CODES[raw["t"]], country=raw.get("c") or None,
                     aliases=tuple(raw["a"]),
                     by_country=tuple(sorted(raw.get("by_country", {}).items())),
-                    ambiguous=bool(raw.get("ambiguous", False)))
+                    ambiguous=bool(raw.get("ambiguous", False)),
+                    default=raw.get("default", ""), role=raw.get("role", ""))
                 if entry.name in self.entries:
                     raise ValueError(f"duplicate actor {entry.name!r}")
                 self.entries[entry.name] = entry
@@ -263,9 +270,12 @@ class ActorKB:
                 exclude_before=frozenset(raw.get("exclude_before", ())),
                 exclude_after=frozenset(raw.get("exclude_after", ())))
         for entry in self.entries.values():
-            for _, target in entry.by_country:
+            targets = [t for _, t in entry.by_country] + ([entry.default] if entry.default else [])
+            for target in targets:
                 if target not in self.entries and not self._generated(target):
                     raise ValueError(f"{entry.name!r}: unknown by_country target {target!r}")
+            if entry.role and entry.role not in ROLES:
+                raise ValueError(f"{entry.name!r}: unknown role {entry.role!r}")
 
         self._identity = _IdentityNouns.of(nouns.get("identity", {}))
         self._names = Lexicon()
@@ -380,8 +390,8 @@ class ActorKB:
         entry = self.entries.get(name)
         if entry is None:
             return self._generated(name, mentions)
-        if country and entry.by_country:
-            target = dict(entry.by_country).get(country)
+        if entry.by_country or entry.default:
+            target = (dict(entry.by_country).get(country) if country else None) or entry.default
             if target and target != name:
                 return self.actor(target, None, mentions)
         if entry.ambiguous:
@@ -484,12 +494,21 @@ class ActorKB:
             hit = self._names.match(toks, i)
             if hit is not None:
                 n, name = hit
+                branch = self._branch_of(toks, i + n, name)
+                if branch:
+                    n, where = n + branch[0], branch[1]
                 surface = text[toks[i].start : toks[i + n - 1].end]
-                actor = self.actor(name, country, [surface])
+                actor = self.actor(name, where if branch else country, [surface])
                 if actor is not None:
                     out.append(ActorMention(start=toks[i].start, end=toks[i + n - 1].end,
                                             text=surface, role="named", actor=actor,
                                             country=actor.country))
+                    i += n
+                    continue
+                role = self.entries[name].role if name in self.entries else ""
+                if role:  # "Punjab Police" in a report from elsewhere: the police there
+                    out.append(ActorMention(start=toks[i].start, end=toks[i + n - 1].end,
+                                            text=surface, role=role, country=country))
                     i += n
                     continue
             generic = None
@@ -514,6 +533,16 @@ class ActorKB:
                 continue
             i += 1
         return self._with_identity_groups(text, out)
+
+    def _branch_of(self, toks: list[Tok], k: int, name: str) -> tuple[int, str] | None:
+        """"'s Afghan branch" after a name with branches by country: (tokens, iso3)."""
+        entry = self.entries.get(name)
+        if entry is None or not entry.by_country or k + 2 >= len(toks) or toks[k].key != "'s":
+            return None
+        hit = self._country_at(toks, k + 1, ("name", "dem"))
+        if hit is None or k + 1 + hit[0] >= len(toks) or toks[k + 1 + hit[0]].key not in _BRANCH:
+            return None
+        return 2 + hit[0], hit[2]
 
     def _with_identity_groups(self, text: str, found: list[ActorMention]) -> list[ActorMention]:
         """`found` with the groups named by their identity ("Pokot raiders", "the Borana and
