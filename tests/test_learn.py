@@ -3,6 +3,7 @@ actors and a type classifier into a model directory, and coding with it."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -178,3 +179,58 @@ def test_until_leaves_later_events_out(tmp_path, capsys):
     main(["learn", str(FIXTURES / "acled_current.csv"), "--model", str(folder), "--until", "2021-12-31"])
     places = (folder / "places.json").read_text(encoding="utf-8")
     assert "Zorkoundi" in places and "Wassakou" not in places
+
+
+# --- extraction with a learned model, end to end -------------------------------------------------
+
+REPORT = {"id": "wire-1", "published": "2021-04-08", "source": "Test wire", "language": "en",
+          "title": "Village attacked in central Mali",
+          "text": "KTB fighters attacked the village of Zorkoundi in central Mali on Tuesday, "
+                  "killing three villagers, local officials said."}
+
+
+def _extract(tmp_path: Path, capsys, *model_options: str) -> dict:
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text(json.dumps(REPORT) + "\n", encoding="utf-8")
+    assert main(["extract", str(articles), *model_options]) == 0
+    (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    return record
+
+
+def test_extract_with_a_learned_model_codes_the_place_and_actor_it_learned(tmp_path, capsys, monkeypatch):
+    """`extract --model DIR` finds a village and an actor alias only the user's coded events
+    know, and says which model coded the record; `--no-model` codes with the rules alone."""
+    monkeypatch.setenv("CONFLICTWIRE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CONFLICTWIRE_MODEL", raising=False)  # `--model` sets it for the workers
+    folder = tmp_path / "m"
+    main(["learn", str(FIXTURES / "acled_current.csv"), "--model", str(folder)])
+    capsys.readouterr()
+    learned = _extract(tmp_path, capsys, "--model", str(folder))
+    rules = _extract(tmp_path, capsys, "--no-model")
+    assert rules["coder"] == "rules"
+    assert learned["coder"] == LearnedModel.load(folder).coder and learned["coder"].startswith("rules+model:")
+    assert (learned["location"]["name"], learned["location"]["admin2"]) == ("Zorkoundi", "Douentza")
+    assert (learned["location"]["latitude"], learned["location"]["longitude"]) == (15.1234, -2.4567)
+    assert rules["location"]["name"] != "Zorkoundi"
+    assert learned["actor1"]["name"] == "Kel Tinbar Brigade"
+    assert (rules["actor1"] or {}).get("name") != "Kel Tinbar Brigade"
+
+
+def test_ingest_says_which_model_codes_and_the_store_keeps_it(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CONFLICTWIRE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CONFLICTWIRE_MODEL", raising=False)
+    folder, db = tmp_path / "m", str(tmp_path / "events.db")
+    main(["learn", str(FIXTURES / "acled_current.csv"), "--model", str(folder)])
+    coder = LearnedModel.load(folder).coder
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text(json.dumps(REPORT) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["ingest", str(articles), "--db", db, "--model", str(folder), "--no-progress"]) == 0
+    assert f"conflictwire ingest: coding as {coder}" in capsys.readouterr().err
+    assert main(["events", "--db", db, "--format", "jsonl"]) == 0
+    (event_id,) = [json.loads(line)["event_id"] for line in capsys.readouterr().out.splitlines()]
+    assert main(["event", event_id, "--db", db]) == 0
+    assert f"coded by {coder}" in capsys.readouterr().out.replace("\n", "")
+    monkeypatch.delenv("CONFLICTWIRE_MODEL", raising=False)
+    assert main(["ingest", str(articles), "--db", db, "--no-model", "--no-progress"]) == 0
+    assert "coding with the rules alone" in capsys.readouterr().err
