@@ -119,6 +119,19 @@ def test_blend_keeps_the_codebook_precedence(tmp_path):
     assert _model(tmp_path, None).code(rules, protest, Involved()) == rules
 
 
+def test_blend_keeps_a_sub_type_the_report_named_and_riots(tmp_path):
+    model = _model(tmp_path, _classifier())
+    clash = ["fighters clashed with soldiers near the village"]
+    # a sub-type read from the report decides; the classifier only refines the generic one
+    assert model.code(("Battles", "Non-state actor overtakes territory"), clash, Involved()) == (
+        "Battles", "Non-state actor overtakes territory")
+    assert model.code(("Strategic developments", "Arrests"), clash, Involved())[0] == "Strategic developments"
+    assert model.code(("Strategic developments", "Other"), clash, Involved()) == ("Battles", "Armed clash")
+    # demonstrators' violence the rules read decides Riots, however peaceful the words look
+    march = ["traders staged a peaceful march against taxes"]
+    assert model.code(("Riots", "Violent demonstration"), march, Involved())[0] == "Riots"
+
+
 def test_learned_place_ranks_above_a_namesake_elsewhere_in_the_country():
     gazetteer = Gazetteer.load()
     geocoder = Geocoder(gazetteer)
