@@ -145,6 +145,16 @@ def test_learned_place_ranks_above_a_namesake_elsewhere_in_the_country():
     assert best is not None and (best[0].latitude, best[0].longitude, best[0].admin2) == (lat, lon, "Koro")
 
 
+def test_a_large_town_keeps_its_name_against_a_learned_village_far_from_it():
+    gazetteer = Gazetteer.load()
+    (town, _), *_ = Geocoder(gazetteer).candidates("Lekki", countries={"NGA": 1.0})
+    assert town.population >= 100_000
+    village = LearnedPlace(name="Lekki", iso3="NGA", admin1="Lagos", latitude=town.latitude,
+                           longitude=town.longitude + 0.6, count=1)  # some 65 km east
+    best = Geocoder(PlacesSupplement(gazetteer, [village])).best("Lekki", countries={"NGA": 1.0})
+    assert best is not None and (best[0].latitude, best[0].longitude) == (town.latitude, town.longitude)
+
+
 def test_learned_place_unknown_to_the_gazetteer_is_found_in_text():
     gazetteer = Gazetteer.load()
     text = "Gunmen attacked Zorkoundi on Monday."
