@@ -29,6 +29,7 @@ GAO = Location(name="Gao", country="Mali", iso3="MLI", admin1="Gao", latitude=16
                geo_precision=1)
 OUAGA = Location(name="Ouagadougou", country="Burkina Faso", iso3="BFA", admin1="Centre", latitude=12.37,
                  longitude=-1.52, geo_precision=1)
+MODEL_CODER = "rules+model:sahel@0123abcd"  # ev004 was coded with a learned model
 START = date(2024, 9, 2)  # a Monday: ISO week 2024-W36
 
 
@@ -42,6 +43,7 @@ def _event(n: int, day: date, location: Location, event_type: str, fatalities: i
         claims=[Claim(claimant="army", kind="casualties", text=f"claim {n}", article_id=f"a{n:03d}")],
         evidence=[Evidence(article_id=f"a{n:03d}", start=0, end=10, text=f"evidence {n}")],
         confidence=0.7, published=day, source=["Test wire"], notes=f"<b>note {n}</b>",
+        coder=MODEL_CODER if n == 4 else "rules",
     )
 
 
@@ -119,6 +121,8 @@ def test_one_event_and_404(client):
     assert found["reports"][0]["text"] == "Report a004."  # the panel shows the report itself
     assert found["reports"][0]["evidence"][0]["text"] == "evidence 4"
     assert found["claims"][0]["text"] == "claim 4" and found["revisions"] == []
+    assert found["coder"] == found["event"]["coder"] == MODEL_CODER
+    assert client.get("/api/events/ev002").json()["coder"] == "rules"
     missing = client.get("/api/events/nope")
     assert missing.status_code == 404 and missing.headers["content-type"] == "application/json"
 

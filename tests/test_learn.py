@@ -3,6 +3,7 @@ actors and a type classifier into a model directory, and coding with it."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -118,6 +119,19 @@ def test_blend_keeps_the_codebook_precedence(tmp_path):
     assert _model(tmp_path, None).code(rules, protest, Involved()) == rules
 
 
+def test_blend_keeps_a_sub_type_the_report_named_and_riots(tmp_path):
+    model = _model(tmp_path, _classifier())
+    clash = ["fighters clashed with soldiers near the village"]
+    # a sub-type read from the report decides; the classifier only refines the generic one
+    assert model.code(("Battles", "Non-state actor overtakes territory"), clash, Involved()) == (
+        "Battles", "Non-state actor overtakes territory")
+    assert model.code(("Strategic developments", "Arrests"), clash, Involved())[0] == "Strategic developments"
+    assert model.code(("Strategic developments", "Other"), clash, Involved()) == ("Battles", "Armed clash")
+    # demonstrators' violence the rules read decides Riots, however peaceful the words look
+    march = ["traders staged a peaceful march against taxes"]
+    assert model.code(("Riots", "Violent demonstration"), march, Involved())[0] == "Riots"
+
+
 def test_learned_place_ranks_above_a_namesake_elsewhere_in_the_country():
     gazetteer = Gazetteer.load()
     geocoder = Geocoder(gazetteer)
@@ -129,6 +143,16 @@ def test_learned_place_ranks_above_a_namesake_elsewhere_in_the_country():
     learned = PlacesSupplement(gazetteer, [village])
     best = Geocoder(learned).best("Kati", countries={"MLI": 1.0})
     assert best is not None and (best[0].latitude, best[0].longitude, best[0].admin2) == (lat, lon, "Koro")
+
+
+def test_a_large_town_keeps_its_name_against_a_learned_village_far_from_it():
+    gazetteer = Gazetteer.load()
+    (town, _), *_ = Geocoder(gazetteer).candidates("Lekki", countries={"NGA": 1.0})
+    assert town.population >= 100_000
+    village = LearnedPlace(name="Lekki", iso3="NGA", admin1="Lagos", latitude=town.latitude,
+                           longitude=town.longitude + 0.6, count=1)  # some 65 km east
+    best = Geocoder(PlacesSupplement(gazetteer, [village])).best("Lekki", countries={"NGA": 1.0})
+    assert best is not None and (best[0].latitude, best[0].longitude) == (town.latitude, town.longitude)
 
 
 def test_learned_place_unknown_to_the_gazetteer_is_found_in_text():
@@ -178,3 +202,58 @@ def test_until_leaves_later_events_out(tmp_path, capsys):
     main(["learn", str(FIXTURES / "acled_current.csv"), "--model", str(folder), "--until", "2021-12-31"])
     places = (folder / "places.json").read_text(encoding="utf-8")
     assert "Zorkoundi" in places and "Wassakou" not in places
+
+
+# --- extraction with a learned model, end to end -------------------------------------------------
+
+REPORT = {"id": "wire-1", "published": "2021-04-08", "source": "Test wire", "language": "en",
+          "title": "Village attacked in central Mali",
+          "text": "KTB fighters attacked the village of Zorkoundi in central Mali on Tuesday, "
+                  "killing three villagers, local officials said."}
+
+
+def _extract(tmp_path: Path, capsys, *model_options: str) -> dict:
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text(json.dumps(REPORT) + "\n", encoding="utf-8")
+    assert main(["extract", str(articles), *model_options]) == 0
+    (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    return record
+
+
+def test_extract_with_a_learned_model_codes_the_place_and_actor_it_learned(tmp_path, capsys, monkeypatch):
+    """`extract --model DIR` finds a village and an actor alias only the user's coded events
+    know, and says which model coded the record; `--no-model` codes with the rules alone."""
+    monkeypatch.setenv("CONFLICTWIRE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CONFLICTWIRE_MODEL", raising=False)  # `--model` sets it for the workers
+    folder = tmp_path / "m"
+    main(["learn", str(FIXTURES / "acled_current.csv"), "--model", str(folder)])
+    capsys.readouterr()
+    learned = _extract(tmp_path, capsys, "--model", str(folder))
+    rules = _extract(tmp_path, capsys, "--no-model")
+    assert rules["coder"] == "rules"
+    assert learned["coder"] == LearnedModel.load(folder).coder and learned["coder"].startswith("rules+model:")
+    assert (learned["location"]["name"], learned["location"]["admin2"]) == ("Zorkoundi", "Douentza")
+    assert (learned["location"]["latitude"], learned["location"]["longitude"]) == (15.1234, -2.4567)
+    assert rules["location"]["name"] != "Zorkoundi"
+    assert learned["actor1"]["name"] == "Kel Tinbar Brigade"
+    assert (rules["actor1"] or {}).get("name") != "Kel Tinbar Brigade"
+
+
+def test_ingest_says_which_model_codes_and_the_store_keeps_it(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CONFLICTWIRE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CONFLICTWIRE_MODEL", raising=False)
+    folder, db = tmp_path / "m", str(tmp_path / "events.db")
+    main(["learn", str(FIXTURES / "acled_current.csv"), "--model", str(folder)])
+    coder = LearnedModel.load(folder).coder
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text(json.dumps(REPORT) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["ingest", str(articles), "--db", db, "--model", str(folder), "--no-progress"]) == 0
+    assert f"conflictwire ingest: coding as {coder}" in capsys.readouterr().err
+    assert main(["events", "--db", db, "--format", "jsonl"]) == 0
+    (event_id,) = [json.loads(line)["event_id"] for line in capsys.readouterr().out.splitlines()]
+    assert main(["event", event_id, "--db", db]) == 0
+    assert f"coded by {coder}" in capsys.readouterr().out.replace("\n", "")
+    monkeypatch.delenv("CONFLICTWIRE_MODEL", raising=False)
+    assert main(["ingest", str(articles), "--db", db, "--no-model", "--no-progress"]) == 0
+    assert "coding with the rules alone" in capsys.readouterr().err

@@ -354,6 +354,29 @@ def test_upgrading_a_store_gives_merged_reports_ids_back_as_aliases(old_store):
         assert store.event("e3")["event"].event_id == "e1"
 
 
+def test_upgrading_a_store_keeps_which_coder_made_each_event(old_store):
+    """A store of the previous schema (0004): a record that names a learned model keeps it in
+    the new coder column; records from before `coder` existed were coded by the rules."""
+    with store_at_revision(old_store, "0004") as conn:
+        learned = event("e1", "a").model_copy(update={"coder": "rules+model:sahel@0123abcd"})
+        before_coders = event("e2", "b").model_dump(mode="json")
+        del before_coders["coder"]
+        for ident, record in (("e1", learned.model_dump(mode="json")), ("e2", before_coders)):
+            conn.execute(sa.text("INSERT INTO events (event_id, record, event_type, sub_event_type, "
+                                 "fatalities, created_at, updated_at) VALUES (:e, :r, 'Battles', "
+                                 "'Armed clash', 0, '2024-09-17', '2024-09-17')"),
+                         {"e": ident, "r": json.dumps(record)})
+    with Store.open(old_store) as store:
+        assert store.event("e1")["coder"] == "rules+model:sahel@0123abcd"
+        assert store.event("e2")["coder"] == "rules"
+
+
+def test_ingest_stores_the_coder(store):
+    coded = event("e1", "a").model_copy(update={"coder": "rules+model:sahel@0123abcd"})
+    store.add_article(article("a"), [coded])
+    assert store.event("e1")["coder"] == "rules+model:sahel@0123abcd"
+
+
 def test_near_parsing():
     assert Near.parse("12.5,-8,30") == Near(12.5, -8.0, 30.0)
     for bad in ("12,8", "x,y,z", "91,0,5", "0,0,-1"):

@@ -49,19 +49,24 @@ CHUNK = 16  # articles a worker extracts together (one spaCy pass over their can
 IN_FLIGHT = 4  # chunks per worker submitted ahead, so no worker waits for the client or a slow chunk
 T = TypeVar("T")
 
-_EXTRACTORS: dict[TollPolicy, Extractor] = {}  # one per toll policy; they share the models
+# One per toll policy and learned model (a process that chooses another model, as a test or a
+# library user may, must not get the extractor of the one before); they share the spaCy models.
+_EXTRACTORS: dict[tuple[TollPolicy, str | None], Extractor] = {}
 _LOCK = threading.Lock()
 
 
 def get_extractor(tolls: TollPolicy = "conservative") -> Extractor:
     """The process's extractor (spaCy models, gazetteer, actor base), loaded on first use."""
+    from ..learn.model import active_model, model_dir_in_use
+
+    folder = model_dir_in_use()
+    key = (tolls, str(folder) if folder else None)
     with _LOCK:
-        if tolls not in _EXTRACTORS:
-            from ..learn.model import active_model
+        if key not in _EXTRACTORS:
             from .pipeline import Extractor
 
-            _EXTRACTORS[tolls] = Extractor(tolls=tolls, model=active_model())
-        return _EXTRACTORS[tolls]
+            _EXTRACTORS[key] = Extractor(tolls=tolls, model=active_model())
+        return _EXTRACTORS[key]
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -34,6 +35,24 @@ def apply_model_options(args: argparse.Namespace) -> None:
         return  # a command that does not extract (`learn` names its model itself)
     if args.model is not None or args.no_model:
         choose(args.model, args.no_model)
+    if args.command in ANNOUNCED:
+        print(f"conflictwire {args.command}: {model_in_use_line()}", file=sys.stderr)
+
+
+# The commands that keep what they code (a store, alerts): their user must see at the start
+# which coder the records will carry. `extract` says so in each record's `coder`.
+ANNOUNCED = ("ingest", "serve", "watch")
+
+
+def model_in_use_line() -> str:
+    """One line naming the model in use and where it came from, or that there is none."""
+    from .model import ENV, active_model
+
+    model = active_model()
+    if model is None:
+        return "coding with the rules alone (no learned model in use)"
+    how = "chosen with --model" if os.environ.get(ENV) else "the default learned model"
+    return f"coding as {model.coder} ({how}, {model.folder})"
 
 
 def run(args: argparse.Namespace) -> int | None:
@@ -77,7 +96,7 @@ def _show(model: Path | None) -> int:
     if folder is None:
         print("no learned model in use: extraction codes with the rules alone")
         return 0
-    print(LearnedModel.load(folder).describe())
+    print(f"in use: {LearnedModel.load(folder).describe()}")
     return 0
 
 

@@ -18,6 +18,11 @@ from ..extract.places.gazetteer import Gazetteer, Place, haversine_km, stopwords
 from .records import CodedEvent
 
 SAME_PLACE_KM = 25.0  # a gazetteer entry this close to a learned one is that place
+# A namesake this populous stays a candidate beside a learned place coded only once: a report
+# naming it more likely means the town than a village the coders met once (ACLED's one
+# "Lekki", 68 km east, took the Lekki toll gate shooting out of Lagos on the dev corpus).
+# Coded again and again, the coders' place is the one their region's reports mean.
+LARGE_TOWN = 100_000
 # Capitalised runs of up to four words ("Boulkessi", "Gorom Gorom", "Ngouma Dogon Kouly").
 _NAME_RUN = re.compile(r"\b[A-Z][\w'’\-]*(?:\s+(?:[A-Z][\w'’\-]*|de|el|al|du|la)){0,3}")
 
@@ -96,14 +101,16 @@ class PlacesSupplement:
         # the divisions the learned places lie in ("Mopti" region for the town of Mopti)
         divisions = {fold_name(d) for p in learned for d in (p.admin1, p.admin2) if d}
         kept: list[tuple[Place, float]] = []
-        size = 1000 * self._counts.get(fold_name(name), 1)
+        coded = self._counts.get(fold_name(name), 1)
+        size = 1000 * coded
         for place, quality in base:
             near = any(haversine_km(place.latitude, place.longitude, p.latitude, p.longitude) <= SAME_PLACE_KM
                        for p in learned)
             if place.iso3 in countries and not place.is_country:
                 if near and not place.is_admin:
                     size = max(size, place.population)
-                elif not near and not (place.is_admin and self._within(place, divisions)):
+                elif not near and not (place.is_admin and self._within(place, divisions)) \
+                        and (place.population < LARGE_TOWN or coded > 1):
                     continue  # a namesake elsewhere in the coders' country: theirs wins
             kept.append((place, quality))
         # as populous as the gazetteer's entry at that spot, so that the learned point and

@@ -174,7 +174,8 @@ def _print_event(found: dict[str, Any]) -> None:
     if found["aliases"]:
         console.print(f"also known as {escape(', '.join(found['aliases']))}")
     write_events([event], "table", console.file)
-    console.print(f"confidence {event.confidence:.2f}; stored {found['created_at']:%Y-%m-%d %H:%M}, "
+    console.print(f"coded by {escape(found['coder'])}; confidence {event.confidence:.2f}; "
+                  f"stored {found['created_at']:%Y-%m-%d %H:%M}, "
                   f"updated {found['updated_at']:%Y-%m-%d %H:%M}")
     console.print(f"\n[bold]Reports ({len(found['reports'])})[/bold]")
     for report in found["reports"]:

@@ -521,6 +521,7 @@ class Store:
             latitude=loc.latitude, longitude=loc.longitude, fatalities=event.fatalities,
             injured=event.injured, actor1=event.actor1.name if event.actor1 else None,
             actor2=event.actor2.name if event.actor2 else None, search=search_text(event),
+            coder=event.coder,
         )
 
     def _insert_event(self, conn: sa.Connection, event: Event, now: datetime,
@@ -612,6 +613,7 @@ class Store:
             "event": record,
             "requested_id": requested,  # an alias when the event was found by one
             "aliases": list(aliases),
+            "coder": row.coder,  # the rules alone, or which learned model coded it with them
             "created_at": row.created_at,
             "updated_at": row.updated_at,
             "reports": [dict(id=r.id, title=r.title, source=r.source, url=r.url,

@@ -43,6 +43,8 @@ events = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("search", sa.Text, nullable=True),  # lower-cased words of the record (`db.search_text`)
+    # "rules", or "rules+model:NAME@HASH" when a learned model coded it (`Event.coder`)
+    sa.Column("coder", sa.String(128), nullable=False, server_default="rules"),
     sa.Index("ix_events_match", "iso3", "event_type", "event_date"),
     sa.Index("ix_events_date", "event_date"),
     sa.Index("ix_events_coords", "latitude", "longitude"),
