@@ -66,7 +66,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, receiver(SECRET) as hook, \
             feed_server([("feed", b"")]) as feed, Store.open(Path(tmp) / "bench.db") as store:
         add_zone(store, ZoneSpec(name="Mopti", latitude=MOPTI[0], longitude=MOPTI[1], radius_km=25,
-                                 webhook_url=hook.url, webhook_secret=SECRET))
+                                 webhook_url=hook.url, webhook_secret=SECRET), allow_private=True)
         feeds = Path(tmp) / "feeds.txt"
         feeds.write_text(feed.url + "\n")
         committed: list[float] = []

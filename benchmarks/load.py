@@ -124,8 +124,9 @@ def main(argv: list[str] | None = None) -> int:
                 out.write(line)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = _cli("serve", "--db", db, "--port", str(port), stdout=subprocess.DEVNULL,
-                      stderr=subprocess.DEVNULL)
+        # the service's capacity, not its per-address limits: the clients all share 127.0.0.1
+        server = _cli("serve", "--db", db, "--port", str(port), "--rate", "0", "--per-client", "0",
+                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             _wait_ready(base, server)
             writer = _cli("ingest", str(batch), "--db", db, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

@@ -74,7 +74,7 @@ def watched(tmp_path):
     with receiver(SECRET) as hook, smtp_server() as (port, mails), Store.open(tmp_path / "w.db") as store:
         zone = add_zone(store, ZoneSpec(name="Bamako office", latitude=CENTRE[0], longitude=CENTRE[1],
                                         radius_km=25, webhook_url=hook.url, webhook_secret=SECRET,
-                                        email="security@example.org"))
+                                        email="security@example.org"), allow_private=True)
         Notifier(store, smtp=SmtpConfig("127.0.0.1", port), backoff=0.01).attach()
         yield SimpleNamespace(store=store, zone=zone, hook=hook, mails=mails, tmp=tmp_path)
 
@@ -148,7 +148,7 @@ def test_a_higher_toll_alerts_again_as_an_update(watched):
 def test_a_receiver_that_fails_twice_gets_the_alert_exactly_once(tmp_path):
     with receiver(SECRET, fail_first=2) as hook, Store.open(tmp_path / "f.db") as store:
         add_zone(store, ZoneSpec(name="z", latitude=CENTRE[0], longitude=CENTRE[1], radius_km=25,
-                                 webhook_url=hook.url, webhook_secret=SECRET))
+                                 webhook_url=hook.url, webhook_secret=SECRET), allow_private=True)
         Notifier(store, tries=3, backoff=0.1).attach()
         ingest_reports(store, tmp_path, {"a": attack("a", 12, 5)})
         assert len(hook.requests) == 3
@@ -166,7 +166,7 @@ def test_the_outbox_keeps_alerts_until_they_are_delivered(tmp_path):
     with receiver(SECRET, fail_first=10**6) as hook:
         with with_alerts(Store.open(tmp_path / "o.db")) as store:
             add_zone(store, ZoneSpec(name="z", latitude=CENTRE[0], longitude=CENTRE[1], radius_km=25,
-                                     webhook_url=hook.url, webhook_secret=SECRET))
+                                     webhook_url=hook.url, webhook_secret=SECRET), allow_private=True)
             ingest_reports(store, tmp_path, {"a": attack("a", 12, 5)})  # no notifier: the process "dies"
             (pending,) = delivery_states(store)
             assert (pending["state"], pending["attempts"]) == ("pending", 0)
@@ -254,7 +254,7 @@ def test_zones_and_alerts_api(watched):
 def test_alerts_on_postgresql_keep_the_id_the_event_was_first_given(pg_url, tmp_path):
     with receiver(SECRET) as hook, Store.open(pg_url) as store:
         zone = add_zone(store, ZoneSpec(name="z", latitude=CENTRE[0], longitude=CENTRE[1], radius_km=25,
-                                        webhook_url=hook.url, webhook_secret=SECRET))
+                                        webhook_url=hook.url, webhook_secret=SECRET), allow_private=True)
         Notifier(store, backoff=0.01).attach()
         ingest_reports(store, tmp_path, {"zz": attack("zz", 12, 5)})
         # A later report whose own id is smaller: the event keeps its first id, the other is an alias.
@@ -286,7 +286,8 @@ def test_serve_delivers_the_alerts_of_a_posted_article(tmp_path):
     with receiver(SECRET) as hook:
         with Store.open(db) as store:
             add_zone(store, ZoneSpec(name="Bamako office", latitude=CENTRE[0], longitude=CENTRE[1],
-                                     radius_km=40, webhook_url=hook.url, webhook_secret=SECRET))
+                                     radius_km=40, webhook_url=hook.url, webhook_secret=SECRET),
+                                 allow_private=True)
         port = free_port()
         env = dict(os.environ, CONFLICTWIRE_TOKEN=TOKEN, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
         server = subprocess.Popen([sys.executable, "-m", "conflictwire.cli", "serve", "--db", str(db),

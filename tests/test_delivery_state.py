@@ -61,7 +61,8 @@ def test_an_alert_waits_while_the_receiver_is_down_then_is_delivered_once(tmp_pa
     port = free_port()  # nothing listens there yet: the receiver is down
     with Store.open(db) as store:
         add_zone(store, ZoneSpec(name="Bamako office", latitude=CENTRE[0], longitude=CENTRE[1], radius_km=25,
-                                 webhook_url=f"http://127.0.0.1:{port}/hook", webhook_secret=SECRET))
+                                 webhook_url=f"http://127.0.0.1:{port}/hook", webhook_secret=SECRET),
+                             allow_private=True)
         Notifier(store, tries=1, retry_after=600.0, timeout=2).attach()  # next try in 10 min
         ingest_reports(store, tmp_path, {"r1": attack("r1", 12, 5)})
         [alert] = list_alerts(store)
@@ -102,7 +103,8 @@ def test_ingest_ends_naming_the_alerts_not_yet_delivered(tmp_path):
     db = str(tmp_path / "ingest.db")
     with Store.open(db) as store:
         add_zone(store, ZoneSpec(name="Bamako office", latitude=CENTRE[0], longitude=CENTRE[1], radius_km=40,
-                                 webhook_url=f"http://127.0.0.1:{free_port()}/hook", webhook_secret=SECRET))
+                                 webhook_url=f"http://127.0.0.1:{free_port()}/hook", webhook_secret=SECRET),
+                             allow_private=True)
     report = tmp_path / "kati.jsonl"
     report.write_text(json.dumps({
         "id": "wire-kati", "published": "2024-09-18", "language": "en", "source": "Test wire",

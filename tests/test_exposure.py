@@ -166,7 +166,8 @@ def test_posting_an_article_does_not_wait_for_webhooks_that_never_answer(tmp_pat
         urls = [stack.enter_context(http_server(h.handle)) for h in hooks]
         for n, url in enumerate(urls):
             add_zone(store, ZoneSpec(name=f"office {n}", latitude=BAMAKO[0], longitude=BAMAKO[1],
-                                     radius_km=40, webhook_url=f"{url}/hook", webhook_secret=SECRET))
+                                     radius_km=40, webhook_url=f"{url}/hook", webhook_secret=SECRET),
+                                 allow_private=True)
         notifier = Notifier(store, tries=1, timeout=2.0, retry_after=0.2, background=True, every=0.3).attach()
         base, _ = stack.enter_context(serving(create_app(store, token=TOKEN)))
         try:

@@ -69,7 +69,7 @@ def db_url(request, tmp_path) -> str:
 def test_the_id_a_webhook_carried_finds_the_event_after_a_merge_and_a_split(db_url, tmp_path):
     with receiver(SECRET) as hook, Store.open(db_url) as store:
         add_zone(store, ZoneSpec(name="Bamako office", latitude=CENTRE[0], longitude=CENTRE[1], radius_km=40,
-                                 webhook_url=hook.url, webhook_secret=SECRET))
+                                 webhook_url=hook.url, webhook_secret=SECRET), allow_private=True)
         Notifier(store, backoff=0.01).attach()
         ingest_reports(store, tmp_path, {"zz": attack("zz", 12, 5)})
         [first] = hook.alerts

@@ -72,7 +72,8 @@ def test_watcher_survives_errors_and_keeps_its_place(tmp_path, reports, caplog):
               ("feed", rss(reports[:3]))]
     with receiver(SECRET) as hook, feed_server(script) as feed, Store.open(tmp_path / "w.db") as store:
         add_zone(store, ZoneSpec(name="Mopti office", latitude=ZONE_CENTRE[0], longitude=ZONE_CENTRE[1],
-                                 radius_km=25, webhook_url=hook.url, webhook_secret=SECRET))
+                                 radius_km=25, webhook_url=hook.url, webhook_secret=SECRET),
+                             allow_private=True)
         watcher = Watcher(store, feeds_file(tmp_path, feed.url), every=0.05, timeout=0.5, follow=False,
                           allow_private=True, notifier=Notifier(store, backoff=0.01))
         thread = threading.Thread(target=watcher.run, daemon=True)

@@ -85,6 +85,8 @@ def notifier_from(args: argparse.Namespace, store: Store, **options: Any) -> Not
                             sender=args.mail_from, starttls=args.smtp_starttls,
                             username=os.environ.get("CONFLICTWIRE_SMTP_USER"),
                             password=os.environ.get("CONFLICTWIRE_SMTP_PASSWORD"))
+    # the command's --allow-private (serve, ingest, watch) allows every zone's private targets
+    options.setdefault("allow_private", bool(getattr(args, "allow_private", False)))
     return Notifier(store, smtp=smtp, **options)
 
 
@@ -188,7 +190,7 @@ def _zones(args: argparse.Namespace, store: Store) -> int:
 def _zone_add(args: argparse.Namespace, store: Store) -> int:
     from pydantic import ValidationError
 
-    from ..store.netguard import check_target
+    from ..store.netguard import check_email, check_target
     from .models import ZoneSpec
     from .records import add_zone
 
@@ -205,10 +207,11 @@ def _zone_add(args: argparse.Namespace, store: Store) -> int:
         return 1
     try:
         check_target(spec.webhook_url, allow_private=args.allow_private)
+        check_email(spec.email, allow_private=args.allow_private)
     except ValueError as exc:
-        print(f"conflictwire: webhook_url: {exc}", file=sys.stderr)
+        print(f"conflictwire: {exc}", file=sys.stderr)
         return 1
-    print(_zone_line(add_zone(store, spec)))
+    print(_zone_line(add_zone(store, spec, allow_private=args.allow_private)))
     return 0
 
 

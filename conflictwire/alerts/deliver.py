@@ -13,6 +13,13 @@ A webhook request is signed: ``X-Conflictwire-Timestamp: T`` (Unix seconds) and
 ``X-Conflictwire-Signature: sha256=HEX``, HEX being HMAC-SHA256 with the zone's secret
 over ``T`` + ``.`` + the raw body (`verify` checks one). Redirects are not followed.
 
+Targets are checked at every delivery, not only when the zone was saved: a webhook goes through
+`store.netguard`'s guarded client (its host resolved, every address checked, the connection made
+to the checked one), so a name whose DNS later answers 127.0.0.1 is refused, and an e-mail
+written to a private IP (``user@[10.0.0.5]``) is not handed to the relay. A zone saved with
+``--allow-private``, or a delivering command given it, skips the check; a refusal is a failed
+attempt like any other, logged with its reason.
+
 A pass sends to its destinations in parallel (`PARALLEL` threads, each destination's
 deliveries in order): five webhooks that never answer cost one timeout, not five. With
 ``background=True`` (the server) the commit only wakes a worker thread that delivers, so a
@@ -93,15 +100,19 @@ def payload(alert: Alert, key: str) -> dict[str, Any]:
     return {"idempotency_key": key, "alert": alert.model_dump(mode="json")}
 
 
-def send_webhook(url: str, secret: str, alert: Alert, key: str, *, timeout: float) -> None:
+def send_webhook(url: str, secret: str, alert: Alert, key: str, *, timeout: float,
+                 allow_private: bool = False) -> None:
     import httpx
+
+    from ..store.netguard import client
 
     body = json.dumps(payload(alert, key), ensure_ascii=False, sort_keys=True).encode("utf-8")
     timestamp = str(int(time.time()))
     headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT, "Idempotency-Key": key,
                TIMESTAMP_HEADER: timestamp, SIGNATURE_HEADER: signature(secret, timestamp, body)}
     try:
-        response = httpx.post(url, content=body, headers=headers, timeout=timeout, follow_redirects=False)
+        with client(allow_private=allow_private, timeout=timeout, follow_redirects=False) as http:
+            response = http.post(url, content=body, headers=headers)
     except httpx.HTTPError as exc:
         raise DeliveryError(f"{type(exc).__name__}: {' '.join(str(exc).split())}") from exc
     if not 200 <= response.status_code < 300:
@@ -139,7 +150,14 @@ def text_body(alert: Alert) -> str:
     return "\n".join(lines) + "\n"
 
 
-def send_email(config: SmtpConfig, address: str, alert: Alert, key: str, *, timeout: float) -> None:
+def send_email(config: SmtpConfig, address: str, alert: Alert, key: str, *, timeout: float,
+               allow_private: bool = False) -> None:
+    from ..store.netguard import check_email
+
+    try:
+        check_email(address, allow_private=allow_private)
+    except ValueError as exc:
+        raise DeliveryError(str(exc)) from exc
     message = EmailMessage(policy=HEADERS_UNFOLDED)
     message["Subject"] = subject(alert)
     message["From"] = config.sender
@@ -171,8 +189,9 @@ class Notifier:
 
     def __init__(self, store: Store, *, smtp: SmtpConfig | None = None, tries: int = 3,
                  backoff: float = 0.5, retry_after: float = 30.0, timeout: float = 10.0,
-                 stop: threading.Event | None = None, background: bool = False, every: float = 30.0) -> None:
-        self.store, self.smtp = store, smtp or SmtpConfig()
+                 stop: threading.Event | None = None, background: bool = False, every: float = 30.0,
+                 allow_private: bool = False) -> None:
+        self.store, self.smtp, self.allow_private = store, smtp or SmtpConfig(), allow_private
         self.tries, self.backoff, self.retry_after, self.timeout = tries, backoff, retry_after, timeout
         self.stop = stop or threading.Event()
         self._lock = threading.Lock()  # one delivery pass at a time in a process
@@ -235,11 +254,13 @@ class Notifier:
 
     def _send(self, row: dict[str, Any]) -> None:
         alert: Alert = row["alert"]
+        allowed = self.allow_private or bool(row.get("allow_private"))  # the zone's or the command's
         if row["channel"] == "webhook":
             send_webhook(row["destination"], row["webhook_secret"] or "", alert, row["key"],
-                         timeout=self.timeout)
+                         timeout=self.timeout, allow_private=allowed)
         else:
-            send_email(self.smtp, row["destination"], alert, row["key"], timeout=self.timeout)
+            send_email(self.smtp, row["destination"], alert, row["key"], timeout=self.timeout,
+                       allow_private=allowed)
 
     def _deliver(self, row: dict[str, Any]) -> str:
         attempts = row["attempts"]

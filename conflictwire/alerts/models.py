@@ -106,10 +106,12 @@ class ZoneSpec(Place, Conditions, Channels):
 class Zone(ZoneSpec):
     id: int
     created_at: UtcDatetime
+    allow_private: bool = False  # saved with --allow-private: its targets may be private addresses
 
     def public(self) -> PublicZone:
         channels = [c for c, on in (("webhook", self.webhook_url), ("email", self.email)) if on]
-        return PublicZone(**self.model_dump(exclude={"webhook_url", "webhook_secret", "email"}),
+        hidden = {"webhook_url", "webhook_secret", "email", "allow_private"}
+        return PublicZone(**self.model_dump(exclude=hidden),
                           channels=[*channels, "atom"])
 
 

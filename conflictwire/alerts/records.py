@@ -39,9 +39,12 @@ def _zone(row: sa.Row) -> Zone:
     return Zone.model_validate(dict(row._mapping))
 
 
-def add_zone(store: Store, spec: ZoneSpec) -> Zone:
+def add_zone(store: Store, spec: ZoneSpec, *, allow_private: bool = False) -> Zone:
+    """Save a zone; `allow_private` (the saving command's --allow-private) lets its deliveries
+    reach a private address (checked again at each delivery, `deliver.Notifier`)."""
     with store._write() as conn:
-        new_id = conn.execute(zones.insert().values(**spec.model_dump(), created_at=_now())
+        new_id = conn.execute(zones.insert().values(**spec.model_dump(), created_at=_now(),
+                                                    allow_private=allow_private)
                               .returning(zones.c.id)).scalar_one()
         return _zone(conn.execute(sa.select(zones).where(zones.c.id == new_id)).one())
 
@@ -247,7 +250,8 @@ def undelivered_line(store: Store) -> str | None:
 def due_deliveries(store: Store, now: datetime | None = None) -> list[dict[str, Any]]:
     """Pending deliveries whose time has come, oldest first, each with its alert and zone
     (the webhook secret)."""
-    query = (sa.select(deliveries, zones.c.webhook_secret, alerts.c.id.label("alert_row"))
+    query = (sa.select(deliveries, zones.c.webhook_secret, zones.c.allow_private,
+                       alerts.c.id.label("alert_row"))
              .join(alerts, alerts.c.id == deliveries.c.alert_id)
              .join(zones, zones.c.id == alerts.c.zone_id)
              .where(deliveries.c.state == "pending", deliveries.c.next_attempt_at <= (now or _now()))

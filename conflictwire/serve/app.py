@@ -11,7 +11,8 @@ The extractor (spaCy models, gazetteer) is loaded once per process, on the first
 that needs it (`conflictwire.store.ingestion.get_extractor`). Anonymous extractions
 (``POST /api/extract``) are bounded apart from the writes: their own text cap
 (`MAX_EXTRACT_BYTES`), at most `MAX_EXTRACTIONS` at once (429 with Retry-After past it, never
-a queue), and never the lock that ``POST /api/articles`` takes, so they cannot hold up a write.
+a queue), never the lock that ``POST /api/articles`` takes, and run in a worker process of their
+own (`anonymous.Extractions`), so they cannot hold up a write, not even through the GIL.
 """
 
 from __future__ import annotations
@@ -40,9 +41,12 @@ from ..alerts.records import with_alerts
 from ..models import EVENT_TYPES, Article, Event
 from ..store.db import Box, Near, Store, StoreError, content_hash
 from . import queries
+from .anonymous import Extractions, WorkerLost
 
 MAX_BODY = 2 * 1024 * 1024
 MAX_LIMIT = 500
+MAX_POINTS = 20_000  # map points a page (about 1.5 MB of JSON)
+MAX_EXPORT = 10_000  # events a page of an export (parsed records: the costly one)
 MAX_OFFSET = 2**63 - 1  # the largest the databases take (a larger one was a 500: OverflowError)
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 MAX_EXTRACT_BYTES = 200_000  # text of one anonymous extraction
@@ -196,6 +200,8 @@ def filters(
 
 
 Filtered = Annotated[queries.Filters, Depends(filters)]
+ExportLimit = Annotated[int, Query(ge=1, le=MAX_EXPORT, description="events a page (10,000 at most)")]
+ExportOffset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 _bearer = HTTPBearer(auto_error=False, description="the token given to `conflictwire serve`")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
@@ -203,11 +209,14 @@ Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BODY,
                allow_private: bool = False, max_extract_bytes: int = MAX_EXTRACT_BYTES,
                max_extractions: int = MAX_EXTRACTIONS, body_timeout: float = BODY_TIMEOUT,
-               rate: float | None = None, burst: int = 60, base_url: str | None = None) -> FastAPI:
+               rate: float | None = None, burst: int = 60, base_url: str | None = None,
+               extract_workers: int = 1, per_client: int | None = None) -> FastAPI:
     """The API over `store`; `token` enables the write endpoints; `allow_private` lets a zone's
     webhook be on a loopback or private address. `rate` (requests a second, `burst` at once)
-    limits each client address without the token (`limits.ClientRate`); `base_url` is the
-    public address the absolute links are built from (never the Host header)."""
+    limits each client address without the token, with at most `per_client` of its requests
+    in flight (`limits.ClientRate`); `base_url` is the public address the absolute links are
+    built from (never the Host header). `extract_workers` processes run the anonymous
+    extractions (0: threads of this process, which compete with the writes for the GIL)."""
     # the API's documentation page is served offline like the dashboard (no CDN); no ReDoc page
     # no redirect of "/api/events/" to "/api/events": Starlette builds its Location from the Host
     # header, which a client chooses; a path with a slash too many is a 404
@@ -221,6 +230,8 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
     # threads for inference; the parts that touch the shared vocabulary hold the GIL), and a full
     # house is a 429, not a queue that grows with the attackers
     extract_slots = threading.BoundedSemaphore(max_extractions)
+    anonymous = Extractions(extract_workers) if extract_workers > 0 else None
+    app.state.extractions = anonymous
 
     def writer(credentials: Credentials) -> None:
         if not token:
@@ -248,7 +259,11 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
             raise HTTPException(429, f"{max_extractions} extractions are running; try again shortly",
                                 headers={"Retry-After": EXTRACT_RETRY})
         try:
-            return get_extractor().extract_article(article)
+            if anonymous is None:
+                return get_extractor().extract_article(article)
+            return anonymous.extract(article)
+        except WorkerLost as exc:
+            raise HTTPException(503, str(exc), headers={"Retry-After": EXTRACT_RETRY}) from exc
         finally:
             extract_slots.release()
 
@@ -293,12 +308,14 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     @app.get("/api/points", tags=["events"])
-    def map_points(f: Filtered) -> JSONResponse:
-        """Every matching event with coordinates, as map markers: `rows` of the values named by
-        `fields` (event_id, latitude, longitude, event_date, event_type, sub_event_type,
-        fatalities, admin1, country), compact enough for a map of every stored event."""
-        found = queries.points(store, f)
-        return JSONResponse({"total": len(found), "fields": list(queries.POINT_FIELDS), "rows": found})
+    def map_points(f: Filtered, limit: Annotated[int, Query(ge=1, le=MAX_POINTS)] = MAX_POINTS,
+                   offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> JSONResponse:
+        """Matching events with coordinates, as map markers, one page (`limit` at most 20,000):
+        `rows` of the values named by `fields` (event_id, latitude, longitude, event_date,
+        event_type, sub_event_type, fatalities, admin1, country), and `total`, how many match."""
+        total, found = queries.points(store, f, limit, offset)
+        return JSONResponse({"total": total, "limit": limit, "offset": offset,
+                             "fields": list(queries.POINT_FIELDS), "rows": found})
 
     @app.get("/api/facets", tags=["events"])
     def facets() -> JSONResponse:
@@ -335,25 +352,30 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
         country, admin1, events, fatalities} and `total`."""
         return JSONResponse(queries.admin1(store, f))
 
-    def export(f: queries.Filters, fmt: str, media: str, name: str) -> Response:
+    def export(f: queries.Filters, limit: int, offset: int, fmt: str, media: str, name: str) -> Response:
+        """One page of an export; `X-Total-Count` says how many match, so a client knows
+        whether to ask for the next page (`offset` + `limit`)."""
         from ..export import write_events
 
+        total, found = queries.every(store, f, limit, offset)
         out = io.StringIO()
-        write_events(queries.every(store, f), fmt, out)
+        write_events(found, fmt, out)
         return Response(out.getvalue(), media_type=media,
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                        headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                 "X-Total-Count": str(total)})
 
     @app.get("/api/export.csv", tags=["export"], response_class=Response,
              responses={200: {"content": {"text/csv": {}}}})
-    def export_csv(f: Filtered) -> Response:
-        """Matching events in ACLED's CSV columns."""
-        return export(f, "csv", "text/csv; charset=utf-8", "events.csv")
+    def export_csv(f: Filtered, limit: ExportLimit = MAX_EXPORT, offset: ExportOffset = 0) -> Response:
+        """Matching events in ACLED's CSV columns, one page (header `X-Total-Count`: all that match)."""
+        return export(f, limit, offset, "csv", "text/csv; charset=utf-8", "events.csv")
 
     @app.get("/api/export.geojson", tags=["export"], response_class=Response,
              responses={200: {"content": {"application/geo+json": {}}}})
-    def export_geojson(f: Filtered) -> Response:
-        """Matching events with coordinates, as a GeoJSON FeatureCollection."""
-        return export(f, "geojson", "application/geo+json", "events.geojson")
+    def export_geojson(f: Filtered, limit: ExportLimit = MAX_EXPORT, offset: ExportOffset = 0) -> Response:
+        """Matching events with coordinates, as a GeoJSON FeatureCollection, one page of events
+        (header `X-Total-Count`: all that match)."""
+        return export(f, limit, offset, "geojson", "application/geo+json", "events.geojson")
 
     @app.post("/api/extract", response_model=Extracted, tags=["extract"])
     def extract_pasted(report: PastedReport) -> dict[str, Any]:
@@ -387,8 +409,8 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
     app.include_router(zones_router(store, writer, allow_private=allow_private,
                                     base_url=base_url or "http://127.0.0.1:8000"))
     app.add_middleware(BodyLimit, limit=max_body, timeout=body_timeout)
-    if rate:
+    if rate or per_client:
         from .limits import ClientRate
 
-        app.add_middleware(ClientRate, rate=rate, burst=burst, token=token)
+        app.add_middleware(ClientRate, rate=rate or None, burst=burst, token=token, in_flight=per_client)
     return app

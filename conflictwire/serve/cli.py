@@ -37,6 +37,12 @@ def add_commands(subparsers) -> None:
     srv.add_argument("--rate", type=float, default=10.0,
                      help="requests a second per client address without the token (default 10, "
                           "bursts of 60; 0: no limit)")
+    srv.add_argument("--per-client", type=int, default=8,
+                     help="requests of one client address without the token at once, counted until "
+                          "answered; past it 429 (default 8; 0: no limit)")
+    srv.add_argument("--extract-workers", type=int, default=1,
+                     help="processes for POST /api/extract, started on the first one (default 1; "
+                          "0: threads of the server, which slow its writes)")
     srv.add_argument("--extract-max-bytes", type=int, default=200_000,
                      help="largest text of POST /api/extract (default 200000)")
     srv.add_argument("--max-extractions", type=int, default=2,
@@ -73,7 +79,12 @@ def run(args: argparse.Namespace) -> int | None:
         base_url = args.base_url or f"http://{host}:{args.port}"
         app = create_app(store, token=token, allow_private=args.allow_private, base_url=base_url,
                          max_extract_bytes=args.extract_max_bytes, max_extractions=args.max_extractions,
-                         body_timeout=args.body_timeout, rate=args.rate or None)
-        server.run(app, args.host, args.port, header_timeout=args.header_timeout,
-                   limit_concurrency=args.max_connections, log_level="info")
+                         body_timeout=args.body_timeout, rate=args.rate or None,
+                         per_client=args.per_client or None, extract_workers=args.extract_workers)
+        try:
+            server.run(app, args.host, args.port, header_timeout=args.header_timeout,
+                       limit_concurrency=args.max_connections, log_level="info")
+        finally:
+            if app.state.extractions is not None:
+                app.state.extractions.close()
     return 0

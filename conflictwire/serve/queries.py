@@ -43,16 +43,22 @@ POINT_FIELDS = ("event_id", "latitude", "longitude", "event_date", "event_type",
                 "fatalities", "admin1", "country")
 
 
-def points(store: Store, filters: Filters) -> list[list[Any]]:
-    """The matching events that have coordinates, as rows of `POINT_FIELDS`: what a map marker
-    shows. Columns only, dates as text, no record parsed: a map of every event stays cheap."""
+def points(store: Store, filters: Filters, limit: int, offset: int = 0) -> tuple[int, list[list[Any]]]:
+    """(how many matching events have coordinates, `limit` of them from `offset` as rows of
+    `POINT_FIELDS`): what a map marker shows. Columns only, dates as text, no record parsed;
+    one page, so a store of millions is not one answer of millions."""
     cols = [sa.cast(events.c.event_date, sa.String) if name == "event_date" else events.c[name]
             for name in POINT_FIELDS]
-    query = sa.select(*cols).where(*filters.where(), events.c.latitude.is_not(None),
-                                   events.c.longitude.is_not(None))
+    conds = (*filters.where(), events.c.latitude.is_not(None), events.c.longitude.is_not(None))
     with store.engine.connect() as conn, conn.begin():
-        rows = conn.execute(query).all()
-    return [list(r) for r in rows if filters.keep(r[1], r[2])]
+        if filters.near is None:
+            total = conn.execute(sa.select(sa.func.count()).select_from(events).where(*conds)).scalar_one()
+            rows = conn.execute(sa.select(*cols).where(*conds).order_by(*ORDER).limit(limit).offset(offset))
+            return total, [list(r) for r in rows]
+        # near: the exact distance test is Python's, over what the bounding box lets through
+        rows = conn.execute(sa.select(*cols).where(*conds).order_by(*ORDER)).all()
+    kept = [list(r) for r in rows if filters.keep(r[1], r[2])]
+    return len(kept), kept[offset:offset + limit]
 
 
 def countries(store: Store) -> list[dict[str, Any]]:
@@ -67,13 +73,9 @@ def countries(store: Store) -> list[dict[str, Any]]:
     return sorted(found.values(), key=lambda r: (r["country"] or r["iso3"]))
 
 
-def every(store: Store, filters: Filters) -> list[Event]:
-    """Every matching event, by day then id (for the exports)."""
-    conds = filters.where()
-    with store.engine.connect() as conn, conn.begin():
-        query = sa.select(events.c.record).where(*conds).order_by(*ORDER)
-        found = [Event.model_validate(r.record) for r in conn.execute(query)]
-    return [e for e in found if filters.keep(e.location.latitude, e.location.longitude)]
+def every(store: Store, filters: Filters, limit: int, offset: int = 0) -> tuple[int, list[Event]]:
+    """(number of matching events, `limit` of them from `offset`), by day then id (the exports)."""
+    return page(store, filters, limit, offset)
 
 
 def _grouped(store: Store, filters: Filters, keys: list[Any]) -> list[tuple]:

@@ -21,7 +21,7 @@ from ..alerts import atom
 from ..alerts.models import Alert, PublicZone, ZoneSpec
 from ..alerts.records import add_zone, count_zones, get_zone, list_alerts, list_zones, remove_zone
 from ..store.db import Store
-from ..store.netguard import check_target
+from ..store.netguard import check_email, check_target
 
 MAX_ALERTS = 500
 MAX_ZONES = 500  # a page: 10,000 zones at once were 2.6 MB and 1.5 s of processor time
@@ -66,9 +66,10 @@ def zones_router(store: Store, writer: Callable[..., None], *, allow_private: bo
         event_types, min_fatalities, actors; optional webhook_url (with webhook_secret) and email."""
         try:
             check_target(spec.webhook_url, allow_private=allow_private)
+            check_email(spec.email, allow_private=allow_private)
         except ValueError as exc:
-            raise HTTPException(422, f"webhook_url: {exc}") from exc
-        return add_zone(store, spec).public()
+            raise HTTPException(422, str(exc)) from exc
+        return add_zone(store, spec, allow_private=allow_private).public()
 
     @router.delete("/api/zones/{zone_id}", status_code=204, tags=["zones"], dependencies=guarded,
                    responses={404: {"description": "no such zone"}})

@@ -109,6 +109,28 @@ def check_target(url: str | None, *, allow_private: bool = False) -> None:
     try:
         check_host(host)
     except RefusedAddress as exc:
-        raise ValueError(f"webhook {exc}") from exc
+        raise ValueError(f"webhook_url: webhook {exc}") from exc
     except httpx.ConnectError:  # a name that does not resolve yet: its delivery fails until it does
         return
+
+
+def email_literal(address: str) -> IPAddress | None:
+    """The IP of an e-mail address written to one (``user@[10.0.0.5]``), else None: the relay
+    delivers such a message to that address itself, no MX record asked."""
+    domain = address.rpartition("@")[2]
+    if not (domain.startswith("[") and domain.endswith("]")):
+        return None
+    try:
+        return ipaddress.ip_address(domain[1:-1].removeprefix("IPv6:"))
+    except ValueError:
+        return None
+
+
+def check_email(address: str | None, *, allow_private: bool = False) -> None:
+    """ValueError when the e-mail `address` is written to a private IP and that was not allowed.
+    A domain name is the relay's to resolve (its MX records): not checked here."""
+    literal = email_literal(address) if address and not allow_private else None
+    kind = why_private(literal) if literal else None
+    if kind:
+        raise ValueError(f"email: refused: {literal} is a {kind} address (allow private addresses "
+                         "to send there)")

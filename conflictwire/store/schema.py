@@ -126,6 +126,8 @@ zones = sa.Table(
     sa.Column("webhook_secret", sa.String(512), nullable=True),
     sa.Column("email", sa.String(320), nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # its webhook or e-mail may be on a private address (--allow-private when it was saved)
+    sa.Column("allow_private", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 alerts = sa.Table(

@@ -9,6 +9,7 @@
 (() => {
   const { el, api, colour, setStatus } = CW;
   const PAGE = 50;
+  const MAX_POINTS = 20000;  // the API's largest page of map points (/api/points)
   const form = document.getElementById("filters");
   const table = document.querySelector("#events-table tbody");
   const panel = document.getElementById("panel");
@@ -26,6 +27,12 @@
     for (const box of form.querySelectorAll("#types input:checked")) params.append("type", box.value);
     if (form.elements.inview.checked) params.set("inview", "1");
     return params;
+  }
+
+  function withLimit(params, limit) {
+    const copy = new URLSearchParams(params);
+    copy.set("limit", String(limit));
+    return copy;
   }
 
   function apiQuery() {
@@ -237,15 +244,17 @@
     const params = apiQuery();
     setStatus("loading…");
     try {
-      const [points, weekly] = await Promise.all([api("/api/points", params), api("/api/aggregates/weekly", params)]);
+      const [points, weekly] = await Promise.all([api("/api/points", withLimit(params, MAX_POINTS)), api("/api/aggregates/weekly", params)]);
       if (generation !== state.generation) return;
       showPoints(points.rows.map((row) => Object.fromEntries(points.fields.map((f, i) => [f, row[i]]))));
       showTimeline(weekly);
       showNear(params);
       await loadTable(params);
       if (generation !== state.generation) return;
+      // the map gets one page of points (the API's largest): past it, say how many are left off
       const unplaced = state.total - points.total;
-      setStatus(`${state.total} event${state.total === 1 ? "" : "s"}, ${points.total} on the map${unplaced > 0 ? `, ${unplaced} not placed` : ""}`);
+      const shown = points.rows.length < points.total ? `${points.rows.length} of ${points.total}` : `${points.total}`;
+      setStatus(`${state.total} event${state.total === 1 ? "" : "s"}, ${shown} on the map${unplaced > 0 ? `, ${unplaced} not placed` : ""}`);
       document.body.dataset.ready = String(generation);
     } catch (err) {
       if (generation === state.generation) setStatus(`could not load events: ${err.message}`, true);

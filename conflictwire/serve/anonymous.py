@@ -1,0 +1,74 @@
+"""Anonymous extractions (``POST /api/extract``) in a worker process of their own: `Extractions`.
+
+Extraction holds the GIL for most of its time. Run in threads of the API process, two 0.5 MB
+anonymous extractions made an authorised ``POST /api/articles`` wait 2.91 s at the 95th
+percentile (issue 17): the write's own extraction and every request's Python code queued behind
+them for the interpreter. In a separate process they take one core and none of the API's GIL.
+
+The pool (`workers` processes, 1 by default) is started on the first anonymous extraction, not
+with the server: most servers never get one, and a worker costs the extractor's memory again
+(its models are loaded there once, by the pool's initializer). Spawned, not forked: the API
+process runs threads (uvicorn's loop, the delivery worker), and forking a process with threads
+can copy a lock held by one of them. A worker that dies (killed, out of memory) breaks the pool;
+the next extraction starts a new one.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from ..models import Article, Event
+
+WORKERS = 1
+
+
+class WorkerLost(RuntimeError):
+    """The extraction's worker process died before answering (the next one gets a new worker)."""
+
+
+def _load() -> None:
+    from ..store.ingestion import get_extractor
+
+    get_extractor()
+
+
+def _extract(article: Article) -> list[Event]:
+    from ..store.ingestion import get_extractor
+
+    return get_extractor().extract_article(article)
+
+
+class Extractions:
+    """A lazily started pool of extraction processes; `extract` runs one article there."""
+
+    def __init__(self, workers: int = WORKERS) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()  # two first requests start one pool
+
+    def _started(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                spawn = multiprocessing.get_context("spawn")
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=spawn, initializer=_load)
+            return self._pool
+
+    def extract(self, article: Article) -> list[Event]:
+        pool = self._started()
+        try:
+            return pool.submit(_extract, article).result()
+        except BrokenProcessPool as exc:
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = None
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise WorkerLost("the extraction worker stopped; try again") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
