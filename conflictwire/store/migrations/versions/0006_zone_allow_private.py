@@ -6,8 +6,8 @@ zone was saved; delivery now checks the target again each time (a host whose DNS
 before this revision are not marked allowed (which of them were cannot be told): a delivery to
 a private address refuses them until the delivering command is given ``--allow-private``.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
