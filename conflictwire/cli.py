@@ -166,8 +166,8 @@ def _eval(args: argparse.Namespace) -> int:
             print(exc, file=sys.stderr)
             return 1
     else:
+        from .extract.learned.model import active_model
         from .extract.pipeline import Extractor
-        from .learn.model import active_model
         from .models import Article
 
         articles = [Article.model_validate(d["article"]) for d in docs]

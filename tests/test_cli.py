@@ -33,7 +33,7 @@ EVENT_FIELDS = {
     "event_id", "article_ids", "event_date", "time_precision", "disorder_type", "event_type",
     "sub_event_type", "actor1", "actor2", "assoc_actor_1", "assoc_actor_2",
     "civilian_targeting", "location", "fatalities", "injured", "claims", "evidence",
-    "confidence", "notes",
+    "confidence", "notes", "coder",  # coder: the rules, or the user's learned model (issue 15)
 }
 ACTOR_FIELDS = {"name", "type", "country", "mentions"}
 ACTOR_TYPES = {"State forces", "Rebel group", "Political militia", "Identity militia", "Rioters",
@@ -470,6 +470,10 @@ STUB = textwrap.dedent("""
 
         def extract_article(self, article):
             return self.extract_each([article])[0]
+
+        @staticmethod
+        def unsupported(article):
+            return None
 
     pipeline.Extractor = Extractor
     from conflictwire.cli import main

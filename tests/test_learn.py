@@ -10,13 +10,13 @@ from pathlib import Path
 from conflictwire.cli import main
 from conflictwire.extract.actors import ActorKB
 from conflictwire.extract.classify import Involved
+from conflictwire.extract.learned.actors import LearnedActor
+from conflictwire.extract.learned.classifier import TypeClassifier
+from conflictwire.extract.learned.model import LearnedModel, ModelInfo
+from conflictwire.extract.learned.places import LearnedPlace, PlacesSupplement
+from conflictwire.extract.learned.records import CodedEvent, RowError, read_coded
 from conflictwire.extract.places.gazetteer import Gazetteer
 from conflictwire.extract.places.geocoder import Geocoder
-from conflictwire.learn.actors import LearnedActor
-from conflictwire.learn.classifier import TypeClassifier
-from conflictwire.learn.model import LearnedModel, ModelInfo
-from conflictwire.learn.places import LearnedPlace, PlacesSupplement
-from conflictwire.learn.records import CodedEvent, RowError, read_coded
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "learn"
 

@@ -37,7 +37,7 @@ from .places.gazetteer import haversine_km as km
 from .timex import anaphoric_offset
 
 if TYPE_CHECKING:
-    from ..learn.model import LearnedModel
+    from .learned.model import LearnedModel
 
 NEWS_WINDOW = timedelta(days=8)  # older dated events are background (rule 2): "last Friday" is in
 SAME_PLACE_KM = 30.0

@@ -57,7 +57,7 @@ _LOCK = threading.Lock()
 
 def get_extractor(tolls: TollPolicy = "conservative") -> Extractor:
     """The process's extractor (spaCy models, gazetteer, actor base), loaded on first use."""
-    from ..learn.model import active_model, model_dir_in_use
+    from .learned.model import active_model, model_dir_in_use
 
     folder = model_dir_in_use()
     key = (tolls, str(folder) if folder else None)

@@ -27,7 +27,7 @@ from .timex import find_dates
 from .truecase import needs_truecasing, truecase
 
 if TYPE_CHECKING:
-    from ..learn.model import LearnedModel
+    from .learned.model import LearnedModel
 
 TOPONYM_LABELS = {"GPE", "LOC", "FAC"}
 PERSON_LABELS = {"PERSON", "PER"}  # the small models often call towns ORG or NORP

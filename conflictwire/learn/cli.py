@@ -29,7 +29,7 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
 
 
 def apply_model_options(args: argparse.Namespace) -> None:
-    from .model import choose
+    from ..extract.learned.model import choose
 
     if not hasattr(args, "no_model"):
         return  # a command that does not extract (`learn` names its model itself)
@@ -46,7 +46,7 @@ ANNOUNCED = ("ingest", "serve", "watch")
 
 def model_in_use_line() -> str:
     """One line naming the model in use and where it came from, or that there is none."""
-    from .model import ENV, active_model
+    from ..extract.learned.model import ENV, active_model
 
     model = active_model()
     if model is None:
@@ -58,7 +58,7 @@ def model_in_use_line() -> str:
 def run(args: argparse.Namespace) -> int | None:
     if args.command != "learn":
         return None
-    from .model import default_model_dir
+    from ..extract.learned.model import default_model_dir
 
     folder: Path = args.model or default_model_dir()
     if args.forget:
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int | None:
 
 
 def _show(model: Path | None) -> int:
-    from .model import LearnedModel, choose, model_dir_in_use
+    from ..extract.learned.model import LearnedModel, choose, model_dir_in_use
 
     if model is not None:
         choose(model)

@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ..extract.actors import ActorKB
-from .actors import learn_actors, save_actors
-from .classifier import TypeClassifier
-from .model import ModelInfo, info_json
-from .places import learn_places, save_places
-from .records import CodedEvent, RowError, read_coded
+from ..extract.learned.actors import learn_actors, save_actors
+from ..extract.learned.classifier import TypeClassifier
+from ..extract.learned.model import ModelInfo, info_json
+from ..extract.learned.places import learn_places, save_places
+from ..extract.learned.records import CodedEvent, RowError, read_coded
 
 
 def _held_out(e: CodedEvent) -> bool:

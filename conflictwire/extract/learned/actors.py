@@ -13,8 +13,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from ..extract.actors import ActorKB
-from ..models import ActorType
+from ...models import ActorType
+from ..actors import ActorKB
 from .records import INTER_TYPES, CodedEvent
 
 MIN_TOGETHER = 3  # notes naming both the phrase and the actor

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from ..models import EVENT_TYPES, SUB_EVENT_TYPES
+from ...models import EVENT_TYPES, SUB_EVENT_TYPES
 
 # ACLED's inter codes -> actor types.
 INTER_TYPES = {1: "State forces", 2: "Rebel group", 3: "Political militia", 4: "Identity militia",
@@ -163,7 +163,7 @@ def from_ucdp(row: dict, where: str) -> CodedEvent:
 
 @functools.cache
 def _country_codes() -> dict[str, str]:
-    from ..extract.actors import ActorKB
+    from ..actors import ActorKB
 
     codes: dict[str, str] = {}
     for c in ActorKB.load().countries.values():

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from ..extract.folding import fold_name
-from ..extract.places.gazetteer import Gazetteer, Place, haversine_km, stopwords
+from ..folding import fold_name
+from ..places.gazetteer import Gazetteer, Place, haversine_km, stopwords
 from .records import CodedEvent
 
 SAME_PLACE_KM = 25.0  # a gazetteer entry this close to a learned one is that place

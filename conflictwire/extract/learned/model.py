@@ -16,8 +16,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from ..extract.classify import Involved
-from ..extract.places.gazetteer import cache_dir
+from ..classify import Involved
+from ..places.gazetteer import cache_dir
 from .actors import LearnedActor, load_actors
 from .classifier import TypeClassifier
 from .places import LearnedPlace, load_places
@@ -108,7 +108,7 @@ class LearnedModel:
 
     def actor_kb(self, kb):
         """The knowledge base with the learned actors added."""
-        from ..extract.actors import Entry
+        from ..actors import Entry
 
         return kb.extended(Entry(name=a.name, type=a.type, country=a.country or None,
                                  aliases=tuple(a.aliases)) for a in self.actors)
@@ -135,7 +135,7 @@ class LearnedModel:
         if fixed == rules[0] and rules[1] != GENERIC_SUB.get(fixed):
             return rules  # the report named the sub-type
         probs = self.classifier.sub_probabilities(" ".join(texts))
-        from ..models import EVENT_TYPES
+        from ...models import EVENT_TYPES
 
         subs = EVENT_TYPES[fixed]
         total = sum(probs.get(s, 0.0) for s in subs) or 1.0

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..models import EVENT_TYPES
+from ...models import EVENT_TYPES
 
 # What the coder writes that says nothing of the type: the date lead, ACLED's tags.
 _DATE_LEAD = re.compile(r"(?i)^\s*(?:on|around|between|during|in)\b[^,]{0,40}\b(?:19|20)\d\d,\s*")
