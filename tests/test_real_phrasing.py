@@ -217,3 +217,15 @@ def test_youths_fighting_police_are_rioters(extractor):
     event = only(extract(extractor, (
         "Running battles between youths and police broke out in Kisumu, Kenya, on Monday.")))
     assert (event.event_type, event.sub_event_type) == ("Riots", "Violent demonstration")
+
+
+def test_a_community_killed_in_the_passive_is_its_civilians(extractor):
+    event = only(extract(extractor, "Four people of the Marri tribe were killed in a shooting in Quetta "
+                                    "on Monday."))
+    assert event.actor2.name == "Civilians (Pakistan)"
+    assert "Marri" not in event.actor1.name
+
+
+def test_a_community_that_attacks_is_its_militia(extractor):
+    event = only(extract(extractor, "Orma ethnic group attacks Pokomo villages near Garsen, Kenya."))
+    assert event.actor1.name == "Orma Ethnic Militia (Kenya)"

@@ -377,11 +377,20 @@ _COMMUNITY = re.compile(r"(?i)\b(?:communit(?:y|ies)|ethnic (?:group|community)s
 _BETWEEN = re.compile(r"(?i)\b(?:between|entre)\b[^.;]{0,40}$")
 
 
+_PASSIVE_BEFORE = re.compile(r"(?i)\b(?:were|was|been|being|are|is|ont été|a été|sont)\s+$")
+_PASSIVE_VERB = re.compile(r"(?i)(?:were|was|have been|has been|had been)\b")
+
+
 def _targeted_community(m: Mention, a: ActorMention) -> bool:
+    """A community named as the one struck ("killed members of the Fulani community", "people of
+    the Marri tribe were killed"), not as the one that struck or fought."""
     text = m.sentence.text
-    struck_before = any(t.end <= a.start and t.sub != "Peaceful protest" for t in m.triggers)
-    return bool(_COMMUNITY.search(a.text) and struck_before
-                and not _BETWEEN.search(text[max(0, a.start - 60) : a.start]))
+    if not _COMMUNITY.search(a.text) or _BETWEEN.search(text[max(0, a.start - 60) : a.start]):
+        return False
+    acts_after = any(t.start >= a.end and t.sub != "Peaceful protest"
+                     and not _PASSIVE_BEFORE.search(text[max(0, t.start - 12) : t.start])
+                     and not _PASSIVE_VERB.match(t.text) for t in m.triggers)
+    return not acts_after
 
 
 def _add_actor(bucket: list[Actor], actor: Actor, surface: str) -> None:
