@@ -37,6 +37,14 @@ def load_model(lang: str):
     return nlp
 
 
+def one_blas_thread() -> None:
+    """Every BLAS library loaded in the process so far on one thread. Called again after a
+    library that brings its own (scikit-learn's SciPy, for a learned model) is imported."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
+
+
 def _multiply_with_numpy(nlp) -> None:
     """Have the models' matrix products done by numpy's OpenBLAS on one thread, not by BLIS.
 
@@ -47,9 +55,8 @@ def _multiply_with_numpy(nlp) -> None:
     processor time than they save, and `--workers` takes the other cores.
     """
     from thinc.api import NumpyOps
-    from threadpoolctl import threadpool_limits
 
-    threadpool_limits(1, user_api="blas")
+    one_blas_thread()
     ops = NumpyOps(use_blis=False)
     for _name, component in nlp.components:
         model = getattr(component, "model", None)

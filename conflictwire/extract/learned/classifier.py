@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ...models import EVENT_TYPES
+from ..nlp import one_blas_thread
 
 # What the coder writes that says nothing of the type: the date lead, ACLED's tags.
 _DATE_LEAD = re.compile(r"(?i)^\s*(?:on|around|between|during|in)\b[^,]{0,40}\b(?:19|20)\d\d,\s*")
@@ -29,6 +30,8 @@ def prepare(text: str) -> str:
 
 def _vectorizer(vocabulary: dict[str, int] | None = None):
     from sklearn.feature_extraction.text import TfidfVectorizer
+
+    one_blas_thread()  # SciPy's own OpenBLAS, loaded with scikit-learn
 
     return TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, preprocessor=prepare,
                            vocabulary=vocabulary, dtype=np.float32)
@@ -49,6 +52,8 @@ class TypeClassifier:
     @classmethod
     def train(cls, texts: list[str], subs: list[str], c: float = 1.0) -> TypeClassifier:
         from sklearn.svm import LinearSVC
+
+        one_blas_thread()
 
         vectorizer = _vectorizer()
         x = vectorizer.fit_transform(texts)
