@@ -39,8 +39,9 @@ def run(args: list[str], **kwargs) -> subprocess.CompletedProcess:
     return done
 
 
-def extract(articles: Path, events: Path, workers: int) -> str:
-    """`conflictwire extract ARTICLES --workers N -o EVENTS`; returns its summary line (stderr)."""
+def extract(articles: Path, events: Path, workers: int, *options: str) -> str:
+    """`conflictwire extract ARTICLES --workers N [OPTIONS] -o EVENTS`; returns its summary line
+    (stderr)."""
     done = run(["-c", CLI, "extract", str(articles), "--format", "jsonl", "--workers", str(workers),
-                "-o", str(events)], capture_output=True)
+                *options, "-o", str(events)], capture_output=True)
     return done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
