@@ -270,3 +270,18 @@ def test_cli_serve_subprocess(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def test_the_servers_toll_policy_and_country_code_what_it_extracts(tmp_path):
+    """`serve --tolls acled --country KE`: a party's own count is the toll, and a report that
+    names no country is placed in the served one."""
+    claim = "Soldiers killed 14 bandits in an ambush on Monday, the army said."
+    unplaced = "Unknown gunmen shot dead a trader at the market on Monday."
+    with Store.open(tmp_path / "policy.db") as store:
+        for tolls, expected in (("conservative", 0), ("acled", 14)):
+            app = create_app(store, token=TOKEN, tolls=tolls, country="KEN", extract_workers=0)
+            with serving(app) as (base, _), httpx.Client(base_url=base, timeout=120) as c:
+                coded = c.post("/api/extract", json={"text": claim, "published": "2025-04-10"}).json()
+                assert [e["fatalities"] for e in coded["events"]] == [expected]
+                placed = c.post("/api/extract", json={"text": unplaced, "published": "2025-04-10"}).json()
+                assert [e["location"]["iso3"] for e in placed["events"]] == ["KEN"]

@@ -152,6 +152,9 @@ def add_commands(subparsers: Any) -> None:
     watch.add_argument("--quiet", action="store_true", help="log warnings and errors only")
     watch.add_argument("--db", help=DB_HELP)
     add_delivery_options(watch)
+    from ..extract.parallel import add_coding_options
+
+    add_coding_options(watch)  # --tolls POLICY, --country CODE
 
 
 def run(args: argparse.Namespace) -> int | None:
@@ -274,6 +277,7 @@ def _watch(args: argparse.Namespace, store: Store) -> int:
         signal.signal(sig, lambda *_: stop.set())
     watcher = Watcher(store, args.feeds, every=args.every, timeout=args.timeout or TIMEOUT,
                       follow=not args.no_follow, allow_private=args.allow_private,
+                      tolls=args.tolls, country=args.country,
                       notifier=notifier_from(args, store, stop=stop), stop=stop)
     if args.once:
         watcher.poll_once()

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..extract.parallel import Serial
+from ..extract.toll import TollPolicy
 from ..models import Article, Event
 from ..store.db import Store
 from ..store.ingestion import IngestSummary, ingest
@@ -65,6 +67,8 @@ class Watcher:
     follow: bool = True
     allow_private: bool = False  # --allow-private: feeds and links on the user's own network
     extract: Callable[[Article], list[Event]] | None = None
+    tolls: TollPolicy = "conservative"  # --tolls: whose figures make an event's toll
+    country: str | None = None  # --country: of the articles that name none
     notifier: Notifier | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     polls: int = 0
@@ -108,7 +112,8 @@ class Watcher:
     def poll(self, url: str) -> IngestSummary | None:
         """Ingest one feed; its errors are logged and recorded, never raised."""
         try:
-            summary = ingest([url], self.store, extract=self.extract, timeout=self.timeout,
+            summary = ingest([url], self.store, runner=Serial(self.extract, tolls=self.tolls),
+                             country=self.country, timeout=self.timeout,
                              follow=self.follow, allow_private=self.allow_private,
                              progress=False, stop=self.stop.is_set)
         except Exception as exc:  # a bug or a store error: logged, and the watcher goes on

@@ -20,6 +20,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from ..extract.toll import TollPolicy
 from ..models import Article, Event
 
 WORKERS = 1
@@ -29,23 +30,24 @@ class WorkerLost(RuntimeError):
     """The extraction's worker process died before answering (the next one gets a new worker)."""
 
 
-def _load() -> None:
+def _load(tolls: TollPolicy = "conservative") -> None:
     from ..store.ingestion import get_extractor
 
-    get_extractor()
+    get_extractor(tolls)
 
 
-def _extract(article: Article) -> list[Event]:
+def _extract(article: Article, tolls: TollPolicy = "conservative") -> list[Event]:
     from ..store.ingestion import get_extractor
 
-    return get_extractor().extract_article(article)
+    return get_extractor(tolls).extract_article(article)
 
 
 class Extractions:
     """A lazily started pool of extraction processes; `extract` runs one article there."""
 
-    def __init__(self, workers: int = WORKERS) -> None:
+    def __init__(self, workers: int = WORKERS, tolls: TollPolicy = "conservative") -> None:
         self.workers = workers
+        self.tolls = tolls
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()  # two first requests start one pool
 
@@ -53,13 +55,14 @@ class Extractions:
         with self._lock:
             if self._pool is None:
                 spawn = multiprocessing.get_context("spawn")
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=spawn, initializer=_load)
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=spawn, initializer=_load,
+                                                 initargs=(self.tolls,))
             return self._pool
 
     def extract(self, article: Article) -> list[Event]:
         pool = self._started()
         try:
-            return pool.submit(_extract, article).result()
+            return pool.submit(_extract, article, self.tolls).result()
         except BrokenProcessPool as exc:
             with self._lock:
                 if self._pool is pool:

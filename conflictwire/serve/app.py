@@ -38,6 +38,8 @@ from pydantic import BaseModel, Field
 
 from .. import __version__
 from ..alerts.records import with_alerts
+from ..extract.parallel import with_defaults
+from ..extract.toll import TollPolicy
 from ..models import EVENT_TYPES, Article, Event
 from ..store.db import Box, Near, Store, StoreError, content_hash
 from . import queries
@@ -210,13 +212,15 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
                allow_private: bool = False, max_extract_bytes: int = MAX_EXTRACT_BYTES,
                max_extractions: int = MAX_EXTRACTIONS, body_timeout: float = BODY_TIMEOUT,
                rate: float | None = None, burst: int = 60, base_url: str | None = None,
-               extract_workers: int = 1, per_client: int | None = None) -> FastAPI:
+               extract_workers: int = 1, per_client: int | None = None,
+               tolls: TollPolicy = "conservative", country: str | None = None) -> FastAPI:
     """The API over `store`; `token` enables the write endpoints; `allow_private` lets a zone's
     webhook be on a loopback or private address. `rate` (requests a second, `burst` at once)
     limits each client address without the token, with at most `per_client` of its requests
     in flight (`limits.ClientRate`); `base_url` is the public address the absolute links are
     built from (never the Host header). `extract_workers` processes run the anonymous
-    extractions (0: threads of this process, which compete with the writes for the GIL)."""
+    extractions (0: threads of this process, which compete with the writes for the GIL).
+    `tolls` is the toll policy and `country` the country of articles that name none."""
     # the API's documentation page is served offline like the dashboard (no CDN); no ReDoc page
     # no redirect of "/api/events/" to "/api/events": Starlette builds its Location from the Host
     # header, which a client chooses; a path with a slash too many is a 404
@@ -230,7 +234,7 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
     # threads for inference; the parts that touch the shared vocabulary hold the GIL), and a full
     # house is a 429, not a queue that grows with the attackers
     extract_slots = threading.BoundedSemaphore(max_extractions)
-    anonymous = Extractions(extract_workers) if extract_workers > 0 else None
+    anonymous = Extractions(extract_workers, tolls) if extract_workers > 0 else None
     app.state.extractions = anonymous
 
     def writer(credentials: Credentials) -> None:
@@ -246,7 +250,7 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
         from ..store.ingestion import get_extractor
 
         with write_lock:
-            return get_extractor().extract_article(article)
+            return get_extractor(tolls).extract_article(with_defaults(article, country=country))
 
     def extract_anonymous(article: Article) -> list[Event]:
         from ..store.ingestion import get_extractor
@@ -259,8 +263,9 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
             raise HTTPException(429, f"{max_extractions} extractions are running; try again shortly",
                                 headers={"Retry-After": EXTRACT_RETRY})
         try:
+            article = with_defaults(article, country=country)
             if anonymous is None:
-                return get_extractor().extract_article(article)
+                return get_extractor(tolls).extract_article(article)
             return anonymous.extract(article)
         except WorkerLost as exc:
             raise HTTPException(503, str(exc), headers={"Retry-After": EXTRACT_RETRY}) from exc

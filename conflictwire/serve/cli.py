@@ -52,6 +52,9 @@ def add_commands(subparsers) -> None:
     from ..alerts.cli import add_delivery_options
 
     add_delivery_options(srv)  # POST /api/articles delivers the watch zones' alerts it raises
+    from ..extract.parallel import add_coding_options
+
+    add_coding_options(srv)  # --tolls POLICY, --country CODE
 
 
 def run(args: argparse.Namespace) -> int | None:
@@ -80,7 +83,8 @@ def run(args: argparse.Namespace) -> int | None:
         app = create_app(store, token=token, allow_private=args.allow_private, base_url=base_url,
                          max_extract_bytes=args.extract_max_bytes, max_extractions=args.max_extractions,
                          body_timeout=args.body_timeout, rate=args.rate or None,
-                         per_client=args.per_client or None, extract_workers=args.extract_workers)
+                         per_client=args.per_client or None, extract_workers=args.extract_workers,
+                         tolls=args.tolls, country=args.country)
         try:
             server.run(app, args.host, args.port, header_timeout=args.header_timeout,
                        limit_concurrency=args.max_connections, log_level="info")
