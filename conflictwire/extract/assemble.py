@@ -311,7 +311,7 @@ def _armed_victims(lead: Mention, kb: ActorKB, iso3: str | None, told: Sides, s:
 # weapon or platform names the state that used it, not the place or the victims.
 _PLATFORM = re.compile(r"(?i)^(?:air ?strikes?|airstrikes?|air raids?|drones?|drone strikes?|jets?|"
                        r"fighter jets?|warplanes?|aircraft|helicopters?|gunships?|missiles?|rockets?|"
-                       r"shells?|shelling|artillery|mortars?|frappes?|avions?|drones?|navy|warships?)\b")
+                       r"shells?|shelling|artillery|mortars?|frappes?|avions?|navy|warships?)\b")
 
 
 def _weapon_state(lead: Mention, kb: ActorKB) -> Actor | None:

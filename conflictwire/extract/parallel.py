@@ -100,7 +100,11 @@ def _alone(extract: Callable[[Article], list[Event]], article: Article) -> Outco
 def extract_chunk(articles: list[Article], tolls: TollPolicy = "conservative") -> list[Outcome]:
     """Each article's events, with the process's extractor; runs in the workers. When the
     chunk breaks the extractor, each article is extracted alone to find the one at fault."""
+    from .pipeline import language_of  # loaded with the extractor already
+
     extractor = get_extractor(tolls)
+    # the language identified once: both the check below and the extractor read it
+    articles = [a if a.language else a.model_copy(update={"language": language_of(a)}) for a in articles]
     unread = [extractor.unsupported(a) for a in articles]
     readable = [a for a, why in zip(articles, unread, strict=True) if why is None]
     try:
