@@ -229,3 +229,38 @@ def test_a_community_killed_in_the_passive_is_its_civilians(extractor):
 def test_a_community_that_attacks_is_its_militia(extractor):
     event = only(extract(extractor, "Orma ethnic group attacks Pokomo villages near Garsen, Kenya."))
     assert event.actor1.name == "Orma Ethnic Militia (Kenya)"
+
+
+@pytest.mark.parametrize(("text", "kind", "dead"), [
+    # headline present tense: a party noun, then its verb
+    ("Clan militia attacks herdsman near Wajir.", "Violence against civilians", 0),
+    ("Residents demonstrate over water shortage in Nyeri.", "Protests", 0),
+    ("Rebels gun down three soldiers near Beni.", "Battles", 3),
+    # a noun phrase before the trigger that does not refer back to an event told
+    ("On Monday hundreds went to the streets to protest against fuel prices in Kano.", "Protests", 0),
+    ("Gunmen assassinated a councillor in his home in Kadji on Monday.", "Violence against civilians", 1),
+    ("A shoot-out between police and a gang took place in the city centre of Kano on Monday.", "Battles", 0),
+])
+def test_news_phrasings_give_their_event(extractor, text, kind, dead):
+    event = only(extract(extractor, text))
+    assert (event.event_type, event.fatalities) == (kind, dead)
+
+
+def test_a_plural_noun_before_attacks_is_not_a_headline_verb(extractor):
+    assert extract(extractor, "Militia attacks have increased in the region, analysts say.") == []
+
+
+def test_forces_of_no_known_country_are_still_an_armed_side(extractor):
+    # no place the gazetteer knows, no country named: the gendarmes still fight back
+    event = only(extract(extractor, "Unidentified gunmen attacked the gendarmerie post on Monday."))
+    assert event.event_type == "Battles"
+    assert event.actor2 is not None and event.actor2.type == "State forces"
+
+
+def test_gunmen_said_to_be_unknown_are_not_the_group_they_attack():
+    event = only(extract(Extractor(tolls="acled"), "Unknown gunmen attacked a GATIA position near Gao on "
+                                                   "Monday, killing two combatants."))
+    assert event.event_type == "Battles"
+    assert event.actor1.name.startswith("Unidentified Armed Group")
+    assert event.actor2 is not None and event.actor2.name.startswith("GATIA")
+    assert event.fatalities == 2

@@ -85,7 +85,8 @@ class Mention:
 # "the abduction came days before...", "every mass abduction since": a noun that refers
 # to an event already told, or to events in general, does not tell a new one.
 _REFERRING = re.compile(r"(?i)\b(?:the|this|that|these|those|every|each|any|such|la|le|les|l'|l’|cette|"
-                        r"ce|ces|chaque)\s+(?:[\w-]+\s+){0,2}$")
+                        r"ce|ces|chaque)\s+(?:(?!(?:to|of|in|on|at|for|by|from|and|with|into|pour|de|du|des|"
+                        r"à|au|aux|en|et|dans)\s)[\w-]+\s+){0,2}$")
 
 
 @dataclass
@@ -295,6 +296,8 @@ _POLICE_VICTIMS = re.compile(r"(?i)\b(?:police|policem[ae]n|officers?|gendarmes?
 def _armed_victims(lead: Mention, kb: ActorKB, iso3: str | None, told: Sides, s: Sides) -> int:
     """1 when the lead counts armed dead or hurt (soldiers, police, militiamen) and no side
     of theirs is named: they are the second side. State agents become their state's forces."""
+    if any(f.victims == "militants" for f in lead.figures) and len(told.armed) == 1 and not told.state:
+        return 1  # "gunmen attacked a position, killing two combatants": fighters fell
     if not any(f.victims == "forces" for f in lead.figures) or told.state:
         return 0
     if iso3 and _STATE_VICTIMS.search(lead.sentence.text):
@@ -449,6 +452,7 @@ def participants(m: Mention) -> list[ActorMention]:
 # "armed men" or "suspected jihadists" stay unidentified, as ACLED codes them.
 _GROUP_NOUN = re.compile(r"(?i)\b(?:rebels?|insurgents?|fighters?|militants?|jihadists?|djihadistes?|"
                          r"jihadistes?|rebelles?|combattants?|insurgés?)\b")
+_UNKNOWN = re.compile(r"(?i)\b(?:unknown|unidentified|unnamed|inconnus?|non identifiés?)\b")
 _SUSPECTED = re.compile(r"(?i)\b(?:suspected|alleged|presumed|présumés?|suspectés?|supposés?)\b")
 
 
@@ -472,9 +476,8 @@ def sides(draft: Draft, kb: ActorKB, iso3: str | None, story_group: Actor | None
                 _add_actor(bucket, a.actor, a.text)
                 if m is lead:
                     in_lead.add(a.actor.name)
-            elif a.role in ("military", "police"):
-                if country:
-                    _add_actor(s.state, kb.state_forces(country, a.role), a.text)
+            elif a.role in ("military", "police"):  # forces of no known country still fight
+                _add_actor(s.state, kb.generic_actor(a.role, country), a.text)
             elif a.role == "identity" and a.actor and _targeted_community(m, a):
                 _add_actor(s.civilians, kb.generic_actor("civilians", country), a.text)
             elif a.role == "identity" and a.actor:
@@ -496,8 +499,12 @@ def sides(draft: Draft, kb: ActorKB, iso3: str | None, story_group: Actor | None
                 _add_actor(s.rioters, kb.generic_actor("rioters", country), a.text)
     # The group the lead names is the one behind the "gunmen" of the other sentences; a
     # group named only later (vigilantes in pursuit) is another party.
+    # "Unknown gunmen attacked a GATIA position": gunmen said to be unknown are never the group
+    # the report names.
     named_armed = [a for a in s.armed if a.name in in_lead and not a.name.startswith("Unidentified")]
-    if named_armed:
+    unknown = any(_UNKNOWN.search(x) for a in s.armed if a.name.startswith("Unidentified")
+                  for x in a.mentions)
+    if named_armed and not unknown:
         generic = [a for a in s.armed if a.name.startswith("Unidentified")]
         for g in generic:
             named_armed[0].mentions.extend(x for x in g.mentions if x not in named_armed[0].mentions)
