@@ -264,3 +264,24 @@ def test_gunmen_said_to_be_unknown_are_not_the_group_they_attack():
     assert event.actor1.name.startswith("Unidentified Armed Group")
     assert event.actor2 is not None and event.actor2.name.startswith("GATIA")
     assert event.fatalities == 2
+
+
+def test_a_crowd_that_turns_violent_is_a_riot_whatever_force_met_it(extractor):
+    event = only(extract(extractor, "Protesters burned tyres and threw stones at the town hall in Kati on "
+                                    "Monday; gendarmes shot dead one of them."))
+    assert (event.event_type, event.sub_event_type) == ("Riots", "Violent demonstration")
+
+
+def test_peaceful_protesters_shot_at_is_excessive_force_though_arson_follows(extractor):
+    event = only(extract(extractor, "Soldiers opened fire on peaceful protesters in Kano on Monday, killing "
+                                    "four, as the city descended into arson."))
+    assert event.sub_event_type == "Excessive force against protesters"
+
+
+def test_roads_blocked_by_the_police_or_merely_blocked_are_no_riot(extractor):
+    blocked = only(extract(extractor, "Traders protested in Kisumu on Monday and blocked the entrance "
+                                      "of the county offices."))
+    assert blocked.sub_event_type == "Peaceful protest"
+    barricaded = only(extract(extractor, "Teachers marched through Nyeri on Monday; police barricaded "
+                                         "the main road."))
+    assert barricaded.event_type == "Protests"

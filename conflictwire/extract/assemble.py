@@ -280,6 +280,19 @@ def _compatible(drafts: list[Draft], current: Draft | None, m: Mention) -> Draft
 
 # --- fields of an event ------------------------------------------------------------
 
+_PEACEFUL = re.compile(r"(?i)\bpeaceful(?:ly)?\b|\bpacifiques?\b|\bpacifiquement\b")
+_BLOCKADE = re.compile(r"(?i)block|barricad")
+
+
+def crowd_blockades(triggers: list[Trigger], actors: list[ActorMention]) -> list[Trigger]:
+    """The triggers without the roads blocked by the forces ("Police blocked the main roads"):
+    a blockade is a riot's only when the crowd sets it up."""
+    def by_forces(t: Trigger) -> bool:
+        before = [a for a in actors if a.end <= t.start]
+        return bool(before) and _is_state(before[-1])
+    return [t for t in triggers if not (t.sub == "riot" and _BLOCKADE.match(t.text) and by_forces(t))]
+
+
 def lead_mention(draft: Draft) -> Mention:
     """The sentence that first tells the event: the first that could start one."""
     return next((m for m in draft.mentions if m.strong), draft.mentions[0])
@@ -743,7 +756,8 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         state_involved=bool(told.state), taker_is_state=taker_is_state(draft),
         protesters=bool(s.protesters), forces_fired_on_protesters=fired,
         casualties=any(f.value > 0 for m in draft.mentions for f in m.figures),
-        crowd=bool(told.protesters or told.rioters or told.civilians))
+        crowd=bool(told.protesters or told.rioters or told.civilians),
+        peaceful=bool(_PEACEFUL.search(lead.sentence.text)))
     event_type, sub = code_event(lead.triggers, [t for m in draft.mentions if m is not lead
                                                  for t in m.triggers], involved)
     if learned is not None:  # the user's learned classifier, under the codebook's precedence

@@ -62,6 +62,7 @@ class Involved:
     forces_fired_on_protesters: bool = False  # lethal or serious force against a crowd
     casualties: bool = False  # someone was counted dead or hurt
     crowd: bool = False  # unarmed people take part as a group (youths, residents, protesters)
+    peaceful: bool = False  # the telling calls the crowd peaceful
 
 
 CROWD = ("intervention", "riot", "Peaceful protest")
@@ -81,6 +82,9 @@ def code_event(lead: list[Trigger], others: list[Trigger], who: Involved) -> tup
     """(event_type, sub_event_type) of an event told by `lead` (its first sentence's words)
     and `others` (the rest), given who takes part."""
     words = typing_words(lead, others)
+    if who.forces_fired_on_protesters and not any(t.sub == "riot" for t in lead):
+        # a peaceful crowd shot at is excessive force: rioting told later is another scene
+        words = [t for t in words if t.sub != "riot"]
     harmed = who.casualties or any(
         (t.sub == "violence" and HARM.search(t.text)) or t.sub in ("Abduction/forced disappearance",
                                                                      "Sexual violence") for t in words)
@@ -98,7 +102,7 @@ def code_event(lead: list[Trigger], others: list[Trigger], who: Involved) -> tup
         words, armed_sides=who.armed_sides, civilians_targeted=who.civilians_targeted,
         state_involved=who.state_involved, taker_is_state=who.taker_is_state,
         protesters=who.protesters and not remote, forces_fired_on_protesters=who.forces_fired_on_protesters,
-        crowd=who.crowd)
+        crowd=who.crowd, peaceful=who.peaceful)
     if event_type == "Explosions/Remote violence":
         # The most specific means told anywhere in the event: "truck bombing" then "drove the
         # explosives-laden truck into the convoy" is a suicide bomb.
@@ -117,13 +121,16 @@ def classify(
     protesters: bool,
     forces_fired_on_protesters: bool,
     crowd: bool = False,
+    peaceful: bool = False,
 ) -> tuple[str, str]:
     """(event_type, sub_event_type) for the triggers of one event, given who is involved."""
     subs = {t.sub for t in triggers}
     strong = {t.sub for t in triggers if not t.cue or t.weight >= 0.6}
 
     if protesters or "Peaceful protest" in subs:
-        if forces_fired_on_protesters:
+        # Demonstrators who turn violent make a riot, whatever force then met them: excessive
+        # force is lethal force against a peaceful crowd.
+        if forces_fired_on_protesters and (peaceful or "riot" not in subs):
             return "Protests", "Excessive force against protesters"
         if "riot" in subs:
             return "Riots", "Violent demonstration"

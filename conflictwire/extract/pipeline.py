@@ -266,7 +266,7 @@ class Extractor:
         actors = [a for a in self.kb.find(text, ctx.lang) if a.start < told]
         m = assemble.Mention(
             sentence=sentence,
-            triggers=[t for t in triggers if t.start < told],
+            triggers=assemble.crowd_blockades([t for t in triggers if t.start < told], actors),
             actors=actors,
             dates=find_dates(own, ctx.article.published, ctx.lang),
             figures=toll.figures(own, ctx.lang),
