@@ -285,3 +285,28 @@ def test_roads_blocked_by_the_police_or_merely_blocked_are_no_riot(extractor):
     barricaded = only(extract(extractor, "Teachers marched through Nyeri on Monday; police barricaded "
                                          "the main road."))
     assert barricaded.event_type == "Protests"
+
+
+def test_a_fight_told_as_mutual_is_a_battle_though_people_died_in_it(extractor):
+    event = only(extract(extractor, "Clashes between rival clans in Wajir on Monday left one person dead "
+                                    "and six people injured."))
+    assert event.event_type == "Battles"
+    ambush = only(extract(extractor, "Gunmen ambushed a bus near Kadji on Monday, killing five passengers."))
+    assert ambush.event_type == "Violence against civilians"
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Soldiers beat and injured a woman at a checkpoint in Kati on Monday.", "Violence against civilians"),
+    ("A hospital worker was beaten by a soldier in Kati on Monday.", "Violence against civilians"),
+    # the forces as the target: an attacker is implied
+    ("A soldier was shot dead near Kati on Monday.", "Battles"),
+    ("Five gendarmes were killed on Monday in an attack on the gendarmerie post of Kati.", "Battles"),
+])
+def test_forces_alone_harming_someone_unarmed_is_violence_against_civilians(extractor, text, kind):
+    assert only(extract(extractor, text)).event_type == kind
+
+
+def test_a_count_of_dead_by_a_party_does_not_make_them_fighters():
+    event = only(extract(Extractor(tolls="acled"), "Five herders shot dead by armed bandits near Baragoi "
+                                                   "on Monday."))
+    assert (event.event_type, event.fatalities) == ("Violence against civilians", 5)

@@ -293,6 +293,29 @@ def crowd_blockades(triggers: list[Trigger], actors: list[ActorMention]) -> list
     return [t for t in triggers if not (t.sub == "riot" and _BLOCKADE.match(t.text) and by_forces(t))]
 
 
+_PASSIVE_JUST_BEFORE = re.compile(r"(?i)\b(?:was|were|been|being|is|are|a été|ont été)\s+(?:\w+\s+)?$")
+_AGAINST_JUST_BEFORE = re.compile(r"(?i)\b(?:on|against|contre)\s+(?:the\s+|a\s+|an\s+)?$")
+
+
+def forces_act(m: Mention) -> bool:
+    """Whether the sentence's forces are the ones who use violence: named before a violence
+    word in the active ("soldiers beat a man"), or after it as its agent ("shot by police")."""
+    text = m.sentence.text
+    violent = [t for t in m.triggers if t.sub == "violence"]
+    state = [a for a in m.actors if _is_state(a)]
+    for t in violent:
+        before = [a for a in state if a.end <= t.start]
+        passive = _PASSIVE_JUST_BEFORE.search(text[before[-1].end : t.start] if before else "") or (
+            _PASSIVE_VERB.match(t.text))
+        if before and not passive and not (
+                _AGAINST_JUST_BEFORE.search(text[max(0, t.start - 12) : t.start])):
+            return True
+        if any(a.start >= t.end and re.search(r"(?i)\b(?:by|par)\s+(?:(?:the|an?|les?|la|une?|des)\s+)?$",
+                                               text[t.end : a.start]) for a in state):
+            return True
+    return False
+
+
 def lead_mention(draft: Draft) -> Mention:
     """The sentence that first tells the event: the first that could start one."""
     return next((m for m in draft.mentions if m.strong), draft.mentions[0])
@@ -757,7 +780,8 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         protesters=bool(s.protesters), forces_fired_on_protesters=fired,
         casualties=any(f.value > 0 for m in draft.mentions for f in m.figures),
         crowd=bool(told.protesters or told.rioters or told.civilians),
-        peaceful=bool(_PEACEFUL.search(lead.sentence.text)))
+        peaceful=bool(_PEACEFUL.search(lead.sentence.text)), state_acts=forces_act(lead)
+        and not any(f.victims == "forces" for f in lead.figures))
     event_type, sub = code_event(lead.triggers, [t for m in draft.mentions if m is not lead
                                                  for t in m.triggers], involved)
     if learned is not None:  # the user's learned classifier, under the codebook's precedence

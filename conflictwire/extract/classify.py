@@ -32,6 +32,9 @@ HARM = re.compile(r"(?i)kill|shot|shoot|dead|died|death|wound|injur|hurt|beat|as
                   r"massacr|execut|behead|lynch|murder|gunned|slaughter|tu[ée]|bless|abattu|égorg|assassin")
 # Riot words that name a violent crowd, not a violent act anyone could commit ("torched").
 RIOTING_CROWD = re.compile(r"(?i)riot|rampag|émeut|mob\b")
+# Armed-clash words that tell both sides fighting (an ambush may strike the unarmed).
+MUTUAL = re.compile(r"(?i)clash|fight|battle|exchange|skirmish|shoot-?out|fought|repel|repuls|affront|"
+                    r"accroch|combat")
 DEMONSTRATION = {"Peaceful protest", "intervention", "riot", "Mob violence"}
 VIOLENT = set(REMOTE_ORDER) | {"Armed clash", "violence", "territory", "Abduction/forced disappearance",
                                "Sexual violence"}
@@ -63,6 +66,7 @@ class Involved:
     casualties: bool = False  # someone was counted dead or hurt
     crowd: bool = False  # unarmed people take part as a group (youths, residents, protesters)
     peaceful: bool = False  # the telling calls the crowd peaceful
+    state_acts: bool = False  # the forces are the ones who used violence, not its target
 
 
 CROWD = ("intervention", "riot", "Peaceful protest")
@@ -102,7 +106,7 @@ def code_event(lead: list[Trigger], others: list[Trigger], who: Involved) -> tup
         words, armed_sides=who.armed_sides, civilians_targeted=who.civilians_targeted,
         state_involved=who.state_involved, taker_is_state=who.taker_is_state,
         protesters=who.protesters and not remote, forces_fired_on_protesters=who.forces_fired_on_protesters,
-        crowd=who.crowd, peaceful=who.peaceful)
+        crowd=who.crowd, peaceful=who.peaceful, forces_harmed_alone=who.state_acts and harmed)
     if event_type == "Explosions/Remote violence":
         # The most specific means told anywhere in the event: "truck bombing" then "drove the
         # explosives-laden truck into the convoy" is a suicide bomb.
@@ -122,6 +126,7 @@ def classify(
     forces_fired_on_protesters: bool,
     crowd: bool = False,
     peaceful: bool = False,
+    forces_harmed_alone: bool = False,
 ) -> tuple[str, str]:
     """(event_type, sub_event_type) for the triggers of one event, given who is involved."""
     subs = {t.sub for t in triggers}
@@ -161,8 +166,16 @@ def classify(
     # "running battles between youths and police": one armed side and a crowd is a riot.
     if "Armed clash" in subs and armed_sides < 2 and state_involved and crowd:
         return "Riots", "Violent demonstration"
+    # "clashes between rival clans left one dead": a fight told as mutual is a battle, and the
+    # people it killed are its casualties, not a side that was attacked.
+    if any(t.sub == "Armed clash" and MUTUAL.search(t.text) for t in triggers):
+        return "Battles", "Armed clash"
     if subs & {"violence", "Armed clash", "territory"}:
         if civilians_targeted and armed_sides < 2:
+            return "Violence against civilians", "Attack"
+        # "Soldiers beat a hospital worker", "police shot dead a youth": the forces alone
+        # harmed someone no armed side stands for.
+        if forces_harmed_alone and armed_sides == 1 and state_involved and "Armed clash" not in subs:
             return "Violence against civilians", "Attack"
         if armed_sides >= 2 or state_involved or "Armed clash" in subs:
             return "Battles", "Armed clash"

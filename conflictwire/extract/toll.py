@@ -185,7 +185,11 @@ def _same_clause(between: str) -> bool:
         _VERB.search(between) or lex.death_after.search(between) or lex.injury_after.search(between))
 
 
+_AGENT = re.compile(r"(?i)\b(?:by|par)\b")
+
+
 def _victims(words: str) -> VictimClass:
+    words = words[: m.start()] if (m := _AGENT.search(words)) else words  # "shot dead by bandits"
     for name, pattern in _lexicon().victims:
         if pattern.search(words):
             return name
