@@ -310,3 +310,15 @@ def test_a_count_of_dead_by_a_party_does_not_make_them_fighters():
     event = only(extract(Extractor(tolls="acled"), "Five herders shot dead by armed bandits near Baragoi "
                                                    "on Monday."))
     assert (event.event_type, event.fatalities) == ("Violence against civilians", 5)
+
+
+@pytest.mark.parametrize(("text", "sub"), [
+    ("The army deployed 500 troops to the border town of Mandera on Monday.", "Change to group/activity"),
+    ("Militants besieged the village of Kadji on Monday, residents said.", "Change to group/activity"),
+    ("Rebels set up a new base near Kadji on Monday, residents said.", "Headquarters or base established"),
+    ("Rebels withdrew from the town of Kadji on Monday.", "Non-violent transfer of territory"),
+    ("Gunmen threatened teachers in Kadji on Monday and closed down the school.", "Other"),
+])
+def test_every_strategic_development_sub_type_is_found(extractor, text, sub):
+    event = only(extract(extractor, text))
+    assert (event.event_type, event.sub_event_type) == ("Strategic developments", sub)

@@ -70,7 +70,7 @@ class Mention:
             return False
         text = self.sentence.text
         hard = [t for t in self.triggers if not t.cue and t.weight >= 0.8
-                and not _REFERRING.search(text[max(0, t.start - 30) : t.start])]
+                and (_PAST_VERB.match(t.text) or not _REFERRING.search(text[max(0, t.start - 30) : t.start]))]
         cues = [t for t in self.triggers
                 if t.cue and t.sub in ("violence", "territory", "riot", "intervention")]
         if hard:
@@ -87,6 +87,11 @@ class Mention:
 _REFERRING = re.compile(r"(?i)\b(?:the|this|that|these|those|every|each|any|such|la|le|les|l'|l’|cette|"
                         r"ce|ces|chaque)\s+(?:(?!(?:to|of|in|on|at|for|by|from|and|with|into|pour|de|du|des|"
                         r"à|au|aux|en|et|dans)\s)[\w-]+\s+){0,2}$")
+
+
+# A trigger told by a verb in the past ("The army deployed troops") tells a happening: the
+# determiner before it belongs to its subject, not to the trigger.
+_PAST_VERB = re.compile(r"(?i)^\w+ed\b")
 
 
 @dataclass

@@ -35,6 +35,9 @@ RIOTING_CROWD = re.compile(r"(?i)riot|rampag|émeut|mob\b")
 # Armed-clash words that tell both sides fighting (an ambush may strike the unarmed).
 MUTUAL = re.compile(r"(?i)clash|fight|battle|exchange|skirmish|shoot-?out|fought|repel|repuls|affront|"
                     r"accroch|combat")
+# Strategic developments without violence, property or arrests, in the order that decides.
+QUIET_DEVELOPMENTS = ("Non-violent transfer of territory", "Headquarters or base established",
+                      "Change to group/activity")
 DEMONSTRATION = {"Peaceful protest", "intervention", "riot", "Mob violence"}
 VIOLENT = set(REMOTE_ORDER) | {"Armed clash", "violence", "territory", "Abduction/forced disappearance",
                                "Sexual violence"}
@@ -190,4 +193,7 @@ def classify(
         return "Strategic developments", "Disrupted weapons use"
     if "Looting/property destruction" in subs:
         return "Strategic developments", "Looting/property destruction"
+    for sub in QUIET_DEVELOPMENTS:
+        if sub in subs:
+            return "Strategic developments", sub
     return "Strategic developments", "Other"
