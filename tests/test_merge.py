@@ -68,3 +68,14 @@ def test_days_agree_within_the_coarser_time_precision():
     assert len(merge_events([report("a", date(2024, 5, 5), 3), week])) == 1
     ten_days_off = report("c", date(2024, 5, 15), 3, day=date(2024, 5, 14))
     assert len(merge_events([report("a", date(2024, 5, 5), 3), ten_days_off])) == 2
+
+
+def test_two_reports_of_the_same_kind_a_day_apart_stay_two_events():
+    from conflictwire.extract.merge import merge_events
+    from conflictwire.extract.pipeline import Extractor
+    from conflictwire.models import Article
+
+    reports = [Article(id=f"r{day}", text=f"On {day} May 2020, rebels shelled villages near Kadji, Mali.",
+                       published=f"2020-05-{day:02d}", language="en") for day in (5, 6)]
+    events = merge_events(Extractor().extract_batch(reports))
+    assert sorted(str(e.event_date) for e in events) == ["2020-05-05", "2020-05-06"]

@@ -17,7 +17,9 @@ from .places.gazetteer import haversine_km as km
 # km apart may be one place told two ways; a district or region reaches further.
 REACH_KM = {1: 10.0, 2: 30.0, 3: 150.0}
 # How far apart two reports' days may be, by the coarser time_precision (1 day, 2 week, 3 month).
-DAY_SLACK = {1: 1, 2: 7, 3: 31}
+# Two reports that each know the day tell one event only on the same day (rule 1: actor pair
+# x place x day): a shelling of the same district the next day is another event.
+DAY_SLACK = {1: 0, 2: 7, 3: 31}
 MAX_DAY_SLACK = max(DAY_SLACK.values())
 
 
