@@ -124,3 +124,16 @@ def test_no_single_death_where_none_is_told(sentence):
 def test_a_named_death_is_among_the_counted_dead():
     assert toll("The strike killed a senior commander.",
                 "Security sources said the strike killed three people, among them the commander.") == 3
+
+
+@pytest.mark.parametrize(("sentence", "dead"), [
+    ("Militiamen killed a butcher after a dispute at the market.", 1),
+    ("A suspected rustler was killed by a mob in the ward.", 1),
+    ("Grenade attack kills police officer in unrest.", 1),
+    ("A man was shot to death in the neighbourhood by two armed men.", 1),
+    ("Two university students are lynched by a vigilante group.", 2),
+    ("Soldiers killed a number of militants.", None),
+])
+def test_one_death_told_with_any_noun(sentence, dead):
+    found = [f.value for f in figures(sentence) if f.kind == "dead"]
+    assert (found[0] if found else None) == dead

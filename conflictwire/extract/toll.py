@@ -99,6 +99,10 @@ def _lexicon() -> _Lexicon:
     )
 
 
+_NOT_A_QUANTITY = (r"(?!(?:number|total|lot|dozen|few|handful|couple|score|series|spate|wave|string|host|"
+                   r"range|majority|minority|group)\b)")
+
+
 def _single_death(words: dict[str, list[str]]) -> tuple[re.Pattern[str], ...]:
     """Patterns of one death told without a numeral, from toll.toml's [single_death]."""
     person = "|".join(words["person"])
@@ -111,12 +115,21 @@ def _single_death(words: dict[str, list[str]]) -> tuple[re.Pattern[str], ...]:
                  r"yesterday|today|last|early|late|par|dans|à|près|lors)\b|\s*[,.;:]|\s*$)")
     subject = (r"(?:^|\b(?:a|an|one|his|her|their|un|une|son|sa|leur|[A-Z][\w-]+(?:'s|’s))\s+)"
                r"(?:[\w'’-]+\s+){0,3}?" rf"(?:{person})(?:\s+[\w'’-]+){{0,4}}?\s+")
-    someone = r"\b(?:a|an|one|his|her|their|un|une|son|sa|[A-Z][\w-]+(?:'s|’s))\s+(?:[\w'’-]+\s+){0,3}?"
+    someone = (r"\b(?:(?i:a|an|one|his|her|their|un|une|son|sa)|[A-Z][\w-]+(?:'s|’s))\s+"
+               r"(?:[\w'’-]+\s+){0,3}?")
+    # "killed a butcher", "kill an al Shabaab recruiter": one person, whatever the noun, but
+    # not "a number of", "a dozen", "a lot".
+    anyone = (rf"(?:a|an|one|un|une)\s+{_NOT_A_QUANTITY}(?:[\w'’-]+\s+){{0,2}}?[\w'’-]+"
+              r"(?=\s+(?:in|at|on|near|after|during|when|while|as|and|who|from|over|for|dans|à|près)\b|\s*[,.;:]|\s*$)")
     return (
         re.compile(rf"{someone}{aux}(?:{passive})\b"),  # "his bodyguard was shot dead"
         re.compile(rf"(?i){subject}{aux}(?:\w+\s+)?(?:{passive})\b"),
         re.compile(rf"(?i){subject}(?:{passive}){no_object}"),
-        re.compile(rf"(?i)\b(?:{active})\s+(?:a|an|one|un|une)\s+(?:[\w'’-]+\s+){{0,2}}?(?:{person})s?\b"),
+        re.compile(rf"(?i)\b(?:{active})\s+(?:a|an|one|un|une)\s+{_NOT_A_QUANTITY}"
+                   rf"(?:[\w'’-]+\s+){{0,2}}?(?:{person})s?\b"),
+        # "Grenade attack kills police officer": a headline's lone noun is one person
+        re.compile(rf"(?i)\b(?:{active})\s+(?:[\w'’-]+\s+){{0,2}}?(?:{person})\b(?!s)"),
+        re.compile(rf"(?i)\b(?:{active})\s+{anyone}"),
     )
 
 
