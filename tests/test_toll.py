@@ -133,6 +133,9 @@ def test_a_named_death_is_among_the_counted_dead():
     ("A man was shot to death in the neighbourhood by two armed men.", 1),
     ("Two university students are lynched by a vigilante group.", 2),
     ("Soldiers killed a number of militants.", None),
+    ("Militants killed the brother of the village chief in Kadji.", 1),
+    ("Soldiers killed the militants in the forest.", None),
+    ("Armed raiders kill ten people and steal cattle.", 10),
 ])
 def test_one_death_told_with_any_noun(sentence, dead):
     found = [f.value for f in figures(sentence) if f.kind == "dead"]

@@ -100,7 +100,7 @@ def _lexicon() -> _Lexicon:
 
 
 _NOT_A_QUANTITY = (r"(?!(?:number|total|lot|dozen|few|handful|couple|score|series|spate|wave|string|host|"
-                   r"range|majority|minority|group)\b)")
+                   r"range|majority|minority|group|rest|remainder|bulk|same|others?)\b)")
 
 
 def _single_death(words: dict[str, list[str]]) -> tuple[re.Pattern[str], ...]:
@@ -118,9 +118,13 @@ def _single_death(words: dict[str, list[str]]) -> tuple[re.Pattern[str], ...]:
     someone = (r"\b(?:(?i:a|an|one|his|her|their|un|une|son|sa)|[A-Z][\w-]+(?:'s|’s))\s+"
                r"(?:[\w'’-]+\s+){0,3}?")
     # "killed a butcher", "kill an al Shabaab recruiter": one person, whatever the noun, but
-    # not "a number of", "a dozen", "a lot".
-    anyone = (rf"(?:a|an|one|un|une)\s+{_NOT_A_QUANTITY}(?:[\w'’-]+\s+){{0,2}}?[\w'’-]+"
-              r"(?=\s+(?:in|at|on|near|after|during|when|while|as|and|who|from|over|for|dans|à|près)\b|\s*[,.;:]|\s*$)")
+    # not "a number of", "a dozen", "a lot"; "killed the brother of the chief": after "the",
+    # the singular only (not "the militants").
+    word, head = r"[\w'’-]+", r"[\w'’-]*[^\Ws’']"
+    boundary = (r"(?=\s+(?:in|at|on|of|near|after|during|when|while|as|and|who|from|over|for|dans|à|près)\b"
+                r"|\s*[,.;:]|\s*$)")
+    anyone = (rf"(?:(?:a|an|one|un|une)\s+{_NOT_A_QUANTITY}(?:{word}\s+){{0,3}}?{word}"
+              rf"|the\s+{_NOT_A_QUANTITY}(?:{word}\s+){{0,2}}?{head}){boundary}")
     return (
         re.compile(rf"{someone}{aux}(?:{passive})\b"),  # "his bodyguard was shot dead"
         re.compile(rf"(?i){subject}{aux}(?:\w+\s+)?(?:{passive})\b"),
