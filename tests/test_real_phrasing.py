@@ -322,3 +322,15 @@ def test_a_count_of_dead_by_a_party_does_not_make_them_fighters():
 def test_every_strategic_development_sub_type_is_found(extractor, text, sub):
     event = only(extract(extractor, text))
     assert (event.event_type, event.sub_event_type) == ("Strategic developments", sub)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Opposition supporters throw stones and clash with police in Kisumu after leaders had urged "
+     "a boycott.", "Riots"),
+    ("Hundreds of traders gathered at the city hall in Kisumu on Monday to demand lower taxes.", "Protests"),
+    ("Armed men carried out a drive-by shooting against a police station in Kadji on Monday.", "Battles"),
+    ("The air force targeted rebel positions near Kadji on Monday.", "Explosions/Remote violence"),
+    ("Four vehicles were burnt in Kisumu on Monday.", "Strategic developments"),
+])
+def test_more_news_phrasings_give_their_event(extractor, text, kind):
+    assert only(extract(extractor, text)).event_type == kind

@@ -70,7 +70,8 @@ class Mention:
             return False
         text = self.sentence.text
         hard = [t for t in self.triggers if not t.cue and t.weight >= 0.8
-                and (_PAST_VERB.match(t.text) or not _REFERRING.search(text[max(0, t.start - 30) : t.start]))]
+                and (_PAST_VERB.search(t.text)
+                     or not _REFERRING.search(text[max(0, t.start - 30) : t.start]))]
         cues = [t for t in self.triggers
                 if t.cue and t.sub in ("violence", "territory", "riot", "intervention")]
         if hard:
@@ -91,7 +92,7 @@ _REFERRING = re.compile(r"(?i)\b(?:the|this|that|these|those|every|each|any|such
 
 # A trigger told by a verb in the past ("The army deployed troops") tells a happening: the
 # determiner before it belongs to its subject, not to the trigger.
-_PAST_VERB = re.compile(r"(?i)^\w+ed\b")
+_PAST_VERB = re.compile(r"\b[a-z]+ed\b")
 
 
 @dataclass
@@ -186,10 +187,15 @@ def judge_time(m: Mention, published: date | None, last_date: date | None,
     # A sentence dated in the news window states the news: its "in recent years" or "would"
     # qualify the event; undated sentences with such words are context.
     habitual = bool(c.background.search(text))
-    hypothetical = bool(c.modal.search(text)) and not m.figures
+    # "..., after leaders had urged a boycott": intent told after every trigger is the cause's
+    modal = c.modal.search(text)
+    hypothetical = bool(modal) and not m.figures and any(t.end > modal.start() for t in m.triggers)
     if not current and (old or habitual or hypothetical):
         m.background = True
-    if not current and c.pluperfect.search(text):
+    told_before = c.pluperfect.search(text)
+    # "..., after leaders had advocated it": a past perfect after every trigger tells the
+    # cause, not the event.
+    if not current and told_before and any(t.end > told_before.start() for t in m.triggers):
         m.earlier = True
     # A claim or a reaction speaks of an event, it is not one (unless it is the lead that
     # tells the event: "X claimed Saturday's bombing that killed 79").
