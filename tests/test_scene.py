@@ -13,6 +13,7 @@ from conflictwire.extract.pipeline import Extractor
 from conflictwire.extract.places.gazetteer import Gazetteer
 from conflictwire.extract.places.geocoder import haversine_km
 from conflictwire.extract.places.geonames_import import import_geonames
+from conflictwire.extract.places.scene import _party_country
 from conflictwire.models import Article, Location
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -83,3 +84,27 @@ def test_a_town_far_from_the_named_state_is_another_town_of_that_name(extractor:
                            "for a summit next week.")
     assert loc.admin1 == "Sinaloa"
     assert near(loc, 25.0894, -107.4523)
+
+
+def test_a_national_outlet_gives_its_country(extractor: Extractor):
+    # a note that names no place: the outlet "(Kenya)" says which country it is about
+    text = "Teachers marched through the town to protest unpaid salaries; police fired tear gas."
+    events = extractor.extract_batch([Article(id="t", text=text, published="2025-03-10", language="en",
+                                              source="The Star (Kenya)")])
+    assert events and events[0].location.iso3 == "KEN"
+    assert events[0].location.geo_precision == 3
+    finder = extractor.scenes
+    assert finder._source_country("Daily Times (Burkina Faso)") == "BFA"
+    assert finder._source_country("Mali Weekly") == "MLI"
+    # an international outlet named after its home country reports on the world
+    assert finder._source_country("Radio France Internationale") is None
+    assert finder._source_country("Reuters") is None
+
+
+def test_a_communitys_label_says_nothing_of_the_country(extractor: Extractor):
+    kb = extractor.kb
+    fulani = [m for m in kb.find("Fulani militiamen attacked the village.") if m.role == "named"]
+    assert fulani and fulani[0].actor.country  # the knowledge base files it under one country
+    assert _party_country(fulani[0]) is None  # Fulani live in a dozen countries
+    named = [m for m in kb.find("Dan Na Ambassagou fighters attacked the village.") if m.role == "named"]
+    assert named and _party_country(named[0]) == "MLI"

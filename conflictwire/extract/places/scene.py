@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ...models import Article, Location, Sentence
+from ...models import ActorMention, Article, Location, Sentence
 from ..actors import ActorKB
 from ..folding import fold_name
 from .gazetteer import haversine_km as km
@@ -92,6 +92,7 @@ class ReportPlaces:
     regions: list[tuple[float, float]] = field(default_factory=list)  # named provinces and states
     dateline_end: int = 0
     dateline: str | None = None
+    prior: str | None = None  # the country the source gives (`Article.country`, its name)
     scene: SceneContext | None = None  # the report's places, read once (`SceneFinder.scene`)
 
 
@@ -125,16 +126,28 @@ class SceneFinder:
         # Named parties belong to a country ("Mungiki", "Police Forces of Kenya", "ODM"): a
         # weaker sign than a named place. The source's country is a prior, below the text.
         for a in self.kb.find(lead, lang):
-            if a.role == "named" and a.actor and a.actor.country:
-                focus[a.actor.country] += 1
-        if article.country:
-            focus[article.country] += 1
+            if (country := _party_country(a)) is not None:
+                focus[country] += 1
+        prior = article.country or self._source_country(article.source)
+        if prior:
+            focus[prior] += 1
         total = sum(focus.values()) or 1
-        ctx = ReportPlaces(article, lang, {k: v / total for k, v in focus.items()}, [])
+        ctx = ReportPlaces(article, lang, {k: v / total for k, v in focus.items()}, [], prior=prior)
         dateline = _DATELINE.match(article.text)
         if dateline:
             ctx.dateline_end, ctx.dateline = dateline.end(), dateline.group(1).title()
         return ctx
+
+    def _source_country(self, source: str | None) -> str | None:
+        """The country a source's name gives, in brackets or first ("Daily Nation (Kenya)",
+        "AIB (Burkina Faso)", "Kenya Standard"): a national outlet mostly reports on its
+        country ("Radio France Internationale" and "Voice of America" do not count). None
+        when it names none or several."""
+        if not source:
+            return None
+        found = {iso3 for iso3, start, _ in self.kb.countries_in(source)
+                 if start == 0 or source[:start].rstrip().endswith("(")}
+        return found.pop() if len(found) == 1 else None
 
     def _toponyms(self, text: str, doc, actors, skip: int = 0, verbs: list[int] | None = None,
                   countries: Iterable[str] | None = None, until: int | None = None) -> list[_Toponym]:
@@ -232,15 +245,15 @@ class SceneFinder:
 
         for iso3 in gaz.store_countries():
             vote(iso3, STORE_PRIOR)  # the user imported the countries their reports are about
-        if ctx.article.country:
-            vote(ctx.article.country, 1.0)
+        if ctx.prior:
+            vote(ctx.prior, 1.0)
         for iso3, start, _end in self.kb.countries_in(text):
             # "in Mali" says where; "Malian troops", "U.S. officials" say who
             there = _LOCATIVE.search(text[max(0, start - 40) : start])
             vote(iso3, 2.0 if there else DEMONYM_WEIGHT)
         for a in self.kb.find(text[:600], ctx.lang):
-            if a.role == "named" and a.actor and a.actor.country:
-                vote(a.actor.country, PARTY_WEIGHT)
+            if (country := _party_country(a)) is not None:
+                vote(country, PARTY_WEIGHT)
         named: list[list] = []
         for iso3, share in ctx.countries.items():
             vote(iso3, LEAD_PRIOR * share)
@@ -376,6 +389,19 @@ def _division_key(name: str) -> str:
     folded = _DIVISION_WORDS.sub(" ", fold_name(name))
     folded = re.sub(r"^\s*(?:de|du|d|of)\s+", "", folded.strip())
     return " ".join(folded.split())
+
+
+_QUALIFIED = re.compile(r"\([^()]+\)$")
+
+
+def _party_country(mention: ActorMention) -> str | None:
+    """The country a named party belongs to, as a sign of where its report is; none for a
+    community's label that names its country in brackets, as ACLED's do ("Fulani Ethnic
+    Militia (Nigeria)": Fulani live on both sides of many borders)."""
+    actor = mention.actor
+    if mention.role != "named" or actor is None or _QUALIFIED.search(actor.name):
+        return None
+    return actor.country
 
 
 def _country_focus(kb: ActorKB, texts: list[str]) -> Counter[str]:
