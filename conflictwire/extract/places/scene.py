@@ -15,10 +15,13 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from ...data import load_data
 from ...models import ActorMention, Article, Location, Sentence
 from ..actors import ActorKB
 from ..folding import fold_name
+from .gazetteer import Place
 from .gazetteer import haversine_km as km
 from .geocoder import Geocoder
 
@@ -62,6 +65,11 @@ _BETWEEN_SECOND = re.compile(r"(?i)\bbetween\s+[A-Z][\w'’ -]{1,40}?\s+and\s+$"
 # "towards X", "to X", "from A to B": the far end of a route is not the scene.
 _ROUTE_END = re.compile(r"(?i)\b(?:to|towards|toward|bound for|heading for|vers|à destination de)\s+$")
 _ROUTE_START = re.compile(r"(?i)\bfrom\s+[A-Z][\w'’ -]{1,40}?\s+to\s+$")
+# "the Dogon village of X", "Fulani herders", "Kikuyu and Maasai communities": a one-word name
+# before these nouns is a people's (many peoples share their name with a place somewhere).
+_PEOPLE_AFTER = re.compile(r"(?:\s+and\s+[A-Z][\w'’-]+)?\s+(?:villages?|hamlets?|communit(?:y|ies)|ethnic|"
+                           r"tribes?(?:men)?|clans?(?:men)?|herd(?:er|sm[ae]n)s?|farmers?|traders?|"
+                           r"militia(?:men)?|m[ae]n|wom[ae]n|elders?|families|family|people)\b")
 # "told reporters in X", "a press conference in X", "an officer in X said": the source's place.
 _SOURCE_PLACE = re.compile(r"(?i)\b(?:told|reporters?|press conference|journalists|spokes\w+|statement|"
                            r"said|speaking|conférence de presse|a déclaré)\b[^.;]{0,25}\b(?:in|at|à)\s+$")
@@ -72,9 +80,14 @@ SCENE_TEXT = 4000  # characters of a report read for its places (an ACLED note i
 # country ("Fulani militia", "al-Shabaab") is often not where the event is.
 DEMONYM_WEIGHT = 0.5
 PARTY_WEIGHT = 0.25
-STORE_PRIOR = 0.25
+PARTY_TEXT = 600  # characters of a report whose named parties vote
+STORE_PRIOR = 0.5
 LEAD_PRIOR = 0.5  # the lead's focus (its names, demonyms and parties), as shares summing to 1
 MAX_NAME_COUNTRIES = 3
+LEAD_MARGIN = 1.1  # a country this far behind the leading one does not keep a name's reading
+LOOSE_MATCH = 0.5  # the name quality of a transliteration-skeleton match (`Gazetteer.match`)
+MAJOR_CITY = 100_000  # a city this large is known beyond its country
+DOMINANCE = 10  # a place this many times as populous as its namesakes abroad is the one meant
 MAIN_SHARE = 0.5
 CLOSE_SCORE = 0.05  # readings of a name this close to the best are as likely
 MIN_CONFIDENCE = 0.6
@@ -121,7 +134,8 @@ class SceneFinder:
         for weight, text in ((3, article.title or ""), (2, lead)):
             for _start, _end, name in self.geocoder.gazetteer.find_toponyms(text):
                 best = self.geocoder.best([name])
-                if best and best[1] >= 0.8 and (best[0].population >= 100_000 or best[0].is_admin):
+                if best and best[1] >= 0.8 and (best[0].population >= 100_000 or best[0].is_admin) \
+                        and self._unrivalled(name, best[0]):
                     focus[best[0].iso3] += weight
         # Named parties belong to a country ("Mungiki", "Police Forces of Kenya", "ODM"): a
         # weaker sign than a named place. The source's country is a prior, below the text.
@@ -138,16 +152,40 @@ class SceneFinder:
             ctx.dateline_end, ctx.dateline = dateline.end(), dateline.group(1).title()
         return ctx
 
+    def _unrivalled(self, name: str, place: Place) -> bool:
+        """Whether `place` is what `name` means anywhere: every reading of another country is
+        far smaller, and none of an imported country bears the name as its own where `place`
+        bears it as an alternate ("Tonka" is a Malian village's name and one of Tonk's, India)."""
+        store = self.geocoder.gazetteer.store_countries()
+        quality = {p.geonameid: q for p, q in self.geocoder.gazetteer.match(name, fuzzy=False)}
+        own = quality.get(place.geonameid, 0.0) >= 1.0
+        for p, _ in self._credible_readings(name, store):
+            if p.iso3 == place.iso3:
+                continue
+            if p.population * DOMINANCE > place.population or (
+                    not own and p.iso3 in store and quality.get(p.geonameid, 0.0) >= 1.0):
+                return False
+        return True
+
     def _source_country(self, source: str | None) -> str | None:
-        """The country a source's name gives, in brackets or first ("Daily Nation (Kenya)",
-        "AIB (Burkina Faso)", "Kenya Standard"): a national outlet mostly reports on its
-        country ("Radio France Internationale" and "Voice of America" do not count). None
-        when it names none or several."""
+        """The country a source's name gives ("Daily Nation (Kenya)", "Kenya Standard", "OSCE
+        SMM-Ukraine", "Ministry of Defence of Azerbaijan"): a national outlet or authority
+        mostly reports on its country. A country's name counts, not a demonym ("Philippine
+        News Agency" is a wire); an international broadcaster ("Radio France Internationale",
+        "Voice of America") counts only by a country in brackets. None when the name gives
+        none or several."""
         if not source:
             return None
-        found = {iso3 for iso3, start, _ in self.kb.countries_in(source)
-                 if start == 0 or source[:start].rstrip().endswith("(")}
+        international = _international(source)
+        found = set()
+        for iso3, start, end in self.kb.countries_in(source):
+            bracketed = source[:start].rstrip().endswith("(")
+            if bracketed or (not international and self._is_country_name(source[start:end])):
+                found.add(iso3)
         return found.pop() if len(found) == 1 else None
+
+    def _is_country_name(self, words: str) -> bool:
+        return any(p.is_country for p, q in self.geocoder.gazetteer.match(words, fuzzy=False) if q >= 0.9)
 
     def _toponyms(self, text: str, doc, actors, skip: int = 0, verbs: list[int] | None = None,
                   countries: Iterable[str] | None = None, until: int | None = None) -> list[_Toponym]:
@@ -166,6 +204,8 @@ class SceneFinder:
             before = text[max(0, start - 40) : start]
             if _ELSEWHERE.search(before) or _SOURCE_PLACE.search(before):
                 continue  # where the wounded were taken, where a source spoke
+            if _PEOPLE_AFTER.match(text, end) and " " not in name:
+                continue  # "the Dogon village of Lema", "Kikuyu farmers": a people, not a place
             locative = self._locative(text, start, end, before, people, verbs)
             if locative is None:
                 continue
@@ -251,24 +291,32 @@ class SceneFinder:
             # "in Mali" says where; "Malian troops", "U.S. officials" say who
             there = _LOCATIVE.search(text[max(0, start - 40) : start])
             vote(iso3, 2.0 if there else DEMONYM_WEIGHT)
-        for a in self.kb.find(text[:600], ctx.lang):
-            if (country := _party_country(a)) is not None:
+        mentions = self.kb.find(text, ctx.lang)
+        for a in mentions:
+            if a.start < PARTY_TEXT and (country := _party_country(a)) is not None:
                 vote(country, PARTY_WEIGHT)
         named: list[list] = []
         for iso3, share in ctx.countries.items():
             vote(iso3, LEAD_PRIOR * share)
         weights: dict[str, float] = {}  # each name votes once, as strongly as its best mention
-        for start, _end, name in gaz.find_toponyms(text, countries=gaz.store_countries()):
+        parties = [(a.start, a.end) for a in mentions if a.role in ("named", "identity")]
+        for start, end, name in gaz.find_toponyms(text, countries=gaz.store_countries()):
+            if any(s <= start < e or s < end <= e for s, e in parties) or (
+                    _PEOPLE_AFTER.match(text, end) and " " not in name):
+                continue  # "Jubilee Party", "Pokot raiders", "the Dogon village": not places
             before = text[max(0, start - 40) : start]
             weight = 2.0 if (_LOCATIVE.search(before) or _PAREN_BEFORE.search(before)) else 1.0
             if _ELSEWHERE.search(before) or _SOURCE_PLACE.search(before):
                 weight = 0.5  # "flown to Mexico City": the country, not the scene's area
             weights[name] = max(weights.get(name, 0.0), weight)
         for name, weight in weights.items():
-            readings = self._credible_readings(name)
-            isos = sorted({p.iso3 for p in readings})  # in a fixed order: ties break alike every run
-            for iso3 in isos:
-                vote(iso3, weight / len(isos))
+            readings = self._credible_readings(name, gaz.store_countries())
+            best: dict[str, float] = {}  # each country's best reading, voting as likely as it is
+            for p, sc in readings:
+                best[p.iso3] = max(best.get(p.iso3, 0.0), sc)
+            total_score = sum(best.values())
+            for iso3 in sorted(best):  # in a fixed order: ties break alike every run
+                vote(iso3, weight * best[iso3] / total_score)
             if readings and weight >= 2.0:  # only the scenes' names mark the area
                 named.append([p for p, _ in gaz.match(name, fuzzy=False) if not p.is_country])
         total = sum(votes.values()) or 1.0
@@ -285,15 +333,33 @@ class SceneFinder:
         ctx.scene = SceneContext(countries, anchors, main)
         return ctx.scene
 
-    def _credible_readings(self, name: str) -> list:
-        """The entries a name most likely means, out of context: the best-scored one and
-        those of other countries close to it ("Baghdad" is Iraq's; "Fafa" is in Mali or
-        Niger). None when a name is found in too many countries to say anything."""
-        ranked = [(p, sc) for p, sc in self.geocoder.candidates(name) if not p.is_country]
-        if not ranked or len({p.iso3 for p, _ in ranked}) > MAX_NAME_COUNTRIES:
+    def _credible_readings(self, name: str, store: Iterable[str] = ()) -> list[tuple[Place, float]]:
+        """The entries a name most likely means, out of context, with their scores: the
+        best-scored one, those of other countries close to it ("Baghdad" is Iraq's; "Fafa"
+        is in Mali or Niger) and those of the countries the user imported (`store`: a
+        village there is as likely as a town of that name abroad), unless the best is a city
+        known the world over ("Kabul"; but "Tonka" is a Malian village's own name and only
+        one of Tonk's, India). A loose spelling ("Inata" for Inada, Japan) counts only in an
+        imported country. None when a name is found in too many countries to say anything."""
+        store = set(store)
+        matches = [(p, q) for p, q in self.geocoder.gazetteer.match(name)
+                   if not p.is_country and (q > LOOSE_MATCH or p.iso3 in store)]
+        if not matches:
             return []
-        top = ranked[0][1]
-        return [p for p, sc in ranked if sc >= top - CLOSE_SCORE]
+        scored = sorted(((p, self.geocoder.score(p, q), q) for p, q in matches), key=lambda r: -r[1])
+        best, top, best_q = scored[0]
+
+        def kept(p: Place, sc: float, q: float) -> bool:
+            if sc >= top - CLOSE_SCORE:
+                return True
+            if p.iso3 not in store:
+                return False
+            major = best.population >= MAJOR_CITY and best.population >= DOMINANCE * p.population
+            return not major or (q >= 1.0 > best_q)
+
+        credible = [(p, sc) for p, sc, q in scored if kept(p, sc, q)]
+        # villages share names across many countries: only the credible readings count here
+        return credible if len({p.iso3 for p, _ in credible}) <= MAX_NAME_COUNTRIES else []
 
     def _locate(self, name: str, ctx: ReportPlaces, prefer: str = "town", context: str | None = None
                 ) -> tuple[Location, float] | None:
@@ -315,6 +381,9 @@ class SceneFinder:
         ranked = [(p, sc) for p, sc in ranked if sc >= SURE_SCORE or not _far(p, ctx.regions)]
         if not ranked:
             return None
+        store = self.geocoder.gazetteer.store_countries()
+        credible = {p.geonameid for p, _ in self._credible_readings(name, store)}
+        ranked = _in_leading_country(ranked, scene.countries, credible)
         place, score = ranked[0]
         if place.iso3 not in scene.main and (
                 score < MIN_CONFIDENCE or not self.geocoder.gazetteer.match(name, fuzzy=False)):
@@ -368,6 +437,24 @@ class _Toponym:
     context: str | None  # the bracket after it: "Ansongo, Gao"
 
 
+def _in_leading_country(ranked: list[tuple[Place, float]], countries: dict[str, float],
+                        credible: set[int]) -> list[tuple[Place, float]]:
+    """A report's events stay in its country unless the text says otherwise: when the
+    name has a reading in the country the report's signs favour most, and the best reading
+    lies in a country less favoured, the readings of the leading country come first
+    ("Tonka" of a Mali report is Mali's village, not Tonk in India; "Eastleigh" of a Kenyan
+    paper is Nairobi's). Only a reading credible out of context counts (`_credible_readings`):
+    a report full of "U.S. troops" does not move Kabul to Cabool, Missouri."""
+    if not countries or len(ranked) < 2:
+        return ranked
+    lead = max(countries.values())
+    best = ranked[0][0]
+    if countries.get(best.iso3, 0.0) * LEAD_MARGIN >= lead:
+        return ranked
+    here = [(p, sc) for p, sc in ranked if countries.get(p.iso3, 0.0) == lead and p.geonameid in credible]
+    return here + [r for r in ranked if r not in here] if here else ranked
+
+
 def _far(place, points: list[tuple[float, float]]) -> bool:
     """Whether a place lies more than FAR_KM from each of `points` (none: not far)."""
     return bool(points) and min(km(place.latitude, place.longitude, lat, lon) for lat, lon in points) > FAR_KM
@@ -394,12 +481,26 @@ def _division_key(name: str) -> str:
 _QUALIFIED = re.compile(r"\([^()]+\)$")
 
 
+@lru_cache(maxsize=1)
+def _international_media() -> tuple[str, ...]:
+    return tuple(fold_name(n) for n in load_data("place_stopwords.toml").get("international_media", []))
+
+
+def _international(source: str) -> bool:
+    """Whether a source is an international broadcaster named after its home country."""
+    folded = fold_name(source)
+    return any(name in folded for name in _international_media())
+
+
 def _party_country(mention: ActorMention) -> str | None:
-    """The country a named party belongs to, as a sign of where its report is; none for a
-    community's label that names its country in brackets, as ACLED's do ("Fulani Ethnic
-    Militia (Nigeria)": Fulani live on both sides of many borders)."""
+    """The country a named party belongs to, as a sign of where its report is. None for
+    foreign forces (an intervention force acts abroad: "Operation Barkhane" is France's) and
+    for a community's label that names its country in brackets, as ACLED's do ("Fulani
+    Ethnic Militia (Nigeria)": Fulani live on both sides of many borders)."""
     actor = mention.actor
-    if mention.role != "named" or actor is None or _QUALIFIED.search(actor.name):
+    if mention.role != "named" or actor is None or actor.type == "External/Other forces":
+        return None
+    if actor.type == "Identity militia" and _QUALIFIED.search(actor.name):
         return None
     return actor.country
 
