@@ -781,6 +781,23 @@ class Gazetteer:
             return ()
         return tuple(self._ext_place(r) for r in rows)
 
+    def _ext_skeleton(self, skel: str) -> tuple[Place, ...]:
+        """Places of the extension store whose own name has this transliteration skeleton
+        (a store imported before skeletons were kept has none)."""
+        db = self._conn()
+        if db is None:
+            return ()
+        try:
+            rows = db.execute(
+                "SELECT p.geonameid, p.name, p.lat, p.lon, p.fclass, p.fcode, p.cc, p.admin1,"
+                " p.admin2, p.population FROM skeletons s JOIN places p USING (geonameid)"
+                " WHERE s.key = ?",
+                (skel,),
+            ).fetchall()
+        except sqlite3.Error:
+            return ()
+        return tuple(self._ext_place(r) for r in rows)
+
     def _ext_known_uncached(self, key: str) -> bool:
         db = self._conn()
         if db is None:
@@ -847,8 +864,11 @@ class Gazetteer:
                     quality = 0.8
                     break
         if not places and fuzzy and len(key) >= 5:
-            rows = self._rows(self._d.skeletons.get(skeleton(key)))
-            return [(self._place(r), 0.5) for r in rows]
+            skel = skeleton(key)
+            found = [self._place(r) for r in self._rows(self._d.skeletons.get(skel))]
+            seen = {p.geonameid for p in found}
+            found += [p for p in self._ext_skeleton(skel) if p.geonameid not in seen]
+            return [(p, 0.5) for p in found]
         if quality < 1.0:
             return [(p, quality) for p in places]
         return [(p, 1.0 if fold_name(p.name) == key else 0.9) for p in places]
