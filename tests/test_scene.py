@@ -123,3 +123,24 @@ def test_a_communitys_label_says_nothing_of_the_country(extractor: Extractor):
     assert branch and _party_country(branch[0]) == "SOM"
     barkhane = [m for m in kb.find("Operation Barkhane struck a convoy.") if m.role == "named"]
     assert barkhane and barkhane[0].actor.country == "FRA" and _party_country(barkhane[0]) is None
+
+
+def test_a_distance_and_bearing_from_a_town_move_the_point(extractor: Extractor):
+    # "some 60 kilometres north of Banikoara": about 60 km north of the town, not in it
+    loc = scene(extractor, "Nine rangers were killed on Tuesday when their vehicle struck a mine in a "
+                           "park some 60 kilometres (40 miles) north of the town of Banikoara, Benin.")
+    assert loc.iso3 == "BEN" and loc.geo_precision == 2
+    assert near(loc, 11.84, 2.44, km=10)
+
+
+def test_an_unknown_place_with_its_district_in_brackets_is_in_that_district(extractor: Extractor):
+    loc = scene(extractor, "On 3 March, gunmen killed three herders in Tinzawatenkafi (Ansongo, Gao).")
+    assert loc.iso3 == "MLI" and loc.geo_precision == 2  # a part of the district, not the region
+    assert near(loc, 15.66, 0.50)
+
+
+@pytest.mark.parametrize(("region", "point"), [("Mopti", (14.9, -3.2)), ("Gao", (16.0, 0.2))])
+def test_the_division_after_a_comma_chooses_the_homonym(extractor: Extractor, region: str, point):
+    loc = scene(extractor, f"Unknown gunmen attacked the village of Kelessi, {region}, on Monday, "
+                           "killing a shopkeeper.")
+    assert near(loc, *point)

@@ -11,6 +11,7 @@ source's city or a route's far end) and resolved by the geocoder in that context
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -55,12 +56,27 @@ _FACILITY_OF = re.compile(r"(?i)\b(?:poste|camp|base|caserne|village|ville|local
                           r"(?:\s+[\w'’-]+){0,2}\s+(?:de|d’|d')\s*$")
 # "Fafa (Ansongo, Gao)", "Kakuma refugee camp (Turkana)": ACLED's and the press' way of
 # giving a place's district and region.
-_PAREN_AFTER = re.compile(r"^\s*\(([^()]{2,80})\)")
+_PAREN_AFTER = re.compile(r"^(?:\s+(?:town|village|city|area|camp|district|county))?\s*\(([^()]{2,80})\)")
 _PAREN_BEFORE = re.compile(r"[\w'’.-]\s*\([^()]{0,80}$")
 # "near X", "between X and Y", "N km from X", "outskirts of X": somewhere about X (precision 2).
 _NEAR_BEFORE = re.compile(r"(?i)\b(?:near|nearby|outside|around|outskirts of|vicinity of|area of|between|"
                           r"km (?:from|of|north of|south of|east of|west of)|close to|près de|environs de|"
                           r"entre)\s+(?:the\s+)?(?:(?:town|village|city|locality) of\s+)?$")
+# "25km east of X", "about 60 kilometres (40 miles) north of the town of X", "70 kms SE of X",
+# "à 30 km au nord de X": a point that far from X, in that direction when one is given.
+_BEARINGS = {"north": 0, "n": 0, "nord": 0, "northeast": 45, "ne": 45, "nordest": 45, "east": 90,
+             "e": 90, "est": 90, "southeast": 135, "se": 135, "sudest": 135, "south": 180, "s": 180,
+             "sud": 180, "southwest": 225, "sw": 225, "sudouest": 225, "west": 270, "w": 270,
+             "ouest": 270, "northwest": 315, "nw": 315, "nordouest": 315}
+_DISTANCE_BEFORE = re.compile(
+    r"(?i)\b(\d+(?:[.,]\d+)?)\s*(km|kms|kilomet(?:er|re)s?|mi|miles?)\b(?:\s*\([^()]{0,25}\))?\s+"
+    r"(?:(?:au\s+|à\s+l['’]\s*)?((?:north|south|nord|sud)(?:[- ]?(?:east|west|est|ouest))?|east|west|est|"
+    r"ouest|NE|NW|SE|SW|N|S|E|W)(?:ern)?\s+)?(?:of|from|de|du|d['’])\s*(?:the\s+)?"
+    r"(?:(?:town|village|city|locality|commune|(?:state |regional )?capital|ville|localité) (?:of|de)\s+)?$")
+_MILE_KM = 1.609344
+KM_PER_DEGREE = 111.32  # of latitude
+# "Pisky, Donetsk", "Gilgil town (Nakuru county)": the division a place lies in.
+_COMMA_AFTER = re.compile(r"^(?:\s+(?:town|village|city|area))?,\s+([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+){0,2})")
 _BETWEEN_SECOND = re.compile(r"(?i)\bbetween\s+[A-Z][\w'’ -]{1,40}?\s+and\s+$")
 # "towards X", "to X", "from A to B": the far end of a route is not the scene.
 _ROUTE_END = re.compile(r"(?i)\b(?:to|towards|toward|bound for|heading for|vers|à destination de)\s+$")
@@ -212,12 +228,17 @@ class SceneFinder:
             # a name in the bracket after a place is its district or region ("Fafa (Ansongo, Gao)")
             admin = bool(_ADMIN_BEFORE.search(before) or _ADMIN_AFTER.match(text[end : end + 30])
                          or _PAREN_BEFORE.search(before))
-            paren = _PAREN_AFTER.match(text[end : end + 90])
-            near = bool(_NEAR_BEFORE.search(before))
+            after = text[end : end + 90]
+            paren = _PAREN_AFTER.match(after) or _COMMA_AFTER.match(after)
+            bracket = text[max(0, start - 80) : start]
+            district = bool(_PAREN_BEFORE.search(before)) and "," not in bracket[bracket.rfind("(") :]
+            offset = _offset(text[max(0, start - 80) : start])
+            near = bool(_NEAR_BEFORE.search(before)) or offset is not None
             key = (name, "admin" if admin else "town")
             old = found.get(key)
             if old is None or locative > old.locative:
-                found[key] = _Toponym(name, key[1], locative, near, paren.group(1) if paren else None)
+                found[key] = _Toponym(name, key[1], locative, near, paren.group(1) if paren else None,
+                                      district, offset)
         return sorted(found.values(), key=lambda t: -t.locative)
 
     @staticmethod
@@ -230,7 +251,7 @@ class SceneFinder:
         right_after = any(0 <= start - end_of <= 4 for end_of in verbs or ())
         # "near X", "between X and", "in the area of X" put the event about X, as "in X" does
         cue = (_LOCATIVE.search(before) or _FACILITY_OF.search(before) or _NEAR_BEFORE.search(before)
-               or right_after)
+               or right_after or _DISTANCE_BEFORE.search(text[max(0, start - 80) : start]))
         if _BETWEEN_SECOND.search(before) or _ROUTE_END.search(before) or _ROUTE_START.search(before):
             cue = False  # "between A and B", "from A to B": A is the scene
         elif _PAREN_BEFORE.search(before):
@@ -254,12 +275,14 @@ class SceneFinder:
         for top in sorted(toponyms, key=lambda t: t.prefer != "admin"):
             if top.locative < 2 and not lead:
                 continue
-            found = self._locate(top.name, ctx, top.prefer, context=top.context)
+            found = self._locate(top.name, ctx, top.prefer, context=top.context, district=top.district)
             if found is None or (top.locative < 2 and found[0].iso3 not in main):
                 continue
             location, score = found
             if top.near and location.geo_precision == 1:
                 location = location.model_copy(update={"geo_precision": 2})
+            if top.offset is not None:
+                location = _moved(location, *top.offset)
             # A town beats a province, a province beats a country; "in X" beats a mention.
             rank = score * top.locative * PRECISION_WEIGHT[location.geo_precision]
             if rank > best[1]:
@@ -361,10 +384,12 @@ class SceneFinder:
         # villages share names across many countries: only the credible readings count here
         return credible if len({p.iso3 for p, _ in credible}) <= MAX_NAME_COUNTRIES else []
 
-    def _locate(self, name: str, ctx: ReportPlaces, prefer: str = "town", context: str | None = None
-                ) -> tuple[Location, float] | None:
+    def _locate(self, name: str, ctx: ReportPlaces, prefer: str = "town", context: str | None = None,
+                district: bool = False) -> tuple[Location, float] | None:
         """A place name resolved in the report's context, or None when no reading is credible.
-        `context`: the bracket after the name ("Ansongo, Gao"), its district and region."""
+        `context`: the bracket after the name ("Ansongo, Gao"), its district and region;
+        `district`: the name is the first of such a bracket, so a part of its region is
+        known (geo_precision 2 unless it is a first-level division)."""
         countries = self.kb.countries_in(name)
         if countries and countries[0][1] == 0 and countries[0][2] >= len(name) - 1:
             location = self.geocoder.country_location(countries[0][0])
@@ -390,8 +415,10 @@ class SceneFinder:
             return None  # a loose spelling abroad ("Banh" -> Bāneh, Iran) is not this report's
         location = self.geocoder.to_location(place)
         if prefer == "admin" and not place.is_country:
-            # "Yagha province": the event is somewhere in it, not at its centre.
-            location = location.model_copy(update={"geo_precision": 3})
+            # "Yagha province": the event is somewhere in it, not at its centre; "X (Ansongo,
+            # Gao)": somewhere in Ansongo's district when X itself is unknown.
+            precision = 2 if district and place.admin_level != 1 else 3
+            location = location.model_copy(update={"geo_precision": precision})
             if location.latitude is not None:
                 ctx.regions.append((location.latitude, location.longitude))
         return location, score
@@ -434,7 +461,34 @@ class _Toponym:
     prefer: str  # "admin" when the text says "X region/province", else "town"
     locative: int  # 2: the event is there ("in X"); 1: a mention
     near: bool  # "near X", "between X and Y": somewhere about X (geo_precision 2)
-    context: str | None  # the bracket after it: "Ansongo, Gao"
+    context: str | None  # the bracket or the division after it: "Ansongo, Gao"
+    district: bool = False  # the first name of a bracket after a place: its district
+    offset: tuple[float, float | None] | None = None  # "25 km east of X": (km, bearing)
+
+
+def _offset(before: str) -> tuple[float, float | None] | None:
+    """(km, bearing in degrees or None) of "25km east of" ending `before`."""
+    m = _DISTANCE_BEFORE.search(before)
+    if m is None:
+        return None
+    km_ = float(m.group(1).replace(",", "."))
+    if m.group(2).lower().startswith("mi"):
+        km_ *= _MILE_KM
+    way = m.group(3)
+    return km_, (_BEARINGS.get(re.sub(r"[- ]", "", way.lower())) if way else None)
+
+
+def _moved(location: Location, km_: float, bearing: float | None) -> Location:
+    """The location `km_` from where it was, towards `bearing` (none: where it was), at
+    geo_precision 2: "60 km north of Banikoara" is about there, not in Banikoara."""
+    update: dict = {"geo_precision": max(2, location.geo_precision)}
+    if bearing is not None and location.latitude is not None and location.longitude is not None:
+        rad = math.radians(bearing)
+        lat = location.latitude + km_ * math.cos(rad) / KM_PER_DEGREE
+        per_degree_lon = KM_PER_DEGREE * max(0.01, math.cos(math.radians(lat)))
+        lon = location.longitude + km_ * math.sin(rad) / per_degree_lon
+        update |= {"latitude": round(lat, 5), "longitude": round(lon, 5)}
+    return location.model_copy(update=update)
 
 
 def _in_leading_country(ranked: list[tuple[Place, float]], countries: dict[str, float],
