@@ -181,3 +181,23 @@ def test_import_keeps_wells_localities_forests_and_finds_press_spellings(tmp_pat
     assert gaz.match("Diabalica", fuzzy=False) == []
     # a division is found without its administrative word
     assert [p.geonameid for p in places(gaz, "Kourmanta")] == [99200006]
+
+
+def test_a_town_before_a_facility_and_the_towns_of_a_road(gaz: Gazetteer):
+    found = [s for _, _, s in gaz.find_toponyms("Students of Gaoua Provincial High School marched.")]
+    assert found == ["Gaoua"]  # the school's town
+    # a person's name before an airport's stays a person's
+    assert gaz.find_toponyms("Crowds massed at Hamid Karzai International Airport.") == []
+    # "the Ansongo-Gao axis": two towns, not one unknown name
+    assert [s for _, _, s in gaz.find_toponyms("An IED hit a convoy on the Ansongo-Gao axis.")] == [
+        "Ansongo", "Gao"]
+    assert [s for _, _, s in gaz.find_toponyms("Protesters marched in Bobo-Dioulasso.")] == ["Bobo-Dioulasso"]
+
+
+def test_a_small_town_after_in_is_a_place(gaz: Gazetteer):
+    import re
+
+    text = "Protesters armed with sticks in Boussouma attempted to attack the deputy mayor."
+    assert gaz.find_toponyms(text) == []  # a small town's name alone may be a word or a person
+    cue = re.compile(r"\bin\s+$")
+    assert [s for _, _, s in gaz.find_toponyms(text, cue=cue)] == ["Boussouma"]

@@ -67,6 +67,10 @@ SCENES = {
     # "Dogon" also names a village of Cameroon: here it is a people
     "a people's name before 'village'": (
         "Militiamen attacked the Dogon village of Lema on Sunday, killing four.", "MLI", (14.2, -3.0), 1),
+    # a road named by its two towns: the first, about there
+    "an axis between two towns": (
+        "An IED struck a convoy of peacekeepers on the Aguelhok-Tessalit axis on Sunday.", "MLI",
+        (19.46, 0.86), 2),
     "a weapon's name": (
         "An explosion involving either an IED or a Grad rocket was reported in Gao on Friday.", "MLI",
         (16.27, -0.04), 1),

@@ -608,6 +608,15 @@ def stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=1)
+def facility_words() -> tuple[frozenset[str], frozenset[str]]:
+    """Folded facility nouns and the words that may stand between a town and one
+    (place_aliases.toml [facilities])."""
+    data = load_data("place_aliases.toml").get("facilities", {})
+    return (frozenset(fold_name(w) for w in data.get("nouns", [])),
+            frozenset(fold_name(w) for w in data.get("qualifiers", [])))
+
+
 # --------------------------------------------------------------------------- toponym finder
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", re.UNICODE)
@@ -955,6 +964,7 @@ class Gazetteer:
     # ----------------------------------------------------------------- toponyms in text
     def find_toponyms(
         self, text: str, *, countries: Iterable[str] | None = None, max_tokens: int = 4,
+        cue: re.Pattern[str] | None = None,
     ) -> list[tuple[int, int, str]]:
         """Known place names in `text` as (start, end, surface), longest match first.
 
@@ -964,9 +974,12 @@ class Gazetteer:
         is part of a person's or an organisation's name; a single word must not also occur
         in lower case in the text (a common word), and must name a country, a division or
         a place of at least 1,000 inhabitants (any size in a focus country, `countries` as
-        ISO3 codes), a larger one at the start of a sentence."""
+        ISO3 codes, or after words matching `cue`, such as "in" or "the village of"), a larger
+        one at the start of a sentence. A name before a facility ("Maseno University", "Gaoua
+        Provincial High School") is the facility's town; "Tougan-Toueni" (a road or axis)
+        is two names when it is not one."""
         parts = _TOKEN_SPLIT.split(text)
-        toks = _tokens_of(parts)
+        toks = self._split_pairs(_tokens_of(parts), text)
         stop = stopwords()
         keys = self._d.keys
         acronyms = self._d.acronyms
@@ -1020,6 +1033,7 @@ class Gazetteer:
                     continue
                 if (i > 0 and follows[i - 1] and foreign_cap(i - 1)) or (
                     j + 1 < n and follows[j] and foreign_cap(j + 1)
+                    and not self._facility_after(toks, j, text)
                 ):
                     advance = j - i + 1  # part of a longer name ("Hamid Karzai")
                     break
@@ -1028,7 +1042,8 @@ class Gazetteer:
                 if j == i:
                     if lower_words is None:
                         lower_words = {w for w in parts[1::2] if w.islower()}
-                    if not self._single_ok(key, surface, text, s, lower_words, focus):
+                    cued = cue is not None and bool(cue.search(text[max(0, s - 40) : s]))
+                    if not self._single_ok(key, surface, text, s, lower_words, focus, cued):
                         continue
                 out.append((s, e, surface))
                 advance = j - i + 1
@@ -1036,9 +1051,41 @@ class Gazetteer:
             i += advance
         return out
 
+    def _split_pairs(self, toks: list[tuple[int, int, bool]], text: str) -> list[tuple[int, int, bool]]:
+        """"Tougan-Toueni" (a road between two towns) as two tokens when the whole is no name,
+        both parts are capitalised and the first is a name."""
+        out: list[tuple[int, int, bool]] = []
+        for s, e, cap in toks:
+            word = text[s:e]
+            halves = word.split("-")
+            if cap and len(halves) == 2 and all(h[:1].isupper() and len(h) > 2 for h in halves) \
+                    and not self._known(fold_name(word)) and self._known(fold_name(halves[0])):
+                out += [(s, s + len(halves[0]), True), (e - len(halves[1]), e, True)]
+            else:
+                out.append((s, e, cap))
+        return out
+
+    def _known(self, key: str) -> bool:
+        return key in self._d.keys or (self._store_path is not None and self._ext_known(key))
+
+    @staticmethod
+    def _facility_after(toks: list[tuple[int, int, bool]], j: int, text: str) -> bool:
+        """Whether the capitalised words after token j name a facility ("University",
+        "Provincial High School", "Referral Hospital"), so token j's name is its town."""
+        nouns, qualifiers = facility_words()
+        for k in range(j + 1, min(len(toks), j + 5)):
+            if not toks[k][2] or not _joined(text[toks[k - 1][1] : toks[k][0]]):
+                return False
+            word = fold_name(text[toks[k][0] : toks[k][1]])
+            if word in nouns:
+                return True
+            if word not in qualifiers:
+                return False
+        return False
+
     def _single_ok(
         self, key: str, surface: str, text: str, start: int, lower_words: set[str],
-        focus: set[str],
+        focus: set[str], cued: bool = False,
     ) -> bool:
         low = surface.lower()
         if low in lower_words or fold_name(surface) in lower_words:
@@ -1055,7 +1102,7 @@ class Gazetteer:
                 return True
             if p.population >= need:
                 return True
-            if not initial and focus and p.iso3 in focus:
+            if not initial and ((focus and p.iso3 in focus) or cued):
                 return True
         return False
 

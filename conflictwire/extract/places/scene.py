@@ -212,7 +212,7 @@ class SceneFinder:
             blocked.append((until, len(text)))
         people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in PERSON_LABELS]
         spans = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in TOPONYM_LABELS]
-        spans += self.geocoder.gazetteer.find_toponyms(text, countries=countries)
+        spans += self.geocoder.gazetteer.find_toponyms(text, countries=countries, cue=_LOCATIVE)
         found: dict[tuple[str, str], _Toponym] = {}
         for start, end, name in spans:
             if any(s <= start < e or s < end <= e for s, e in blocked):
@@ -233,7 +233,7 @@ class SceneFinder:
             bracket = text[max(0, start - 80) : start]
             district = bool(_PAREN_BEFORE.search(before)) and "," not in bracket[bracket.rfind("(") :]
             offset = _offset(text[max(0, start - 80) : start])
-            near = bool(_NEAR_BEFORE.search(before)) or offset is not None
+            near = bool(_NEAR_BEFORE.search(before)) or offset is not None or text[end : end + 1] == "-"
             key = (name, "admin" if admin else "town")
             old = found.get(key)
             if old is None or locative > old.locative:
@@ -252,8 +252,9 @@ class SceneFinder:
         # "near X", "between X and", "in the area of X" put the event about X, as "in X" does
         cue = (_LOCATIVE.search(before) or _FACILITY_OF.search(before) or _NEAR_BEFORE.search(before)
                or right_after or _DISTANCE_BEFORE.search(text[max(0, start - 80) : start]))
-        if _BETWEEN_SECOND.search(before) or _ROUTE_END.search(before) or _ROUTE_START.search(before):
-            cue = False  # "between A and B", "from A to B": A is the scene
+        if _BETWEEN_SECOND.search(before) or _ROUTE_END.search(before) or _ROUTE_START.search(before) \
+                or before.endswith("-"):
+            cue = False  # "between A and B", "from A to B", "the A-B axis": A is the scene
         elif _PAREN_BEFORE.search(before):
             cue = True
         if cue:
@@ -323,7 +324,7 @@ class SceneFinder:
             vote(iso3, LEAD_PRIOR * share)
         weights: dict[str, float] = {}  # each name votes once, as strongly as its best mention
         parties = [(a.start, a.end) for a in mentions if a.role in ("named", "identity")]
-        for start, end, name in gaz.find_toponyms(text, countries=gaz.store_countries()):
+        for start, end, name in gaz.find_toponyms(text, countries=gaz.store_countries(), cue=_LOCATIVE):
             if any(s <= start < e or s < end <= e for s, e in parties) or (
                     _PEOPLE_AFTER.match(text, end) and " " not in name):
                 continue  # "Jubilee Party", "Pokot raiders", "the Dogon village": not places
