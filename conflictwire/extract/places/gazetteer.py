@@ -201,6 +201,17 @@ class _AdminTerms:
         return cls(_folded_longest_first(terms.get("suffixes", [])),
                    _folded_longest_first(terms.get("prefixes", [])))
 
+    def strip_text(self, name: str) -> str:
+        """`strip` on a name as written: "Nairobi City" -> "Nairobi", "Cercle de Douentza" ->
+        "Douentza" (its own spelling kept)."""
+        words = name.split()
+        for cut in range(1, min(4, len(words))):
+            if self.strip(fold_name(" ".join(words))) == fold_name(" ".join(words[:-cut])):
+                return " ".join(words[:-cut])
+            if self.strip(fold_name(" ".join(words))) == fold_name(" ".join(words[cut:])):
+                return " ".join(words[cut:])
+        return name
+
     def strip(self, folded: str) -> str:
         """"mopti region" -> "mopti"; the name itself when no term is found."""
         for suf in self.suffixes:

@@ -114,6 +114,16 @@ def order(ranked: list[tuple[Place, float]], prefer: str = "town") -> list[tuple
     return adjusted
 
 
+def division_name(name: str | None) -> str | None:
+    """A division's name as ACLED writes it, without its administrative word ("Nairobi
+    City" -> "Nairobi", "Nakuru County" -> "Nakuru", "Cercle de Douentza" -> "Douentza"),
+    so that records join with ACLED's by admin1 and admin2."""
+    if not name:
+        return name
+    stripped = admin_terms().strip_text(name)
+    return stripped or name
+
+
 class Geocoder:
     """Rank gazetteer candidates of place names in the context of a report."""
 
@@ -234,8 +244,8 @@ class Geocoder:
         geo_precision = min(3, max(1, geo_precision))
         return Location(
             name=target.name,
-            admin1=target.admin1,
-            admin2=target.admin2 if target.admin_level != 1 else None,
+            admin1=division_name(target.admin1),
+            admin2=division_name(target.admin2) if target.admin_level != 1 else None,
             country=target.country,
             iso3=target.iso3,
             latitude=round(target.latitude, 5),
