@@ -104,10 +104,12 @@ def test_import_adds_places_and_reports_bad_lines(tmp_path: Path):
     assert village[0].iso3 == "MLI" and village[0].admin1  # admin1 name from the codes
     assert places(gaz, "Kurbale")[0].geonameid == 99000001  # alternate name
     assert any(p.feature_code == "PPLX" for p in places(gaz, "Faladié Sokoro"))
-    text = "Gunmen raided Kourbalé on Monday."
+    text = "Gunmen raided Kurbale on Monday."
     # a village of no recorded population is taken in a report about its country
-    assert "Kourbalé" in [s for _, _, s in gaz.find_toponyms(text, countries=["MLI"])]
+    assert "Kurbale" in [s for _, _, s in gaz.find_toponyms(text, countries=["MLI"])]
     assert gaz.find_toponyms(text) == []
+    # "Cercle de Kourbalé" is found as "Kourbalé" too: a division's name is a place name
+    assert any(p.feature_code == "ADM2" for p in places(gaz, "Kourbale"))
 
 
 def test_import_zip_and_reimport_is_idempotent(tmp_path: Path):
@@ -152,3 +154,50 @@ def test_import_keeps_sites_and_division_names_and_refuses_other_files(tmp_path:
     camp = places(gaz, "Camp Tessit")
     assert camp and camp[0].feature_code == "MILB"
     assert gaz.store_countries() == ("MLI",)
+
+
+def test_import_keeps_wells_localities_forests_and_finds_press_spellings(tmp_path: Path):
+    def row(gid: str, name: str, fclass: str, fcode: str) -> str:
+        return "\t".join([gid, name, name, "", "15.3", "0.7", fclass, fcode, "ML", "", "07", "", "",
+                          "", "0", "", "300", "Africa/Bamako", "2024-01-01"])
+
+    dump = tmp_path / "ML.txt"
+    dump.write_text("\n".join([
+        row("99200001", "Tamoussakar", "H", "WLL"),  # a well
+        row("99200002", "Ti-n-Kerbatane", "L", "LCTY"),  # a named locality
+        row("99200003", "Foulsadji", "V", "FRST"),  # a forest
+        row("99200004", "Oued Tamoussakar", "H", "STM"),  # a stream: not a scene
+        row("99200005", "Diabalika", "P", "PPL"),
+        row("99200006", "Kourmanta Location", "A", "ADMD"),
+    ]) + "\n", encoding="utf-8")
+    store = tmp_path / "extra.sqlite"
+    result = import_geonames(dump, store)
+    assert (result.places, result.sites, result.skipped) == (5, 3, 1)
+    gaz = Gazetteer.load(store)
+    assert [p.feature_code for p in places(gaz, "Tamoussakar")] == ["WLL"]
+    assert places(gaz, "Ti-n-Kerbatane") and places(gaz, "Foulsadji")
+    # the press spells it otherwise: the store's own skeleton index finds it
+    assert [(p.geonameid, q) for p, q in gaz.match("Diabalica")] == [(99200005, 0.5)]
+    assert gaz.match("Diabalica", fuzzy=False) == []
+    # a division is found without its administrative word
+    assert [p.geonameid for p in places(gaz, "Kourmanta")] == [99200006]
+
+
+def test_a_town_before_a_facility_and_the_towns_of_a_road(gaz: Gazetteer):
+    found = [s for _, _, s in gaz.find_toponyms("Students of Gaoua Provincial High School marched.")]
+    assert found == ["Gaoua"]  # the school's town
+    # a person's name before an airport's stays a person's
+    assert gaz.find_toponyms("Crowds massed at Hamid Karzai International Airport.") == []
+    # "the Ansongo-Gao axis": two towns, not one unknown name
+    assert [s for _, _, s in gaz.find_toponyms("An IED hit a convoy on the Ansongo-Gao axis.")] == [
+        "Ansongo", "Gao"]
+    assert [s for _, _, s in gaz.find_toponyms("Protesters marched in Bobo-Dioulasso.")] == ["Bobo-Dioulasso"]
+
+
+def test_a_small_town_after_in_is_a_place(gaz: Gazetteer):
+    import re
+
+    text = "Protesters armed with sticks in Boussouma attempted to attack the deputy mayor."
+    assert gaz.find_toponyms(text) == []  # a small town's name alone may be a word or a person
+    cue = re.compile(r"\bin\s+$")
+    assert [s for _, _, s in gaz.find_toponyms(text, cue=cue)] == ["Boussouma"]

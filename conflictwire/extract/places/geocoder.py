@@ -22,7 +22,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 
 from conflictwire.extract.folding import fold_name
-from conflictwire.extract.places.gazetteer import Gazetteer, Place, haversine_km
+from conflictwire.extract.places.gazetteer import Gazetteer, Place, admin_terms, haversine_km
 from conflictwire.models import Location
 
 # weights of the score's components (renormalised over the components available)
@@ -39,6 +39,7 @@ _FEATURE_SCORE = {
     "PCLI": 0.9, "PCLD": 0.85, "PCLIX": 0.8, "PCL": 0.85, "PCLS": 0.8, "PCLF": 0.8,
     "ADM1": 0.8, "ADM2": 0.7, "ADM3": 0.65, "ADM4": 0.6, "ADM5": 0.55, "ADMD": 0.6,
 }
+SEAT_KM = 60.0  # a division's namesake town this close to the division's point lies in it
 _NEAR_HALF_KM = 60.0  # distance at which proximity scores 0.5
 _SAME_PLACE_KM = 25.0  # candidates this close to the best are not its rivals
 
@@ -111,6 +112,16 @@ def order(ranked: list[tuple[Place, float]], prefer: str = "town") -> list[tuple
         adjusted.append((p, sc))
     adjusted.sort(key=lambda pq: -pq[1])
     return adjusted
+
+
+def division_name(name: str | None) -> str | None:
+    """A division's name as ACLED writes it, without its administrative word ("Nairobi
+    City" -> "Nairobi", "Nakuru County" -> "Nakuru", "Cercle de Douentza" -> "Douentza"),
+    so that records join with ACLED's by admin1 and admin2."""
+    if not name:
+        return name
+    stripped = admin_terms().strip_text(name)
+    return stripped or name
 
 
 class Geocoder:
@@ -223,6 +234,7 @@ class Geocoder:
         target = place
         if place.is_admin:
             default = 3 if place.admin_level == 1 else 2
+            target = self.seat(place) or place  # ACLED codes a region at its chief town
         elif place.feature_code == "PPLX":
             city = self.gazetteer.populated_near(place.latitude, place.longitude, place.iso3)
             if city is not None and city.geonameid != place.geonameid:
@@ -232,8 +244,8 @@ class Geocoder:
         geo_precision = min(3, max(1, geo_precision))
         return Location(
             name=target.name,
-            admin1=target.admin1,
-            admin2=target.admin2 if target.admin_level != 1 else None,
+            admin1=division_name(target.admin1),
+            admin2=division_name(target.admin2) if target.admin_level != 1 else None,
             country=target.country,
             iso3=target.iso3,
             latitude=round(target.latitude, 5),
@@ -241,6 +253,18 @@ class Geocoder:
             geo_precision=geo_precision,  # type: ignore[arg-type]
             geonameid=target.geonameid or None,
         )
+
+    def seat(self, area: Place) -> Place | None:
+        """The town a division is named after, inside it ("Mandera" of Mandera County,
+        "Mopti" of the Mopti region, "Rutshuru" of its territory): where ACLED puts an event
+        known only by its region. None when no such town is known."""
+        base = admin_terms().strip(fold_name(area.name))
+        towns = [p for p, q in self.gazetteer.match(base, fuzzy=False)
+                 if p.feature_class == "P" and p.iso3 == area.iso3 and q >= 0.9]
+        inside = [p for p in towns if contains(area, p) or (
+            area.admin_level == 2 and p.admin1 == area.admin1 and p.admin2 is None)
+            or haversine_km(area.latitude, area.longitude, p.latitude, p.longitude) <= SEAT_KM]
+        return max(inside, key=lambda p: p.population) if inside else None
 
     def country_location(self, iso3: str) -> Location | None:
         """A country-only location (precision 3) at a point inside the country."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from conflictwire.extract.folding import fold_name
-from conflictwire.extract.places.gazetteer import Gazetteer, default_store
+from conflictwire.extract.places.gazetteer import Gazetteer, admin_terms, default_store, skeleton
 
 KEEP_CLASSES = frozenset("PA")  # every populated place and division
 # Sites where ACLED places events (GeoNames feature codes): airports and air bases,
@@ -32,7 +32,12 @@ KEEP_SITES = frozenset({
     "AIRB", "AIRF", "AIRH", "AIRP", "AIRQ", "INSM", "MILB", "CMP", "CMPRF", "PP", "PSTB",
     "PSTC", "PSTP", "PRN",
 })
-KEEP_LANDS = frozenset({"PRK", "RES", "RESF", "RESH", "RESN", "RESP", "RESV", "RESW"})
+KEEP_LANDS = frozenset({"PRK", "RES", "RESF", "RESH", "RESN", "RESP", "RESV", "RESW",
+                        "LCTY", "AREA"})  # named localities and areas ("in the area of Tamalat")
+# Water points and forests the Sahel's and East Africa's events are placed at: wells,
+# waterholes and oases ("near the well of Amalaoulaou"), forests ("in the Foulsare forest").
+KEEP_OTHER = frozenset({("H", "WLL"), ("H", "WLLS"), ("H", "WTRH"), ("H", "OAS"), ("V", "FRST"),
+                        ("S", "MKT")})
 _COLUMNS = 19
 _ADMIN_COLUMNS = 4  # admin1CodesASCII.txt / admin2Codes.txt: code, name, asciiname, geonameid
 _ADMIN_CODE = re.compile(r"^[A-Z]{2}\.[^\s.]+(?:\.[^\s.]+)?$")
@@ -47,6 +52,9 @@ CREATE TABLE IF NOT EXISTS names (
     key TEXT NOT NULL, geonameid INTEGER NOT NULL, PRIMARY KEY (key, geonameid)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS names_gid ON names (geonameid);
+CREATE TABLE IF NOT EXISTS skeletons (
+    key TEXT NOT NULL, geonameid INTEGER NOT NULL, PRIMARY KEY (key, geonameid)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS admin (code TEXT PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS imports (
     source TEXT PRIMARY KEY, kind TEXT NOT NULL, rows INTEGER NOT NULL, at TEXT NOT NULL
@@ -58,7 +66,8 @@ def keeps(fclass: str, fcode: str) -> bool:
     """Whether a GeoNames feature goes into the store (see KEEP_*)."""
     if fclass in KEEP_CLASSES:
         return True
-    return (fclass == "S" and fcode in KEEP_SITES) or (fclass == "L" and fcode in KEEP_LANDS)
+    return ((fclass == "S" and fcode in KEEP_SITES) or (fclass == "L" and fcode in KEEP_LANDS)
+            or (fclass, fcode) in KEEP_OTHER)
 
 
 @dataclass
@@ -71,7 +80,7 @@ class ImportResult:
     lines: int = 0
     places: int = 0  # rows added or updated (see `keeps`)
     admin_areas: int = 0  # of which ADM1..ADM5 / ADMD
-    sites: int = 0  # of which airports, bases, camps, posts, parks and reserves
+    sites: int = 0  # of which airports, bases, camps, posts, markets, parks, localities, wells, forests
     names: int = 0  # name keys written
     divisions: int = 0  # division names of an admin code table
     skipped: int = 0  # rows of other feature classes
@@ -144,7 +153,9 @@ def _parse(line: str) -> tuple | str:
             cols[8].strip().upper(), cols[10].strip(), cols[11].strip(), max(0, pop))
 
 
-def _keys(name: str, asciiname: str, alternates: str) -> set[str]:
+def _keys(name: str, asciiname: str, alternates: str, *, division: bool = False) -> set[str]:
+    """The folded names a feature is found under; a division's also without its
+    administrative word ("Zombe Location" is found as "Zombe" too)."""
     keys = {fold_name(name), fold_name(asciiname)}
     for alt in alternates.split(","):
         alt = alt.strip()
@@ -153,6 +164,8 @@ def _keys(name: str, asciiname: str, alternates: str) -> set[str]:
         if alt.startswith("http"):
             continue
         keys.add(fold_name(alt))
+    if division:
+        keys |= {admin_terms().strip(k) for k in keys}
     return {k for k in keys if k and k.isascii()}
 
 
@@ -245,14 +258,18 @@ def _import_dump(db: sqlite3.Connection, display: str, lines: Iterator[str], res
     gids: list[tuple[int]] = []
     good = 0
 
+    skeletons: list[tuple[str, int]] = []
+
     def flush() -> None:
         if gids:
             db.executemany("DELETE FROM names WHERE geonameid = ?", gids)
+            db.executemany("DELETE FROM skeletons WHERE geonameid = ?", gids)
         db.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", places)
         db.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", names)
+        db.executemany("INSERT OR IGNORE INTO skeletons VALUES (?,?)", skeletons)
         db.executemany("INSERT OR IGNORE INTO admin VALUES (?,?)", admins)  # the code tables' names win
         db.commit()
-        for pending in (places, names, admins, gids):
+        for pending in (places, names, admins, gids, skeletons):
             pending.clear()
 
     for lineno, line in enumerate(lines, start=1):
@@ -273,13 +290,16 @@ def _import_dump(db: sqlite3.Connection, display: str, lines: Iterator[str], res
             continue
         places.append((gid, name, lat, lon, fclass, fcode, cc, a1 or None, a2 or None, pop))
         gids.append((gid,))
-        keys = _keys(name, ascii_, alts)
+        keys = _keys(name, ascii_, alts, division=fclass == "A")
         names.extend((k, gid) for k in keys)
+        own = fold_name(name)
+        if len(own) >= 5 and own.isascii():  # press spellings: "Diabaly" for Diabali
+            skeletons.append((skeleton(own), gid))
         result.places += 1
         result.names += len(keys)
         if cc:
             result.countries.add(cc)
-        if fclass in "SL":
+        if fclass != "P" and fclass != "A":
             result.sites += 1
         if fclass == "A" and fcode.startswith("ADM"):
             result.admin_areas += 1

@@ -1,0 +1,569 @@
+"""Choosing an event's scene (EVENTS.md rule 6): the place a sentence puts its event in,
+read in the context of the whole report.
+
+A report's context is read once (`SceneFinder.report`): the countries its place names,
+country names, demonyms, parties and source point to, and the points of its unambiguous
+places. Each event sentence's toponyms (`SceneFinder.place`) are then weighed by what the
+words around them say ("in X", "near X", "X (Y, Z)", "X region"; never a hospital town, a
+source's city or a route's far end) and resolved by the geocoder in that context;
+`SceneFinder.fallback` is where the report is when a sentence names no place.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ...data import load_data
+from ...models import ActorMention, Article, Location, Sentence
+from ..actors import ActorKB
+from ..folding import fold_name
+from .gazetteer import Place
+from .gazetteer import haversine_km as km
+from .geocoder import Geocoder
+
+TOPONYM_LABELS = {"GPE", "LOC", "FAC"}
+PERSON_LABELS = {"PERSON", "PER"}  # the small models often call towns ORG or NORP
+# The word before a place name that says the event happened there.
+_LOCATIVE = re.compile(
+    r"(?i)(?:\b(?:in|at|near|outside|around|into|inside|on|of the (?:town|village|city|district|"
+    r"province|region|area|locality) of|town of|village of|city of|district of|à|au|aux|dans|près de|"
+    r"localité de|ville de|village de|commune de|région de|province de|cercle de|across|throughout|"
+    r"seized|captured|took|overran|stormed|attacked|struck|hit|raided|entered|retook|reached|"
+    r"(?:control|parts|most|districts|outskirts|edge) of)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w-]+(?:'s|’s)\s+)?"  # "in Pakistan's North Waziristan district"
+    r"(?:(?:north|south|east|west|central|northern|southern|eastern|western|north-?eastern|"
+    r"north-?western|south-?eastern|south-?western|nord|sud|est|ouest)\s+)?)$")
+# "taken to a hospital in Bannu", "évacués vers Niamey": where the victims went, not the scene.
+_ELSEWHERE = re.compile(r"(?i)\b(?:hospitals?|clinic|morgue|evacuated|airlifted|taken to|transferred|"
+                        r"flown to|fled to|hôpital|clinique|évacués?|transportés?|transférés?)\b[^.;]{0,30}$")
+# "KABUL, Aug 26 (Reuters) - ", "MOGADISHU, Somalia (AP) — ", "LAKKI MARWAT: ": where the
+# dispatch was filed, which is not where the event happened.
+_DATELINE = re.compile(r"^\s*([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+)*)(?:,[^()\n]{0,60}?)?"
+                       r"(?: \([A-Za-z ]+\))?\s*[-—–:]\s")
+# "Yagha province", "la région de Tillabéri": the name is of an administrative area.
+_ADMIN_BEFORE = re.compile(r"(?i)\b(?:region|province|state|district|county|governorate|prefecture|"
+                           r"région|département|préfecture|cercle|wilaya|oblast)\s+(?:of\s+|de\s+|du\s+|d.)?$")
+_ADMIN_AFTER = re.compile(r"(?i)^\s+(?:region|province|state|district|county|governorate|prefecture|"
+                          r"local government area|oblast)\b")
+# "le poste de gendarmerie de Torodi": a facility named by its town.
+_FACILITY_OF = re.compile(r"(?i)\b(?:poste|camp|base|caserne|village|ville|localité|commune|marché|école|"
+                          r"mosquée|église|quartier|prison|aéroport|gare|entrée|sortie|abords|périphérie)"
+                          r"(?:\s+[\w'’-]+){0,2}\s+(?:de|d’|d')\s*$")
+# "Fafa (Ansongo, Gao)", "Kakuma refugee camp (Turkana)": ACLED's and the press' way of
+# giving a place's district and region.
+_PAREN_AFTER = re.compile(r"^(?:\s+(?:town|village|city|area|camp|district|county))?\s*\(([^()]{2,80})\)")
+_PAREN_BEFORE = re.compile(r"[\w'’.-]\s*\([^()]{0,80}$")
+# "near X", "between X and Y", "N km from X", "outskirts of X": somewhere about X (precision 2).
+_NEAR_BEFORE = re.compile(r"(?i)\b(?:near|nearby|outside|around|outskirts of|vicinity of|area of|between|"
+                          r"km (?:from|of|north of|south of|east of|west of)|close to|près de|environs de|"
+                          r"entre)\s+(?:the\s+)?(?:(?:town|village|city|locality) of\s+)?$")
+# "25km east of X", "about 60 kilometres (40 miles) north of the town of X", "70 kms SE of X",
+# "à 30 km au nord de X": a point that far from X, in that direction when one is given.
+_BEARINGS = {"north": 0, "n": 0, "nord": 0, "northeast": 45, "ne": 45, "nordest": 45, "east": 90,
+             "e": 90, "est": 90, "southeast": 135, "se": 135, "sudest": 135, "south": 180, "s": 180,
+             "sud": 180, "southwest": 225, "sw": 225, "sudouest": 225, "west": 270, "w": 270,
+             "ouest": 270, "northwest": 315, "nw": 315, "nordouest": 315}
+_DISTANCE_BEFORE = re.compile(
+    r"(?i)\b(\d+(?:[.,]\d+)?)\s*(km|kms|kilomet(?:er|re)s?|mi|miles?)\b(?:\s*\([^()]{0,25}\))?\s+"
+    r"(?:(?:au\s+|à\s+l['’]\s*)?((?:north|south|nord|sud)(?:[- ]?(?:east|west|est|ouest))?|east|west|est|"
+    r"ouest|NE|NW|SE|SW|N|S|E|W)(?:ern)?\s+)?(?:of|from|de|du|d['’])\s*(?:the\s+)?"
+    r"(?:(?:town|village|city|locality|commune|(?:state |regional )?capital|ville|localité) (?:of|de)\s+)?$")
+_MILE_KM = 1.609344
+KM_PER_DEGREE = 111.32  # of latitude
+# "Pisky, Donetsk", "Gilgil town (Nakuru county)": the division a place lies in.
+_COMMA_AFTER = re.compile(r"^(?:\s+(?:town|village|city|area))?,\s+([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+){0,2})")
+_BETWEEN_SECOND = re.compile(r"(?i)\bbetween\s+[A-Z][\w'’ -]{1,40}?\s+and\s+$")
+# "towards X", "to X", "from A to B": the far end of a route is not the scene.
+_ROUTE_END = re.compile(r"(?i)\b(?:to|towards|toward|bound for|heading for|vers|à destination de)\s+$")
+_ROUTE_START = re.compile(r"(?i)\bfrom\s+[A-Z][\w'’ -]{1,40}?\s+to\s+$")
+# "the Dogon village of X", "Fulani herders", "Kikuyu and Maasai communities": a one-word name
+# before these nouns is a people's (many peoples share their name with a place somewhere).
+_PEOPLE_AFTER = re.compile(r"(?:\s+and\s+[A-Z][\w'’-]+)?\s+(?:villages?|hamlets?|communit(?:y|ies)|ethnic|"
+                           r"tribes?(?:men)?|clans?(?:men)?|herd(?:er|sm[ae]n)s?|farmers?|traders?|"
+                           r"militia(?:men)?|m[ae]n|wom[ae]n|elders?|families|family|people)\b")
+# "told reporters in X", "a press conference in X", "an officer in X said": the source's place.
+_SOURCE_PLACE = re.compile(r"(?i)\b(?:told|reporters?|press conference|journalists|spokes\w+|statement|"
+                           r"said|speaking|conférence de presse|a déclaré)\b[^.;]{0,25}\b(?:in|at|à)\s+$")
+SCENE_TEXT = 4000  # characters of a report read for its places (an ACLED note is shorter)
+# Weights of the signs of the report's country beside its place names (2 for a country's
+# name, 2 for a place after "in", 1 for another mention, shared among a name's countries):
+# an actor's nationality ("French troops", "an Egyptian peacekeeper") or a party's home
+# country ("Fulani militia", "al-Shabaab") is often not where the event is.
+DEMONYM_WEIGHT = 0.5
+PARTY_WEIGHT = 0.25
+PARTY_TEXT = 600  # characters of a report whose named parties vote
+STORE_PRIOR = 0.5
+LEAD_PRIOR = 0.5  # the lead's focus (its names, demonyms and parties), as shares summing to 1
+MAX_NAME_COUNTRIES = 3
+LEAD_MARGIN = 1.1  # a country this far behind the leading one does not keep a name's reading
+LOOSE_MATCH = 0.5  # the name quality of a transliteration-skeleton match (`Gazetteer.match`)
+MAJOR_CITY = 100_000  # a city this large is known beyond its country
+DOMINANCE = 10  # a place this many times as populous as its namesakes abroad is the one meant
+MAIN_SHARE = 0.5
+CLOSE_SCORE = 0.05  # readings of a name this close to the best are as likely
+MIN_CONFIDENCE = 0.6
+FAR_KM = 400.0  # below this a place outside the report's countries is not taken
+SURE_SCORE = 0.8  # a reading this good stands even far from the report's named regions
+PRECISION_WEIGHT = {1: 3.0, 2: 2.0, 3: 0.5}
+
+
+@dataclass
+class ReportPlaces:
+    article: Article
+    lang: str
+    countries: dict[str, float]
+    anchors: list[tuple[float, float]]
+    regions: list[tuple[float, float]] = field(default_factory=list)  # named provinces and states
+    dateline_end: int = 0
+    dateline: str | None = None
+    prior: str | None = None  # the country the source gives (`Article.country`, its name)
+    scene: SceneContext | None = None  # the report's places, read once (`SceneFinder.scene`)
+
+
+@dataclass
+class SceneContext:
+    """What the report's places say about where it is: the countries its place names point
+    to (with the lead's focus as a weaker prior), and the points of its unambiguous places."""
+
+    countries: dict[str, float]
+    anchors: list[tuple[float, float]]
+    main: list[str]  # the report's own countries (at most two), best supported first
+
+
+class SceneFinder:
+    """The scene of each event sentence of a report, and the report's own place."""
+
+    def __init__(self, geocoder: Geocoder, kb: ActorKB) -> None:
+        self.geocoder = geocoder
+        self.kb = kb
+
+    def report(self, article: Article, lang: str, sentences: list[Sentence]) -> ReportPlaces:
+        lead = " ".join(s.text for s in sentences[:3])
+        focus = _country_focus(self.kb, [article.title or "", lead, article.text])
+        # Unambiguous places of the headline and lead say which country the report is about
+        # even when it never names the country ("Tillabéri", "Kidal").
+        for weight, text in ((3, article.title or ""), (2, lead)):
+            for _start, _end, name in self.geocoder.gazetteer.find_toponyms(text):
+                best = self.geocoder.best([name])
+                if best and best[1] >= 0.8 and (best[0].population >= 100_000 or best[0].is_admin) \
+                        and self._unrivalled(name, best[0]):
+                    focus[best[0].iso3] += weight
+        # Named parties belong to a country ("Mungiki", "Police Forces of Kenya", "ODM"): a
+        # weaker sign than a named place. The source's country is a prior, below the text.
+        for a in self.kb.find(lead, lang):
+            if (country := _party_country(a)) is not None:
+                focus[country] += 1
+        prior = article.country or self._source_country(article.source)
+        if prior:
+            focus[prior] += 1
+        total = sum(focus.values()) or 1
+        ctx = ReportPlaces(article, lang, {k: v / total for k, v in focus.items()}, [], prior=prior)
+        dateline = _DATELINE.match(article.text)
+        if dateline:
+            ctx.dateline_end, ctx.dateline = dateline.end(), dateline.group(1).title()
+        return ctx
+
+    def _unrivalled(self, name: str, place: Place) -> bool:
+        """Whether `place` is what `name` means anywhere: every reading of another country is
+        far smaller, and none of an imported country bears the name as its own where `place`
+        bears it as an alternate ("Tonka" is a Malian village's name and one of Tonk's, India)."""
+        store = self.geocoder.gazetteer.store_countries()
+        quality = {p.geonameid: q for p, q in self.geocoder.gazetteer.match(name, fuzzy=False)}
+        own = quality.get(place.geonameid, 0.0) >= 1.0
+        for p, _ in self._credible_readings(name, store):
+            if p.iso3 == place.iso3:
+                continue
+            if p.population * DOMINANCE > place.population or (
+                    not own and p.iso3 in store and quality.get(p.geonameid, 0.0) >= 1.0):
+                return False
+        return True
+
+    def _source_country(self, source: str | None) -> str | None:
+        """The country a source's name gives ("Daily Nation (Kenya)", "Kenya Standard", "OSCE
+        SMM-Ukraine", "Ministry of Defence of Azerbaijan"): a national outlet or authority
+        mostly reports on its country. A country's name counts, not a demonym ("Philippine
+        News Agency" is a wire); an international broadcaster ("Radio France Internationale",
+        "Voice of America") counts only by a country in brackets. None when the name gives
+        none or several."""
+        if not source:
+            return None
+        international = _international(source)
+        found = set()
+        for iso3, start, end in self.kb.countries_in(source):
+            bracketed = source[:start].rstrip().endswith("(")
+            if bracketed or (not international and self._is_country_name(source[start:end])):
+                found.add(iso3)
+        return found.pop() if len(found) == 1 else None
+
+    def _is_country_name(self, words: str) -> bool:
+        return any(p.is_country for p, q in self.geocoder.gazetteer.match(words, fuzzy=False) if q >= 0.9)
+
+    def _toponyms(self, text: str, doc, actors, skip: int = 0, verbs: list[int] | None = None,
+                  countries: Iterable[str] | None = None, until: int | None = None) -> list[_Toponym]:
+        """Place names of a sentence before `until`, each with how strongly its context says
+        "there" (2: "in X", "attacked X", "X (Y, Z)"; 1: a mention), strongest first."""
+        blocked = [(a.start, a.end) for a in actors if a.role == "named"] + [(0, skip)]
+        if until is not None and until < len(text):
+            blocked.append((until, len(text)))
+        people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in PERSON_LABELS]
+        spans = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in TOPONYM_LABELS]
+        spans += self.geocoder.gazetteer.find_toponyms(text, countries=countries, cue=_LOCATIVE)
+        found: dict[tuple[str, str], _Toponym] = {}
+        for start, end, name in spans:
+            if any(s <= start < e or s < end <= e for s, e in blocked):
+                continue
+            before = text[max(0, start - 40) : start]
+            if _ELSEWHERE.search(before) or _SOURCE_PLACE.search(before):
+                continue  # where the wounded were taken, where a source spoke
+            if _PEOPLE_AFTER.match(text, end) and " " not in name:
+                continue  # "the Dogon village of Lema", "Kikuyu farmers": a people, not a place
+            locative = self._locative(text, start, end, before, people, verbs)
+            if locative is None:
+                continue
+            # a name in the bracket after a place is its district or region ("Fafa (Ansongo, Gao)")
+            admin = bool(_ADMIN_BEFORE.search(before) or _ADMIN_AFTER.match(text[end : end + 30])
+                         or _PAREN_BEFORE.search(before))
+            after = text[end : end + 90]
+            paren = _PAREN_AFTER.match(after) or _COMMA_AFTER.match(after)
+            bracket = text[max(0, start - 80) : start]
+            district = bool(_PAREN_BEFORE.search(before)) and "," not in bracket[bracket.rfind("(") :]
+            offset = _offset(text[max(0, start - 80) : start])
+            near = bool(_NEAR_BEFORE.search(before)) or offset is not None or text[end : end + 1] == "-"
+            key = (name, "admin" if admin else "town")
+            old = found.get(key)
+            if old is None or locative > old.locative:
+                found[key] = _Toponym(name, key[1], locative, near, paren.group(1) if paren else None,
+                                      district, offset)
+        return sorted(found.values(), key=lambda t: -t.locative)
+
+    @staticmethod
+    def _locative(text: str, start: int, end: int, before: str, people: list[tuple[int, int]],
+                  verbs: list[int] | None) -> int | None:
+        """2 when the words put the event at the name, 1 for a mere mention, None when the
+        name is no place of this event (a person the model found, a route's far end)."""
+        # "in X", "le poste de X", the object of the event's own words ("seized X"), or the
+        # district and region given in brackets after a place ("Fafa (Ansongo, Gao)")
+        right_after = any(0 <= start - end_of <= 4 for end_of in verbs or ())
+        # "near X", "between X and", "in the area of X" put the event about X, as "in X" does
+        cue = (_LOCATIVE.search(before) or _FACILITY_OF.search(before) or _NEAR_BEFORE.search(before)
+               or right_after or _DISTANCE_BEFORE.search(text[max(0, start - 80) : start]))
+        if _BETWEEN_SECOND.search(before) or _ROUTE_END.search(before) or _ROUTE_START.search(before) \
+                or before.endswith("-"):
+            cue = False  # "between A and B", "from A to B", "the A-B axis": A is the scene
+        elif _PAREN_BEFORE.search(before):
+            cue = True
+        if cue:
+            return 2
+        # A name the model took for a person is a place only where the words say so.
+        if any(s <= start < e or s < end <= e for s, e in people):
+            return None
+        return 1
+
+    def place(self, text: str, doc, actors, ctx: ReportPlaces, skip: int = 0, lead: bool = False,
+               verbs: list[int] | None = None, until: int | None = None) -> Location | None:
+        """The place a sentence says its event happened. Past the lead, only a name the words
+        put the event in ("in X", "near X") counts: "evacuated to X" is elsewhere."""
+        best: tuple[Location | None, float] = (None, 0.0)
+        main = self._scene(ctx).main
+        toponyms = self._toponyms(text, doc, actors, skip, verbs, countries=main, until=until)
+        # the sentence's regions first ("in Jesus Maria, in the state of Sinaloa"): a town's
+        # homonyms far from the regions the report names are then set aside (`_locate`)
+        for top in sorted(toponyms, key=lambda t: t.prefer != "admin"):
+            if top.locative < 2 and not lead:
+                continue
+            found = self._locate(top.name, ctx, top.prefer, context=top.context, district=top.district)
+            if found is None or (top.locative < 2 and found[0].iso3 not in main):
+                continue
+            location, score = found
+            if top.near and location.geo_precision == 1:
+                location = location.model_copy(update={"geo_precision": 2})
+            if top.offset is not None:
+                location = _moved(location, *top.offset)
+            # A town beats a province, a province beats a country; "in X" beats a mention.
+            rank = score * top.locative * PRECISION_WEIGHT[location.geo_precision]
+            if rank > best[1]:
+                best = (location, rank)
+        place = best[0]
+        if place and place.latitude is not None and place.geo_precision < 3:
+            ctx.anchors.append((place.latitude, place.longitude))  # later names are read near it
+        return place
+
+    def _scene(self, ctx: ReportPlaces) -> SceneContext:
+        """The countries the report's place names point to, and its unambiguous places:
+        read once per report. A name found in several countries votes for each a share; a
+        country the text names counts most; the lead's focus (which also counts demonyms
+        and parties: "French troops", "Fulani militia") is a weaker prior."""
+        if ctx.scene is not None:
+            return ctx.scene
+        gaz = self.geocoder.gazetteer
+        text = f"{ctx.article.title or ''}\n{ctx.article.text[:SCENE_TEXT]}"
+        votes: dict[str, float] = {}
+
+        def vote(iso3: str, weight: float) -> None:
+            votes[iso3] = votes.get(iso3, 0.0) + weight
+
+        for iso3 in gaz.store_countries():
+            vote(iso3, STORE_PRIOR)  # the user imported the countries their reports are about
+        if ctx.prior:
+            vote(ctx.prior, 1.0)
+        for iso3, start, _end in self.kb.countries_in(text):
+            # "in Mali" says where; "Malian troops", "U.S. officials" say who
+            there = _LOCATIVE.search(text[max(0, start - 40) : start])
+            vote(iso3, 2.0 if there else DEMONYM_WEIGHT)
+        mentions = self.kb.find(text, ctx.lang)
+        for a in mentions:
+            if a.start < PARTY_TEXT and (country := _party_country(a)) is not None:
+                vote(country, PARTY_WEIGHT)
+        named: list[list] = []
+        for iso3, share in ctx.countries.items():
+            vote(iso3, LEAD_PRIOR * share)
+        weights: dict[str, float] = {}  # each name votes once, as strongly as its best mention
+        parties = [(a.start, a.end) for a in mentions if a.role in ("named", "identity")]
+        for start, end, name in gaz.find_toponyms(text, countries=gaz.store_countries(), cue=_LOCATIVE):
+            if any(s <= start < e or s < end <= e for s, e in parties) or (
+                    _PEOPLE_AFTER.match(text, end) and " " not in name):
+                continue  # "Jubilee Party", "Pokot raiders", "the Dogon village": not places
+            before = text[max(0, start - 40) : start]
+            weight = 2.0 if (_LOCATIVE.search(before) or _PAREN_BEFORE.search(before)) else 1.0
+            if _ELSEWHERE.search(before) or _SOURCE_PLACE.search(before):
+                weight = 0.5  # "flown to Mexico City": the country, not the scene's area
+            weights[name] = max(weights.get(name, 0.0), weight)
+        for name, weight in weights.items():
+            readings = self._credible_readings(name, gaz.store_countries())
+            best: dict[str, float] = {}  # each country's best reading, voting as likely as it is
+            for p, sc in readings:
+                best[p.iso3] = max(best.get(p.iso3, 0.0), sc)
+            total_score = sum(best.values())
+            for iso3 in sorted(best):  # in a fixed order: ties break alike every run
+                vote(iso3, weight * best[iso3] / total_score)
+            if readings and weight >= 2.0:  # only the scenes' names mark the area
+                named.append([p for p, _ in gaz.match(name, fuzzy=False) if not p.is_country])
+        total = sum(votes.values()) or 1.0
+        countries = {k: v / total for k, v in votes.items() if v > 0}
+        top = min(countries, key=lambda k: (-countries[k], k)) if countries else None
+        # the report's own countries: those half as well supported as the best
+        main = [k for k in sorted(countries, key=lambda k: (-countries[k], k))
+                if countries[k] >= MAIN_SHARE * countries[top]][:2] if top else []
+        anchors = []
+        for places in named:  # a name with one reading in the report's country marks its area
+            here = [p for p in places if p.iso3 == top and p.admin_level > 1]
+            if len(here) == 1:
+                anchors.append((here[0].latitude, here[0].longitude))
+        ctx.scene = SceneContext(countries, anchors, main)
+        return ctx.scene
+
+    def _credible_readings(self, name: str, store: Iterable[str] = ()) -> list[tuple[Place, float]]:
+        """The entries a name most likely means, out of context, with their scores: the
+        best-scored one, those of other countries close to it ("Baghdad" is Iraq's; "Fafa"
+        is in Mali or Niger) and those of the countries the user imported (`store`: a
+        village there is as likely as a town of that name abroad), unless the best is a city
+        known the world over ("Kabul"; but "Tonka" is a Malian village's own name and only
+        one of Tonk's, India). A loose spelling ("Inata" for Inada, Japan) counts only in an
+        imported country. None when a name is found in too many countries to say anything."""
+        store = set(store)
+        matches = [(p, q) for p, q in self.geocoder.gazetteer.match(name)
+                   if not p.is_country and (q > LOOSE_MATCH or p.iso3 in store)]
+        if not matches:
+            return []
+        scored = sorted(((p, self.geocoder.score(p, q), q) for p, q in matches), key=lambda r: -r[1])
+        best, top, best_q = scored[0]
+
+        def kept(p: Place, sc: float, q: float) -> bool:
+            if sc >= top - CLOSE_SCORE:
+                return True
+            if p.iso3 not in store:
+                return False
+            major = best.population >= MAJOR_CITY and best.population >= DOMINANCE * p.population
+            return not major or (q >= 1.0 > best_q)
+
+        credible = [(p, sc) for p, sc, q in scored if kept(p, sc, q)]
+        # villages share names across many countries: only the credible readings count here
+        return credible if len({p.iso3 for p, _ in credible}) <= MAX_NAME_COUNTRIES else []
+
+    def _locate(self, name: str, ctx: ReportPlaces, prefer: str = "town", context: str | None = None,
+                district: bool = False) -> tuple[Location, float] | None:
+        """A place name resolved in the report's context, or None when no reading is credible.
+        `context`: the bracket after the name ("Ansongo, Gao"), its district and region;
+        `district`: the name is the first of such a bracket, so a part of its region is
+        known (geo_precision 2 unless it is a first-level division)."""
+        countries = self.kb.countries_in(name)
+        if countries and countries[0][1] == 0 and countries[0][2] >= len(name) - 1:
+            location = self.geocoder.country_location(countries[0][0])
+            return (location, 0.5) if location else None
+        scene = self._scene(ctx)
+        ranked = self.geocoder.resolve([name], countries=scene.countries, near=ctx.anchors or scene.anchors,
+                                       prefer=prefer)
+        if context:
+            ranked = _within(ranked, context) or ranked
+        # A reading far from every region the report names, and not a sure one, is another
+        # place of that name ("Jesús María" of Aguascalientes in a Sinaloa report): the
+        # homonym inside the named regions wins even when an anchor elsewhere (a capital
+        # named for another matter) pulls the ranking towards it.
+        ranked = [(p, sc) for p, sc in ranked if sc >= SURE_SCORE or not _far(p, ctx.regions)]
+        if not ranked:
+            return None
+        store = self.geocoder.gazetteer.store_countries()
+        credible = {p.geonameid for p, _ in self._credible_readings(name, store)}
+        ranked = _in_leading_country(ranked, scene.countries, credible)
+        place, score = ranked[0]
+        if place.iso3 not in scene.main and (
+                score < MIN_CONFIDENCE or not self.geocoder.gazetteer.match(name, fuzzy=False)):
+            return None  # a loose spelling abroad ("Banh" -> Bāneh, Iran) is not this report's
+        location = self.geocoder.to_location(place)
+        if prefer == "admin" and not place.is_country:
+            # "Yagha province": the event is somewhere in it, not at its centre; "X (Ansongo,
+            # Gao)": somewhere in Ansongo's district when X itself is unknown.
+            precision = 2 if district and place.admin_level != 1 else 3
+            location = location.model_copy(update={"geo_precision": precision})
+            if location.latitude is not None:
+                ctx.regions.append((location.latitude, location.longitude))
+        return location, score
+
+    def fallback(self, ctx: ReportPlaces, sentences: list[Sentence]) -> Location:
+        """Where the report is, when an event sentence names no place: the lead's town, the
+        dateline city when it is in the report's country, else the country."""
+        regions = []
+        main = self._scene(ctx).main
+        for sentence in sentences[:3]:
+            skip = max(0, ctx.dateline_end - sentence.start)
+            named = [(a.start, a.end) for a in self.kb.find(sentence.text, ctx.lang) if a.role == "named"]
+            for start, end, name in self.geocoder.gazetteer.find_toponyms(sentence.text, countries=main):
+                if start < skip or any(s <= start < e or s < end <= e for s, e in named):
+                    continue  # the dateline, or a place inside an actor's name ("katiba Macina")
+                found = self._locate(name, ctx)
+                if found and found[0].geo_precision < 3:
+                    return found[0]
+                if found and self.kb.countries_in(name) == []:
+                    regions.append(found[0])
+        if regions:  # "in North Kivu province" says more than the dateline's capital
+            return regions[0]
+        top = main[0] if main else None
+        if ctx.dateline:
+            found = self._locate(ctx.dateline, ctx)
+            if found and (top is None or found[0].iso3 == top):
+                return found[0]
+        if top:
+            location = self.geocoder.country_location(top)
+            if location:
+                return location
+        return Location(name="Unknown", geo_precision=3)
+
+
+@dataclass(frozen=True)
+class _Toponym:
+    """A place name of a sentence and what its words say of it."""
+
+    name: str
+    prefer: str  # "admin" when the text says "X region/province", else "town"
+    locative: int  # 2: the event is there ("in X"); 1: a mention
+    near: bool  # "near X", "between X and Y": somewhere about X (geo_precision 2)
+    context: str | None  # the bracket or the division after it: "Ansongo, Gao"
+    district: bool = False  # the first name of a bracket after a place: its district
+    offset: tuple[float, float | None] | None = None  # "25 km east of X": (km, bearing)
+
+
+def _offset(before: str) -> tuple[float, float | None] | None:
+    """(km, bearing in degrees or None) of "25km east of" ending `before`."""
+    m = _DISTANCE_BEFORE.search(before)
+    if m is None:
+        return None
+    km_ = float(m.group(1).replace(",", "."))
+    if m.group(2).lower().startswith("mi"):
+        km_ *= _MILE_KM
+    way = m.group(3)
+    return km_, (_BEARINGS.get(re.sub(r"[- ]", "", way.lower())) if way else None)
+
+
+def _moved(location: Location, km_: float, bearing: float | None) -> Location:
+    """The location `km_` from where it was, towards `bearing` (none: where it was), at
+    geo_precision 2: "60 km north of Banikoara" is about there, not in Banikoara."""
+    update: dict = {"geo_precision": max(2, location.geo_precision)}
+    if bearing is not None and location.latitude is not None and location.longitude is not None:
+        rad = math.radians(bearing)
+        lat = location.latitude + km_ * math.cos(rad) / KM_PER_DEGREE
+        per_degree_lon = KM_PER_DEGREE * max(0.01, math.cos(math.radians(lat)))
+        lon = location.longitude + km_ * math.sin(rad) / per_degree_lon
+        update |= {"latitude": round(lat, 5), "longitude": round(lon, 5)}
+    return location.model_copy(update=update)
+
+
+def _in_leading_country(ranked: list[tuple[Place, float]], countries: dict[str, float],
+                        credible: set[int]) -> list[tuple[Place, float]]:
+    """A report's events stay in its country unless the text says otherwise: when the
+    name has a reading in the country the report's signs favour most, and the best reading
+    lies in a country less favoured, the readings of the leading country come first
+    ("Tonka" of a Mali report is Mali's village, not Tonk in India; "Eastleigh" of a Kenyan
+    paper is Nairobi's). Only a reading credible out of context counts (`_credible_readings`):
+    a report full of "U.S. troops" does not move Kabul to Cabool, Missouri."""
+    if not countries or len(ranked) < 2:
+        return ranked
+    lead = max(countries.values())
+    best = ranked[0][0]
+    if countries.get(best.iso3, 0.0) * LEAD_MARGIN >= lead:
+        return ranked
+    here = [(p, sc) for p, sc in ranked if countries.get(p.iso3, 0.0) == lead and p.geonameid in credible]
+    return here + [r for r in ranked if r not in here] if here else ranked
+
+
+def _far(place, points: list[tuple[float, float]]) -> bool:
+    """Whether a place lies more than FAR_KM from each of `points` (none: not far)."""
+    return bool(points) and min(km(place.latitude, place.longitude, lat, lon) for lat, lon in points) > FAR_KM
+
+
+def _within(ranked: list, context: str) -> list:
+    """The candidates whose district or region the bracket names ("Fafa (Ansongo, Gao)")."""
+    parts = {_division_key(part) for part in re.split(r"[,;/]| and ", context) if part.strip()}
+    return [(p, sc) for p, sc in ranked
+            if any(a and _division_key(a) in parts for a in (p.admin1, p.admin2))]
+
+
+_DIVISION_WORDS = re.compile(r"\b(?:region|cercle|county|district|province|department|departement|"
+                             r"commune|prefecture|state|sub-county|subcounty|zone)\b")
+
+
+def _division_key(name: str) -> str:
+    """"Ansongo Cercle", "Kilifi County", "cercle d'Ansongo" -> "ansongo"."""
+    folded = _DIVISION_WORDS.sub(" ", fold_name(name))
+    folded = re.sub(r"^\s*(?:de|du|d|of)\s+", "", folded.strip())
+    return " ".join(folded.split())
+
+
+_QUALIFIED = re.compile(r"\([^()]+\)$")
+
+
+@lru_cache(maxsize=1)
+def _international_media() -> tuple[str, ...]:
+    return tuple(fold_name(n) for n in load_data("place_stopwords.toml").get("international_media", []))
+
+
+def _international(source: str) -> bool:
+    """Whether a source is an international broadcaster named after its home country."""
+    folded = fold_name(source)
+    return any(name in folded for name in _international_media())
+
+
+def _party_country(mention: ActorMention) -> str | None:
+    """The country a named party belongs to, as a sign of where its report is. None for
+    foreign forces (an intervention force acts abroad: "Operation Barkhane" is France's) and
+    for a community's label that names its country in brackets, as ACLED's do ("Fulani
+    Ethnic Militia (Nigeria)": Fulani live on both sides of many borders)."""
+    actor = mention.actor
+    if mention.role != "named" or actor is None or actor.type == "External/Other forces":
+        return None
+    if actor.type == "Identity militia" and _QUALIFIED.search(actor.name):
+        return None
+    return actor.country
+
+
+def _country_focus(kb: ActorKB, texts: list[str]) -> Counter[str]:
+    """Countries named in the title (3), the lead (2) and the rest (1)."""
+    focus: Counter[str] = Counter()
+    for weight, text in zip((3, 2) + (1,) * len(texts), texts, strict=False):
+        for iso3, _, _ in kb.countries_in(text):
+            focus[iso3] += weight
+    return focus
