@@ -334,3 +334,10 @@ def test_every_strategic_development_sub_type_is_found(extractor, text, sub):
 ])
 def test_more_news_phrasings_give_their_event(extractor, text, kind):
     assert only(extract(extractor, text)).event_type == kind
+
+
+def test_a_name_that_depends_on_the_country_is_resolved_with_the_reports():
+    # the sentence names no country: the report's town does
+    event = only(extract(Extractor(), "KABUL, April 8 (Wire) - Islamic State gunmen attacked a checkpoint "
+                                      "near Kabul on Tuesday, killing two soldiers."))
+    assert event.actor1.name == "Islamic State Khorasan Province"

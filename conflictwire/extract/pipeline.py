@@ -158,7 +158,7 @@ class Extractor:
         # about another one; its words, parties, dates, counts and places are not this event's.
         told = assemble.telling_clause_end(text, ctx.lang)
         own = text[:told]
-        actors = [a for a in self.kb.find(text, ctx.lang) if a.start < told]
+        actors = [a for a in self.kb.find(text, ctx.lang, report_country(ctx)) if a.start < told]
         m = assemble.Mention(
             sentence=sentence,
             triggers=assemble.crowd_blockades([t for t in triggers if t.start < told], actors),
@@ -243,6 +243,17 @@ def _latest_year(text: str) -> int | None:
     """The latest year a report names: its time, when it has no publication day."""
     years = [int(y) for y in _YEAR.findall(text)]
     return max(years) if years else None
+
+
+def report_country(ctx: ReportPlaces) -> str | None:
+    """The country a report is about, when its signs agree on one (more than half of the
+    lead's focus, or the source's country): names such as "Islamic State" or "SWAT" are
+    resolved with it."""
+    if ctx.countries:
+        iso3, share = max(ctx.countries.items(), key=lambda kv: (kv[1], kv[0]))
+        if share > 0.5:
+            return iso3
+    return ctx.prior
 
 
 def language_of(article: Article) -> str:
