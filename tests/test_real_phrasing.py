@@ -341,3 +341,16 @@ def test_a_name_that_depends_on_the_country_is_resolved_with_the_reports():
     event = only(extract(Extractor(), "KABUL, April 8 (Wire) - Islamic State gunmen attacked a checkpoint "
                                       "near Kabul on Tuesday, killing two soldiers."))
     assert event.actor1.name == "Islamic State Khorasan Province"
+
+
+def test_an_explosion_told_alone_is_remote_violence(extractor):
+    event = only(extract(extractor, "Two explosions were heard near the market of Kadji on Monday, "
+                                    "residents said."))
+    assert event.event_type == "Explosions/Remote violence"
+    mine = only(extract(extractor, "A truck ran over a landmine near Kadji on Monday, killing the driver."))
+    assert mine.sub_event_type == "Remote explosive/landmine/IED"
+
+
+def test_unorganised_people_fighting_each_other_is_mob_violence(extractor):
+    event = only(extract(extractor, "Villagers clashed with traders over a market stall in Kadji on Monday."))
+    assert (event.event_type, event.sub_event_type) == ("Riots", "Mob violence")

@@ -327,6 +327,18 @@ def forces_act(m: Mention) -> bool:
     return False
 
 
+_NOBODY_IN_PARTICULAR = re.compile(r"(?i)^(?:people|persons|civilians|others)$")
+
+
+def crowd_fights(m: Mention) -> bool:
+    """Whether unorganised people are named before the clash as its parties ("Villagers
+    clashed with traders", "supporters of two candidates clash")."""
+    clash = next((t for t in m.triggers if t.sub == "Armed clash"), None)
+    return clash is not None and any(
+        a.role in ("civilians", "protesters", "rioters") and a.end <= clash.start
+        and not _NOBODY_IN_PARTICULAR.match(a.text) for a in m.actors)
+
+
 def lead_mention(draft: Draft) -> Mention:
     """The sentence that first tells the event: the first that could start one."""
     return next((m for m in draft.mentions if m.strong), draft.mentions[0])
@@ -792,7 +804,8 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         casualties=any(f.value > 0 for m in draft.mentions for f in m.figures),
         crowd=bool(told.protesters or told.rioters or told.civilians),
         peaceful=bool(_PEACEFUL.search(lead.sentence.text)), state_acts=forces_act(lead)
-        and not any(f.victims == "forces" for f in lead.figures))
+        and not any(f.victims == "forces" for f in lead.figures),
+        crowd_fights=crowd_fights(lead))
     event_type, sub = code_event(lead.triggers, [t for m in draft.mentions if m is not lead
                                                  for t in m.triggers], involved)
     if learned is not None:  # the user's learned classifier, under the codebook's precedence

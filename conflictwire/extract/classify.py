@@ -38,6 +38,7 @@ MUTUAL = re.compile(r"(?i)clash|fight|battle|exchange|skirmish|shoot-?out|fought
 # Strategic developments without violence, property or arrests, in the order that decides.
 QUIET_DEVELOPMENTS = ("Non-violent transfer of territory", "Headquarters or base established",
                       "Change to group/activity")
+EXPLOSION = re.compile(r"(?i)(?:blasts?|explosions?)$")
 DEMONSTRATION = {"Peaceful protest", "intervention", "riot", "Mob violence"}
 VIOLENT = set(REMOTE_ORDER) | {"Armed clash", "violence", "territory", "Abduction/forced disappearance",
                                "Sexual violence"}
@@ -70,6 +71,7 @@ class Involved:
     crowd: bool = False  # unarmed people take part as a group (youths, residents, protesters)
     peaceful: bool = False  # the telling calls the crowd peaceful
     state_acts: bool = False  # the forces are the ones who used violence, not its target
+    crowd_fights: bool = False  # unorganised people are named as the ones who clash
 
 
 CROWD = ("intervention", "riot", "Peaceful protest")
@@ -109,7 +111,8 @@ def code_event(lead: list[Trigger], others: list[Trigger], who: Involved) -> tup
         words, armed_sides=who.armed_sides, civilians_targeted=who.civilians_targeted,
         state_involved=who.state_involved, taker_is_state=who.taker_is_state,
         protesters=who.protesters and not remote, forces_fired_on_protesters=who.forces_fired_on_protesters,
-        crowd=who.crowd, peaceful=who.peaceful, forces_harmed_alone=who.state_acts and harmed)
+        crowd=who.crowd, peaceful=who.peaceful, forces_harmed_alone=who.state_acts and harmed,
+        crowd_fights=who.crowd_fights)
     if event_type == "Explosions/Remote violence":
         # The most specific means told anywhere in the event: "truck bombing" then "drove the
         # explosives-laden truck into the convoy" is a suicide bomb.
@@ -130,6 +133,7 @@ def classify(
     crowd: bool = False,
     peaceful: bool = False,
     forces_harmed_alone: bool = False,
+    crowd_fights: bool = False,
 ) -> tuple[str, str]:
     """(event_type, sub_event_type) for the triggers of one event, given who is involved."""
     subs = {t.sub for t in triggers}
@@ -172,7 +176,16 @@ def classify(
     # "clashes between rival clans left one dead": a fight told as mutual is a battle, and the
     # people it killed are its casualties, not a side that was attacked.
     if any(t.sub == "Armed clash" and MUTUAL.search(t.text) for t in triggers):
+        # "villagers clashed with sand harvesters", "supporters of two candidates clash":
+        # unorganised people fighting each other is mob violence
+        if crowd_fights and armed_sides == 0:
+            return "Riots", "Mob violence"
         return "Battles", "Armed clash"
+    # "explosions near the village", "a blast at the market": an explosion told with nothing
+    # of its means and no fight is remote violence, by a device unless more is said
+    violent = [t for t in triggers if t.sub == "violence"]
+    if violent and all(EXPLOSION.match(t.text) for t in violent) and not subs & {"Armed clash", "territory"}:
+        return "Explosions/Remote violence", "Remote explosive/landmine/IED"
     if subs & {"violence", "Armed clash", "territory"}:
         if civilians_targeted and armed_sides < 2:
             return "Violence against civilians", "Attack"
