@@ -22,6 +22,7 @@ from conflictwire.alerts.models import ZoneSpec
 from conflictwire.alerts.records import add_zone
 from conflictwire.models import Article
 from conflictwire.serve import create_app
+from conflictwire.serve.app import extract_body_cap
 from conflictwire.serve.server import config
 from conflictwire.store import Store
 from conflictwire.store.ingestion import get_extractor
@@ -143,6 +144,48 @@ def test_slow_headers_and_slow_bodies_are_cut_off(tmp_path: Path):
         assert httpx.get(f"{base}/api/facets").status_code == 200  # the server is still there
 
 
+def _extraction_head(port: int, length: int) -> socket.socket:
+    """A POST /api/extract whose headers announce `length` bytes of body, and none of it sent."""
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.sendall(b"POST /api/extract HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: %d\r\n\r\n" % length)
+    sock.settimeout(5)
+    return sock
+
+
+def test_a_full_house_and_an_oversized_extraction_are_refused_before_their_bodies(tmp_path: Path):
+    with Store.open(tmp_path / "g.db") as store, \
+            timed_server(create_app(store, max_extractions=2, max_extract_bytes=10_000),
+                         header_timeout=1.0) as (base, _):
+        port = int(base.rsplit(":", 1)[1])
+        too_big = _extraction_head(port, extract_body_cap(10_000) + 1)
+        assert too_big.recv(100).startswith(b"HTTP/1.1 413")
+        held = [_extraction_head(port, 5_000) for _ in range(2)]  # their bodies never come: two slots
+        deadline, answer = time.monotonic() + 5, b""
+        while time.monotonic() < deadline and not answer.startswith(b"HTTP/1.1 429"):
+            with _extraction_head(port, 5_000) as third:
+                answer = third.recv(300)
+        assert answer.startswith(b"HTTP/1.1 429") and b"retry-after" in answer.lower(), answer
+        # answered before its body; a client that keeps sending that body a byte at a time is cut
+        # off after the header timeout (uvicorn's keep-alive timer restarts with every byte)
+        dripping = _extraction_head(port, 5_000)
+        assert dripping.recv(300).startswith(b"HTTP/1.1 429")
+        start, closed = time.monotonic(), False
+        while not closed and time.monotonic() - start < 4:
+            try:
+                dripping.sendall(b" ")
+            except OSError:
+                closed = True
+            closed = closed or _closed_within(dripping, 0.2)
+        assert closed and time.monotonic() - start < 2.5
+        for sock in (too_big, *held, dripping):
+            sock.close()
+        codes = []
+        while len(codes) < 50 and (not codes or codes[-1] == 429):  # the server sees the two leave
+            codes.append(httpx.post(f"{base}/api/extract", json={"text": ""}).status_code)
+        assert codes[-1] == 422, codes  # a slot was free: the (empty) text was read and refused
+
+
 class Hook:
     """A webhook that does not answer until `back` is set, then keeps each alert it gets."""
 
@@ -186,3 +229,4 @@ def test_posting_an_article_does_not_wait_for_webhooks_that_never_answer(tmp_pat
             assert [len(h.keys) for h in hooks] == [1] * 5
         finally:
             notifier.stop.set()
+
