@@ -4,7 +4,11 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -13,6 +17,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
+import pytest
 import uvicorn
 from alert_servers import http_server, reply
 from live_server import free_port, serving, wait_ready
@@ -30,6 +35,7 @@ from conflictwire.store.ingestion import get_extractor
 TOKEN = "exposure-token"
 SECRET = "exposure-secret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+ROOT = Path(__file__).resolve().parents[1]
 BAMAKO = (12.65, -8.0)
 REPORT = ("BAMAKO, Sept 18 (Test wire) - Gunmen killed seven civilians in an attack on a market in Kati, "
           "Mali, on Tuesday, local officials said.")
@@ -230,3 +236,43 @@ def test_posting_an_article_does_not_wait_for_webhooks_that_never_answer(tmp_pat
         finally:
             notifier.stop.set()
 
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rpartition(")")[2].split()
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` is a process still running (a zombie waiting for its reaper is not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_the_extraction_worker_runs_below_the_server_and_ends_with_it(tmp_path: Path, stop: int):
+    port = free_port()
+    command = [sys.executable, "-m", "conflictwire.cli", "serve", "--db", str(tmp_path / "w.db"),
+               "--port", str(port)]
+    server = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base, lambda: server.poll() is None, timeout=120)
+        assert httpx.post(f"{base}/api/extract", json={"text": REPORT}, timeout=120).status_code == 200
+        workers = [p for p in _children(server.pid) if "spawn_main" in Path(f"/proc/{p}/cmdline").read_text()]
+        assert len(workers) == 1, workers
+        assert os.getpriority(os.PRIO_PROCESS, workers[0]) - os.getpriority(os.PRIO_PROCESS, server.pid) == 10
+    finally:
+        server.send_signal(stop)
+        server.wait(30)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _running(workers[0]):
+        time.sleep(0.1)
+    assert not _running(workers[0])  # it waited on its queue for ever (450 MB) after a SIGTERM

@@ -19,11 +19,13 @@ up a write, not even through the GIL.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import io
 import math
 import threading
 import time
+from collections.abc import AsyncIterator
 from datetime import date
 from importlib import resources
 from typing import Annotated, Any
@@ -270,8 +272,15 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
     # anonymous extractions: a few at once beside the writes, counted by `ExtractGate`; a full
     # house is a 429, not a queue that grows with the attackers
     anonymous = Extractions(extract_workers, tolls) if extract_workers > 0 else None
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if anonymous is not None:  # uvicorn's shutdown: the worker goes with the server
+            anonymous.close()
+
     app = FastAPI(title="conflictwire", version=__version__, docs_url=None, redoc_url=None,
-                  redirect_slashes=False,
+                  redirect_slashes=False, lifespan=lifespan,
                   description="ACLED-style conflict events extracted from news reports.")
     app.state.store = store
     app.state.extractions = anonymous
