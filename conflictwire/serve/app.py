@@ -38,6 +38,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
+from starlette.datastructures import MutableHeaders
 
 from .. import __version__
 from ..alerts.records import with_alerts
@@ -148,6 +149,34 @@ class BodyLimit:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
+
+
+class SecurityHeaders:
+    """ASGI middleware, the outermost: nosniff, no referrer and no framing on every answer, the
+    refusals of the middlewares inside it (408, 413, 429) included, and the page policy on the
+    pages and their files."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "no-referrer")
+                if headers.get("content-type", "").startswith("text/html") or path in PAGES \
+                        or path.startswith("/static/"):
+                    headers.setdefault("Content-Security-Policy", PAGE_POLICY)
+                headers.setdefault("X-Frame-Options", "DENY")  # no answer is meant for a frame
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 class ExtractGate:
@@ -337,17 +366,6 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
         such numbers, and rendering them was a 500."""
         return JSONResponse({"detail": _finite(jsonable_encoder(exc.errors()))}, status_code=422)
 
-    @app.middleware("http")
-    async def _headers(request: Request, call_next):
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        html = response.headers.get("content-type", "").startswith("text/html")
-        if html or request.url.path in PAGES or request.url.path.startswith("/static/"):
-            response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
-        response.headers.setdefault("X-Frame-Options", "DENY")  # no answer is meant for a frame
-        return response
-
     def page(name: str):
         def serve_page() -> FileResponse:
             return FileResponse(str(STATIC / name), media_type="text/html; charset=utf-8")
@@ -465,4 +483,5 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
         from .limits import ClientRate
 
         app.add_middleware(ClientRate, rate=rate or None, burst=burst, token=token, in_flight=per_client)
+    app.add_middleware(SecurityHeaders)
     return app
