@@ -1,9 +1,10 @@
 """Anonymous extractions (``POST /api/extract``) in a worker process of their own: `Extractions`.
 
 Extraction holds the GIL for most of its time. Run in threads of the API process, two 0.5 MB
-anonymous extractions made an authorised ``POST /api/articles`` wait 2.91 s at the 95th
-percentile (issue 17): the write's own extraction and every request's Python code queued behind
-them for the interpreter. In a separate process they take one core and none of the API's GIL.
+anonymous extractions made an authorised ``POST /api/articles`` wait 0.58 s at the 95th
+percentile, 0.18 s with them in a worker process (`benchmarks/exposure.py extract`, issue 17):
+the write's own extraction and every request's Python code queued behind them for the
+interpreter. In a separate process they take one core and none of the API's GIL.
 
 The pool (`workers` processes, 1 by default) is started on the first anonymous extraction, not
 with the server: most servers never get one, and a worker costs the extractor's memory again
