@@ -4,7 +4,11 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -13,6 +17,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
+import pytest
 import uvicorn
 from alert_servers import http_server, reply
 from live_server import free_port, serving, wait_ready
@@ -22,6 +27,7 @@ from conflictwire.alerts.models import ZoneSpec
 from conflictwire.alerts.records import add_zone
 from conflictwire.models import Article
 from conflictwire.serve import create_app
+from conflictwire.serve.app import extract_body_cap
 from conflictwire.serve.server import config
 from conflictwire.store import Store
 from conflictwire.store.ingestion import get_extractor
@@ -29,6 +35,7 @@ from conflictwire.store.ingestion import get_extractor
 TOKEN = "exposure-token"
 SECRET = "exposure-secret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+ROOT = Path(__file__).resolve().parents[1]
 BAMAKO = (12.65, -8.0)
 REPORT = ("BAMAKO, Sept 18 (Test wire) - Gunmen killed seven civilians in an attack on a market in Kati, "
           "Mali, on Tuesday, local officials said.")
@@ -143,6 +150,50 @@ def test_slow_headers_and_slow_bodies_are_cut_off(tmp_path: Path):
         assert httpx.get(f"{base}/api/facets").status_code == 200  # the server is still there
 
 
+def _extraction_head(port: int, length: int) -> socket.socket:
+    """A POST /api/extract whose headers announce `length` bytes of body, and none of it sent."""
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.sendall(b"POST /api/extract HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: %d\r\n\r\n" % length)
+    sock.settimeout(5)
+    return sock
+
+
+def test_a_full_house_and_an_oversized_extraction_are_refused_before_their_bodies(tmp_path: Path):
+    with Store.open(tmp_path / "g.db") as store, \
+            timed_server(create_app(store, max_extractions=2, max_extract_bytes=10_000),
+                         header_timeout=1.0) as (base, _):
+        port = int(base.rsplit(":", 1)[1])
+        too_big = _extraction_head(port, extract_body_cap(10_000) + 1)
+        refused = too_big.recv(400).lower()
+        assert refused.startswith(b"http/1.1 413") and b"x-frame-options: deny" in refused, refused
+        held = [_extraction_head(port, 5_000) for _ in range(2)]  # their bodies never come: two slots
+        deadline, answer = time.monotonic() + 5, b""
+        while time.monotonic() < deadline and not answer.startswith(b"HTTP/1.1 429"):
+            with _extraction_head(port, 5_000) as third:
+                answer = third.recv(300)
+        assert answer.startswith(b"HTTP/1.1 429") and b"retry-after" in answer.lower(), answer
+        assert b"x-content-type-options: nosniff" in answer.lower()  # the middlewares' answers too
+        # answered before its body; a client that keeps sending that body a byte at a time is cut
+        # off after the header timeout (uvicorn's keep-alive timer restarts with every byte)
+        dripping = _extraction_head(port, 5_000)
+        assert dripping.recv(300).startswith(b"HTTP/1.1 429")
+        start, closed = time.monotonic(), False
+        while not closed and time.monotonic() - start < 4:
+            try:
+                dripping.sendall(b" ")
+            except OSError:
+                closed = True
+            closed = closed or _closed_within(dripping, 0.2)
+        assert closed and time.monotonic() - start < 2.5
+        for sock in (too_big, *held, dripping):
+            sock.close()
+        codes = []
+        while len(codes) < 50 and (not codes or codes[-1] == 429):  # the server sees the two leave
+            codes.append(httpx.post(f"{base}/api/extract", json={"text": ""}).status_code)
+        assert codes[-1] == 422, codes  # a slot was free: the (empty) text was read and refused
+
+
 class Hook:
     """A webhook that does not answer until `back` is set, then keeps each alert it gets."""
 
@@ -186,3 +237,44 @@ def test_posting_an_article_does_not_wait_for_webhooks_that_never_answer(tmp_pat
             assert [len(h.keys) for h in hooks] == [1] * 5
         finally:
             notifier.stop.set()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rpartition(")")[2].split()
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` is a process still running (a zombie waiting for its reaper is not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_the_extraction_worker_runs_below_the_server_and_ends_with_it(tmp_path: Path, stop: int):
+    port = free_port()
+    command = [sys.executable, "-m", "conflictwire.cli", "serve", "--db", str(tmp_path / "w.db"),
+               "--port", str(port)]
+    server = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base, lambda: server.poll() is None, timeout=120)
+        assert httpx.post(f"{base}/api/extract", json={"text": REPORT}, timeout=120).status_code == 200
+        workers = [p for p in _children(server.pid) if "spawn_main" in Path(f"/proc/{p}/cmdline").read_text()]
+        assert len(workers) == 1, workers
+        assert os.getpriority(os.PRIO_PROCESS, workers[0]) - os.getpriority(os.PRIO_PROCESS, server.pid) == 10
+    finally:
+        server.send_signal(stop)
+        server.wait(30)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _running(workers[0]):
+        time.sleep(0.1)
+    assert not _running(workers[0])  # it waited on its queue for ever (450 MB) after a SIGTERM

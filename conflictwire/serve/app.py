@@ -10,19 +10,22 @@ the small static page at ``/``.
 The extractor (spaCy models, gazetteer) is loaded once per process, on the first request
 that needs it (`conflictwire.store.ingestion.get_extractor`). Anonymous extractions
 (``POST /api/extract``) are bounded apart from the writes: their own text cap
-(`MAX_EXTRACT_BYTES`), at most `MAX_EXTRACTIONS` at once (429 with Retry-After past it, never
-a queue), never the lock that ``POST /api/articles`` takes, and run in a worker process of their
-own (`anonymous.Extractions`), so they cannot hold up a write, not even through the GIL.
+(`MAX_EXTRACT_BYTES`), at most `MAX_EXTRACTIONS` at once (429 with Retry-After past it, never a
+queue, given before the body is read: `ExtractGate`), never the lock that ``POST /api/articles``
+takes, and run in a worker process of their own (`anonymous.Extractions`), so they cannot hold
+up a write, not even through the GIL.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import io
 import math
 import threading
 import time
+from collections.abc import AsyncIterator
 from datetime import date
 from importlib import resources
 from typing import Annotated, Any
@@ -35,6 +38,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
+from starlette.datastructures import MutableHeaders
 
 from .. import __version__
 from ..alerts.records import with_alerts
@@ -147,12 +151,82 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
-async def _refuse(send, status: int, detail: str) -> None:
+class SecurityHeaders:
+    """ASGI middleware, the outermost: nosniff, no referrer and no framing on every answer, the
+    refusals of the middlewares inside it (408, 413, 429) included, and the page policy on the
+    pages and their files."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "no-referrer")
+                if headers.get("content-type", "").startswith("text/html") or path in PAGES \
+                        or path.startswith("/static/"):
+                    headers.setdefault("Content-Security-Policy", PAGE_POLICY)
+                headers.setdefault("X-Frame-Options", "DENY")  # no answer is meant for a frame
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class ExtractGate:
+    """ASGI middleware in front of ``POST /api/extract``: a full house (`slots` extractions
+    already under way, counted from their headers until their answer is sent) is a 429, and a
+    Content-Length over `max_body` a 413, both before the body is read. Reading and parsing the
+    bodies only to refuse them was what slowed the writes: 48 refused 0.5 MB bodies held an
+    authorised post 1.4 s (issue 17). The 429 leaves the connection open: uvicorn reads what the
+    client still sends and drops it unparsed (`server.HeaderTimeoutH11` bounds how long)."""
+
+    def __init__(self, app: Any, path: str, slots: int, max_body: int) -> None:
+        self.app, self.path, self.slots, self.max_body = app, path, slots, max_body
+        self.running = 0  # one event loop touches it: no lock
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != self.path:
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_body:
+            await _refuse(send, 413, f"request body larger than {self.max_body} bytes (the text of an "
+                                     "extraction is capped; POST /api/articles with the token takes more)")
+            return
+        if self.running >= self.slots:
+            await _refuse(send, 429, f"{self.slots} extractions are running; try again shortly",
+                          {b"retry-after": EXTRACT_RETRY.encode()}, close=False)
+            return
+        self.running += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.running -= 1
+
+
+async def _refuse(send, status: int, detail: str, headers: dict[bytes, bytes] | None = None,
+                  close: bool = True) -> None:
     payload = JSONResponse({"detail": detail}).body
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"connection", b"close"),
-                            (b"content-length", str(len(payload)).encode())]})
+    fields = {b"content-type": b"application/json", b"content-length": str(len(payload)).encode(),
+              **(headers or {})}
+    if close:
+        fields[b"connection"] = b"close"
+    await send({"type": "http.response.start", "status": status, "headers": list(fields.items())})
     await send({"type": "http.response.body", "body": payload})
+
+
+def extract_body_cap(text_bytes: int) -> int:
+    """The largest JSON body of an extraction whose text is `text_bytes` at most: JSON may write
+    a character as a \\uXXXX escape, three times its UTF-8 bytes for any letter (six for the
+    control characters, which no report is made of), plus room for a title and the other fields."""
+    return 3 * text_bytes + 64 * 1024
 
 
 def _finite(value: Any) -> Any:
@@ -224,18 +298,23 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
     # the API's documentation page is served offline like the dashboard (no CDN); no ReDoc page
     # no redirect of "/api/events/" to "/api/events": Starlette builds its Location from the Host
     # header, which a client chooses; a path with a slash too many is a 404
+    # anonymous extractions: a few at once beside the writes, counted by `ExtractGate`; a full
+    # house is a 429, not a queue that grows with the attackers
+    anonymous = Extractions(extract_workers, tolls) if extract_workers > 0 else None
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if anonymous is not None:  # uvicorn's shutdown: the worker goes with the server
+            anonymous.close()
+
     app = FastAPI(title="conflictwire", version=__version__, docs_url=None, redoc_url=None,
-                  redirect_slashes=False,
+                  redirect_slashes=False, lifespan=lifespan,
                   description="ACLED-style conflict events extracted from news reports.")
     app.state.store = store
+    app.state.extractions = anonymous
     with_alerts(store)  # POST /api/articles records the watch zones' alerts with the article
     write_lock = threading.Lock()  # one write's extraction at a time (articles)
-    # anonymous extractions: a few at once beside the writes (spaCy's pipelines serve several
-    # threads for inference; the parts that touch the shared vocabulary hold the GIL), and a full
-    # house is a 429, not a queue that grows with the attackers
-    extract_slots = threading.BoundedSemaphore(max_extractions)
-    anonymous = Extractions(extract_workers, tolls) if extract_workers > 0 else None
-    app.state.extractions = anonymous
 
     def writer(credentials: Credentials) -> None:
         if not token:
@@ -259,9 +338,6 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
         if size > max_extract_bytes:
             raise HTTPException(413, f"text is {size} bytes; extraction takes {max_extract_bytes} at most "
                                      "(POST /api/articles with the token takes more)")
-        if not extract_slots.acquire(blocking=False):
-            raise HTTPException(429, f"{max_extractions} extractions are running; try again shortly",
-                                headers={"Retry-After": EXTRACT_RETRY})
         try:
             article = with_defaults(article, country=country)
             if anonymous is None:
@@ -269,8 +345,6 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
             return anonymous.extract(article)
         except WorkerLost as exc:
             raise HTTPException(503, str(exc), headers={"Retry-After": EXTRACT_RETRY}) from exc
-        finally:
-            extract_slots.release()
 
     @app.exception_handler(StoreError)
     @app.exception_handler(sa.exc.OperationalError)
@@ -291,17 +365,6 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
         """FastAPI's own 422, with a body's NaN or Infinity given back as text: JSON has no
         such numbers, and rendering them was a 500."""
         return JSONResponse({"detail": _finite(jsonable_encoder(exc.errors()))}, status_code=422)
-
-    @app.middleware("http")
-    async def _headers(request: Request, call_next):
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        html = response.headers.get("content-type", "").startswith("text/html")
-        if html or request.url.path in PAGES or request.url.path.startswith("/static/"):
-            response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
-        response.headers.setdefault("X-Frame-Options", "DENY")  # no answer is meant for a frame
-        return response
 
     def page(name: str):
         def serve_page() -> FileResponse:
@@ -414,8 +477,11 @@ def create_app(store: Store, token: str | None = None, *, max_body: int = MAX_BO
     app.include_router(zones_router(store, writer, allow_private=allow_private,
                                     base_url=base_url or "http://127.0.0.1:8000"))
     app.add_middleware(BodyLimit, limit=max_body, timeout=body_timeout)
+    app.add_middleware(ExtractGate, path="/api/extract", slots=max_extractions,
+                       max_body=min(max_body, extract_body_cap(max_extract_bytes)))
     if rate or per_client:
         from .limits import ClientRate
 
         app.add_middleware(ClientRate, rate=rate or None, burst=burst, token=token, in_flight=per_client)
+    app.add_middleware(SecurityHeaders)
     return app

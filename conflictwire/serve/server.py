@@ -4,7 +4,10 @@ log that says each reason once a minute rather than once a connection.
 uvicorn has a keep-alive timeout but none for a request's headers: 2,000 connections sending a
 byte a second were held 70 s and more (issue 17). `HeaderTimeoutH11` closes a connection whose
 request headers are not complete `header_timeout` seconds after it opened (or after its last
-answer, on a kept-alive connection). The body's deadline is `app.BodyLimit`'s. Past
+answer, on a kept-alive connection). The body's deadline is `app.BodyLimit`'s; a request
+answered before its body was read (a 429 of the rate limit or of `app.ExtractGate`) has the rest
+of its body read and dropped by uvicorn, and the same `header_timeout` to finish sending it:
+without one, a client dripping that body held its connection for as long as it dripped. Past
 `limit_concurrency` connections uvicorn answers 503 at once.
 """
 
@@ -33,9 +36,13 @@ class HeaderTimeoutH11(H11Protocol):
     def connection_made(self, transport: Any) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._header_timer: Any = self.loop.call_later(self.header_timeout, self._headers_late)
+        self._drain_timer: Any = None
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
+        if self._drain_timer is not None and self.conn.their_state is not h11.SEND_BODY:
+            self._drain_timer.cancel()
+            self._drain_timer = None
         waiting = self.conn.their_state is h11.IDLE  # no complete request head yet
         if not waiting and self._header_timer is not None:
             self._header_timer.cancel()
@@ -43,10 +50,22 @@ class HeaderTimeoutH11(H11Protocol):
         elif waiting and self._header_timer is None:  # a kept-alive connection's next request
             self._header_timer = self.loop.call_later(self.header_timeout, self._headers_late)
 
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if self.conn.their_state is h11.SEND_BODY and not self.transport.is_closing():
+            self._drain_timer = self.loop.call_later(self.header_timeout, self._body_late)
+
     def connection_lost(self, exc: Exception | None) -> None:
-        if self._header_timer is not None:
-            self._header_timer.cancel()
+        for timer in (self._header_timer, self._drain_timer):
+            if timer is not None:
+                timer.cancel()
         super().connection_lost(exc)
+
+    def _body_late(self) -> None:
+        self._drain_timer = None
+        if self.conn.their_state is h11.SEND_BODY and not self.transport.is_closing():
+            log.warning("closed connections still sending a body answered %g s before", self.header_timeout)
+            self.transport.abort()
 
     def _headers_late(self) -> None:
         self._header_timer = None
