@@ -159,3 +159,9 @@ def test_a_neighbourhood_of_a_city_is_in_that_city(text: str):
     # neighbourhood is Nairobi's, about there, never the namesake elsewhere (rule 6)
     loc = scene(Extractor(gazetteer=Gazetteer.load(use_default_store=False)), text)
     assert loc.iso3 == "KEN" and near(loc, *NAIROBI) and loc.geo_precision == 2
+
+
+def test_the_start_of_a_route_is_the_scene(extractor: Extractor):
+    loc = scene(extractor, "Militants ambushed a bus travelling from Garsen to Lamu on Tuesday, killing two.")
+    assert loc.iso3 == "KEN" and loc.geo_precision == 2
+    assert near(loc, -2.27, 40.12)

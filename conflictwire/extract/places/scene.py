@@ -88,6 +88,8 @@ CITY_POPULATION = 100_000  # "X, <city>": a city this large has neighbourhoods G
 _BETWEEN_SECOND = re.compile(r"(?i)\bbetween\s+[A-Z][\w'’ -]{1,40}?\s+and\s+$")
 # "towards X", "to X", "from A to B": the far end of a route is not the scene.
 _ROUTE_END = re.compile(r"(?i)\b(?:to|towards|toward|bound for|heading for|vers|à destination de)\s+$")
+_FROM_BEFORE = re.compile(r"(?i)\bfrom\s+(?:the\s+)?(?:(?:town|village|city) of\s+)?$")
+_TO_AFTER = re.compile(r"\s+(?:to|towards?)\s+(?:the\s+)?[A-Z]")
 _ROUTE_START = re.compile(r"(?i)\bfrom\s+[A-Z][\w'’ -]{1,40}?\s+to\s+$")
 # "the Dogon village of X", "Fulani herders", "Kikuyu and Maasai communities": a one-word name
 # before these nouns is a people's (many peoples share their name with a place somewhere).
@@ -242,7 +244,8 @@ class SceneFinder:
             bracket = text[max(0, start - 80) : start]
             district = bool(_PAREN_BEFORE.search(before)) and "," not in bracket[bracket.rfind("(") :]
             offset = _offset(text[max(0, start - 80) : start])
-            near = bool(_NEAR_BEFORE.search(before)) or offset is not None or text[end : end + 1] == "-"
+            near = (bool(_NEAR_BEFORE.search(before)) or offset is not None or text[end : end + 1] == "-"
+                    or bool(_FROM_BEFORE.search(before) and _TO_AFTER.match(text, end)))
             key = (name, "admin" if admin else "town")
             old = found.get(key)
             if old is None or locative > old.locative:
@@ -258,9 +261,11 @@ class SceneFinder:
         # "in X", "le poste de X", the object of the event's own words ("seized X"), or the
         # district and region given in brackets after a place ("Fafa (Ansongo, Gao)")
         right_after = any(0 <= start - end_of <= 4 for end_of in verbs or ())
+        # "travelling from Garsen to Lamu": the route's start is where the event is about
+        route_start = bool(_FROM_BEFORE.search(before)) and bool(_TO_AFTER.match(text, end))
         # "near X", "between X and", "in the area of X" put the event about X, as "in X" does
         cue = (_LOCATIVE.search(before) or _FACILITY_OF.search(before) or _NEAR_BEFORE.search(before)
-               or right_after or _DISTANCE_BEFORE.search(text[max(0, start - 80) : start]))
+               or right_after or route_start or _DISTANCE_BEFORE.search(text[max(0, start - 80) : start]))
         if _BETWEEN_SECOND.search(before) or _ROUTE_END.search(before) or _ROUTE_START.search(before) \
                 or before.endswith("-"):
             cue = False  # "between A and B", "from A to B", "the A-B axis": A is the scene
