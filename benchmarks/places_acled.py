@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """Place figures on real ACLED records, per dataset, and the misses to read.
 
-  places_acled.py --gold dev.jsonl --pred events.jsonl [--every 4] [--misses N] [--set mli]
+  places_acled.py --gold dev.jsonl --pred events.jsonl [--every 4] [--misses N] [--set mli] [--causes]
 
 For each note, the predicted event that `acled_notes.py` would score (the best match) gives
 within-25-km, admin1 and country; printed per dataset (mli, bfa, ken, glb) and overall.
 `--misses N` prints N notes whose place is wrong: the gold location and the predicted one.
+`--causes` counts the misses per dataset by cause: no event found; the note does not name
+the coded place; the gazetteer (this checkout's, with the store of $CONFLICTWIRE_CACHE_DIR)
+has no place of that name within 25 km of the coded point; or it has, and another reading or
+place was chosen (in the wrong country, or in the right one).
 Reuses ../shared/eval/acled_notes.py (set CONFLICTWIRE_EVAL, default /work/shared/eval).
 """
 from __future__ import annotations
@@ -28,6 +32,7 @@ def main() -> None:
     ap.add_argument("--every", type=int, default=1)
     ap.add_argument("--misses", type=int, default=0)
     ap.add_argument("--set", help="only this dataset's misses")
+    ap.add_argument("--causes", action="store_true", help="count the misses by cause")
     a = ap.parse_args()
     by_note = defaultdict(list)
     for line in Path(a.pred).read_text(encoding="utf-8").splitlines():
@@ -46,15 +51,43 @@ def main() -> None:
             for f in ("near", "admin1", "country"):
                 t[f] += bool(best.get(f))
         if not best.get("near") and (not a.set or rec.get("dataset") == a.set):
-            misses.append((rec, (ev or {}).get("location") or {}))
+            misses.append((rec, (ev or {}).get("location") or {} if ev else None))
     for key, t in sorted(totals.items()):
         n = t["n"]
         print(f"{key:4} n={n:5d} near={t['near'] / n:.3f} admin1={t['admin1'] / n:.3f} "
               f"country={t['country'] / n:.3f}")
+    if a.causes:
+        print_causes(misses)
     for rec, loc in misses[: a.misses]:
+        loc = loc or {}
         print(f"\n{rec['id']}: {rec['notes'][:400]}\n  gold: {rec['location']} / {rec['admin2']} / "
               f"{rec['admin1']} / {rec['iso3']} p{rec['geo_precision']}\n  pred: {loc.get('name')} / "
               f"{loc.get('admin2')} / {loc.get('admin1')} / {loc.get('iso3')} p{loc.get('geo_precision')}")
+
+
+def print_causes(misses: list[tuple[dict, dict | None]]) -> None:
+    """The misses per dataset by cause (see the module's doc)."""
+    from conflictwire.extract.folding import fold_name
+    from conflictwire.extract.places.gazetteer import Gazetteer, haversine_km
+
+    gazetteer = Gazetteer.load()
+    causes: dict[str, Counter] = defaultdict(Counter)
+    for rec, loc in misses:
+        if loc is None:
+            cause = "no event found"
+        elif fold_name(rec["location"]) not in fold_name(rec["notes"]):
+            cause = "the note does not name the coded place"
+        elif not any(p.iso3 == rec["iso3"] and haversine_km(p.latitude, p.longitude, rec["latitude"],
+                                                            rec["longitude"]) <= 25
+                     for p, _ in gazetteer.match(rec["location"], fuzzy=False)):
+            cause = "the gazetteer lacks it"
+        elif loc.get("iso3") != rec["iso3"]:
+            cause = "known, another chosen, wrong country"
+        else:
+            cause = "known, another chosen, right country"
+        causes[rec.get("dataset", "?")][cause] += 1
+    for dataset, counts in sorted(causes.items()):
+        print(f"{dataset:4} misses: " + "; ".join(f"{n} {c}" for c, n in counts.most_common()))
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ FLOOR = {
     "detection_f1": 0.900,  # 0.910
     "event_type_acc": 0.924,  # 0.934
     "date_acc": 0.974,  # 0.984
-    "location_acc_25km": 0.875,  # 0.885
+    "location_acc_25km": 0.925,  # 0.935 (issue 14)
     "actor_recall": 0.821,  # 0.831
     "fatalities_acc": 0.892,  # 0.902
     "full_record_f1": 0.632,  # 0.642

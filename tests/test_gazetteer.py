@@ -186,6 +186,8 @@ def test_import_keeps_wells_localities_forests_and_finds_press_spellings(tmp_pat
 def test_a_town_before_a_facility_and_the_towns_of_a_road(gaz: Gazetteer):
     found = [s for _, _, s in gaz.find_toponyms("Students of Gaoua Provincial High School marched.")]
     assert found == ["Gaoua"]  # the school's town
+    found = [s for _, _, s in gaz.find_toponyms("Workers at the Mumias Sugar Company blocked roads.")]
+    assert found == ["Mumias"]
     # a person's name before an airport's stays a person's
     assert gaz.find_toponyms("Crowds massed at Hamid Karzai International Airport.") == []
     # "the Ansongo-Gao axis": two towns, not one unknown name

@@ -148,3 +148,20 @@ def test_the_division_after_a_comma_chooses_the_homonym(extractor: Extractor, re
     loc = scene(extractor, f"Unknown gunmen attacked the village of Kelessi, {region}, on Monday, "
                            "killing a shopkeeper.")
     assert near(loc, *point)
+
+
+@pytest.mark.parametrize("text", [
+    "Police shot dead two suspects in the Eastleigh neighbourhood of Nairobi on Sunday.",
+    "A grenade exploded at a bus stop in Eastleigh, Nairobi, on Friday, wounding three.",
+])
+def test_a_neighbourhood_of_a_city_is_in_that_city(text: str):
+    # the packaged gazetteer alone has no Eastleigh in Nairobi, only the English town: the
+    # neighbourhood is Nairobi's, about there, never the namesake elsewhere (rule 6)
+    loc = scene(Extractor(gazetteer=Gazetteer.load(use_default_store=False)), text)
+    assert loc.iso3 == "KEN" and near(loc, *NAIROBI) and loc.geo_precision == 2
+
+
+def test_the_start_of_a_route_is_the_scene(extractor: Extractor):
+    loc = scene(extractor, "Militants ambushed a bus travelling from Garsen to Lamu on Tuesday, killing two.")
+    assert loc.iso3 == "KEN" and loc.geo_precision == 2
+    assert near(loc, -2.27, 40.12)

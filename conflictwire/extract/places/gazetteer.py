@@ -1088,7 +1088,7 @@ class Gazetteer:
             if not toks[k][2] or not _joined(text[toks[k - 1][1] : toks[k][0]]):
                 return False
             word = fold_name(text[toks[k][0] : toks[k][1]])
-            if word in nouns:
+            if word in nouns or word.removesuffix("s") in nouns:  # "Maseno Universitys" (a possessive)
                 return True
             if word not in qualifiers:
                 return False

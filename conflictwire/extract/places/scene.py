@@ -60,6 +60,7 @@ _PAREN_AFTER = re.compile(r"^(?:\s+(?:town|village|city|area|camp|district|count
 _PAREN_BEFORE = re.compile(r"[\w'’.-]\s*\([^()]{0,80}$")
 # "near X", "between X and Y", "N km from X", "outskirts of X": somewhere about X (precision 2).
 _NEAR_BEFORE = re.compile(r"(?i)\b(?:near|nearby|outside|around|outskirts of|vicinity of|area of|between|"
+                          r"(?:neighbou?rhood|quarter|suburbs?|estate|slum|quartier) (?:of|de)|"
                           r"km (?:from|of|north of|south of|east of|west of)|close to|près de|environs de|"
                           r"entre)\s+(?:the\s+)?(?:(?:town|village|city|locality) of\s+)?$")
 # "25km east of X", "about 60 kilometres (40 miles) north of the town of X", "70 kms SE of X",
@@ -77,9 +78,18 @@ _MILE_KM = 1.609344
 KM_PER_DEGREE = 111.32  # of latitude
 # "Pisky, Donetsk", "Gilgil town (Nakuru county)": the division a place lies in.
 _COMMA_AFTER = re.compile(r"^(?:\s+(?:town|village|city|area))?,\s+([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+){0,2})")
+# "the Kabala area of Bamako", "the Eastleigh neighbourhood of Nairobi": a part of a city.
+_PART_OF_AFTER = re.compile(r"^\s+(?:area|neighbou?rhood|quarter|suburb|estate|slum|township|sector|"
+                            r"district|quartier|secteur)\s+(?:of|de|du)\s+"
+                            r"([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+){0,2})")
+PART_KM = 30.0  # a part of a city lies this close to it
+CONTEXT_KM = 100.0  # a place lies this close to the town its bracket or comma names
+CITY_POPULATION = 100_000  # "X, <city>": a city this large has neighbourhoods GeoNames may lack
 _BETWEEN_SECOND = re.compile(r"(?i)\bbetween\s+[A-Z][\w'’ -]{1,40}?\s+and\s+$")
 # "towards X", "to X", "from A to B": the far end of a route is not the scene.
 _ROUTE_END = re.compile(r"(?i)\b(?:to|towards|toward|bound for|heading for|vers|à destination de)\s+$")
+_FROM_BEFORE = re.compile(r"(?i)\bfrom\s+(?:the\s+)?(?:(?:town|village|city) of\s+)?$")
+_TO_AFTER = re.compile(r"\s+(?:to|towards?)\s+(?:the\s+)?[A-Z]")
 _ROUTE_START = re.compile(r"(?i)\bfrom\s+[A-Z][\w'’ -]{1,40}?\s+to\s+$")
 # "the Dogon village of X", "Fulani herders", "Kikuyu and Maasai communities": a one-word name
 # before these nouns is a people's (many peoples share their name with a place somewhere).
@@ -229,16 +239,18 @@ class SceneFinder:
             admin = bool(_ADMIN_BEFORE.search(before) or _ADMIN_AFTER.match(text[end : end + 30])
                          or _PAREN_BEFORE.search(before))
             after = text[end : end + 90]
-            paren = _PAREN_AFTER.match(after) or _COMMA_AFTER.match(after)
+            part_of = _PART_OF_AFTER.match(after)
+            paren = part_of or _PAREN_AFTER.match(after) or _COMMA_AFTER.match(after)
             bracket = text[max(0, start - 80) : start]
             district = bool(_PAREN_BEFORE.search(before)) and "," not in bracket[bracket.rfind("(") :]
             offset = _offset(text[max(0, start - 80) : start])
-            near = bool(_NEAR_BEFORE.search(before)) or offset is not None or text[end : end + 1] == "-"
+            near = (bool(_NEAR_BEFORE.search(before)) or offset is not None or text[end : end + 1] == "-"
+                    or bool(_FROM_BEFORE.search(before) and _TO_AFTER.match(text, end)))
             key = (name, "admin" if admin else "town")
             old = found.get(key)
             if old is None or locative > old.locative:
                 found[key] = _Toponym(name, key[1], locative, near, paren.group(1) if paren else None,
-                                      district, offset)
+                                      district, offset, part_of is not None)
         return sorted(found.values(), key=lambda t: -t.locative)
 
     @staticmethod
@@ -249,9 +261,11 @@ class SceneFinder:
         # "in X", "le poste de X", the object of the event's own words ("seized X"), or the
         # district and region given in brackets after a place ("Fafa (Ansongo, Gao)")
         right_after = any(0 <= start - end_of <= 4 for end_of in verbs or ())
+        # "travelling from Garsen to Lamu": the route's start is where the event is about
+        route_start = bool(_FROM_BEFORE.search(before)) and bool(_TO_AFTER.match(text, end))
         # "near X", "between X and", "in the area of X" put the event about X, as "in X" does
         cue = (_LOCATIVE.search(before) or _FACILITY_OF.search(before) or _NEAR_BEFORE.search(before)
-               or right_after or _DISTANCE_BEFORE.search(text[max(0, start - 80) : start]))
+               or right_after or route_start or _DISTANCE_BEFORE.search(text[max(0, start - 80) : start]))
         if _BETWEEN_SECOND.search(before) or _ROUTE_END.search(before) or _ROUTE_START.search(before) \
                 or before.endswith("-"):
             cue = False  # "between A and B", "from A to B", "the A-B axis": A is the scene
@@ -276,7 +290,8 @@ class SceneFinder:
         for top in sorted(toponyms, key=lambda t: t.prefer != "admin"):
             if top.locative < 2 and not lead:
                 continue
-            found = self._locate(top.name, ctx, top.prefer, context=top.context, district=top.district)
+            found = self._locate(top.name, ctx, top.prefer, context=top.context, district=top.district,
+                                 part_of=top.part_of)
             if found is None or (top.locative < 2 and found[0].iso3 not in main):
                 continue
             location, score = found
@@ -386,7 +401,7 @@ class SceneFinder:
         return credible if len({p.iso3 for p, _ in credible}) <= MAX_NAME_COUNTRIES else []
 
     def _locate(self, name: str, ctx: ReportPlaces, prefer: str = "town", context: str | None = None,
-                district: bool = False) -> tuple[Location, float] | None:
+                district: bool = False, part_of: bool = False) -> tuple[Location, float] | None:
         """A place name resolved in the report's context, or None when no reading is credible.
         `context`: the bracket after the name ("Ansongo, Gao"), its district and region;
         `district`: the name is the first of such a bracket, so a part of its region is
@@ -399,7 +414,18 @@ class SceneFinder:
         ranked = self.geocoder.resolve([name], countries=scene.countries, near=ctx.anchors or scene.anchors,
                                        prefer=prefer)
         if context:
-            ranked = _within(ranked, context) or ranked
+            inside = _within(ranked, context)
+            if not inside:
+                city = self._context_city(context, ctx)
+                if city is not None:
+                    reach = PART_KM if part_of else CONTEXT_KM
+                    inside = [(p, sc) for p, sc in ranked
+                              if km(p.latitude, p.longitude, city.latitude, city.longitude) <= reach]
+                    if not inside and (part_of or city.population >= CITY_POPULATION):
+                        # "Eastleigh, Nairobi", "the Kabala area of Bamako": a part of the city
+                        # GeoNames lacks is the city, about there (rule 6), not a namesake elsewhere
+                        return self._about(city), SURE_SCORE  # as sure as the words are
+            ranked = inside or ranked
         # A reading far from every region the report names, and not a sure one, is another
         # place of that name ("Jesús María" of Aguascalientes in a Sinaloa report): the
         # homonym inside the named regions wins even when an anchor elsewhere (a capital
@@ -423,6 +449,21 @@ class SceneFinder:
             if location.latitude is not None:
                 ctx.regions.append((location.latitude, location.longitude))
         return location, score
+
+    def _context_city(self, context: str, ctx: ReportPlaces) -> Place | None:
+        """The populated place a context names first ("Nairobi" of "Eastleigh, Nairobi"), in
+        the report's countries."""
+        first = re.split(r"[,;/]| and ", context)[0].strip()
+        if not first:
+            return None
+        scene = self._scene(ctx)
+        ranked = self.geocoder.resolve([first], countries=scene.countries, near=scene.anchors)
+        towns = [p for p, _ in ranked if p.feature_class == "P" and (not scene.main or p.iso3 in scene.main)]
+        return towns[0] if towns else None
+
+    def _about(self, city: Place) -> Location:
+        location = self.geocoder.to_location(city)
+        return location.model_copy(update={"geo_precision": max(2, location.geo_precision)})
 
     def fallback(self, ctx: ReportPlaces, sentences: list[Sentence]) -> Location:
         """Where the report is, when an event sentence names no place: the lead's town, the
@@ -465,6 +506,7 @@ class _Toponym:
     context: str | None  # the bracket or the division after it: "Ansongo, Gao"
     district: bool = False  # the first name of a bracket after a place: its district
     offset: tuple[float, float | None] | None = None  # "25 km east of X": (km, bearing)
+    part_of: bool = False  # "X area of <city>": `context` is the city X is a part of
 
 
 def _offset(before: str) -> tuple[float, float | None] | None:
@@ -518,8 +560,12 @@ def _far(place, points: list[tuple[float, float]]) -> bool:
 def _within(ranked: list, context: str) -> list:
     """The candidates whose district or region the bracket names ("Fafa (Ansongo, Gao)")."""
     parts = {_division_key(part) for part in re.split(r"[,;/]| and ", context) if part.strip()}
-    return [(p, sc) for p, sc in ranked
-            if any(a and _division_key(a) in parts for a in (p.admin1, p.admin2))]
+
+    def named(division: str | None) -> bool:  # "Veracruz" names "Veracruz de Ignacio de la Llave"
+        key = _division_key(division or "")
+        return bool(key) and any(key == part or key.startswith(part + " ") for part in parts if part)
+
+    return [(p, sc) for p, sc in ranked if named(p.admin1) or named(p.admin2)]
 
 
 _DIVISION_WORDS = re.compile(r"\b(?:region|cercle|county|district|province|department|departement|"
