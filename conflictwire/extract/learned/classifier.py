@@ -66,6 +66,11 @@ class TypeClassifier:
             bias = np.array([-bias[0], bias[0]], dtype=np.float32)
         return cls(labels, vectorizer, weights, bias)
 
+    def margins(self, text: str) -> dict[str, float]:
+        """Each sub-type's SVM margin: above 0, the text reads as that sub-type rather than the rest."""
+        scores = (self.vectorizer.transform([text]) @ self.weights)[0] + self.bias
+        return dict(zip(self.labels, scores.tolist(), strict=True))
+
     def sub_probabilities(self, text: str) -> dict[str, float]:
         scores = (self.vectorizer.transform([text]) @ self.weights)[0] + self.bias
         scores = np.exp(SHARPNESS * (scores - scores.max()))
