@@ -197,6 +197,29 @@ def test_blend_decides_only_the_rules_guesses_in_the_notes_languages(tmp_path):
     assert model.code(CLASH, shot, two, "fr") == CLASH  # a language the notes were not in
 
 
+def test_the_coders_word_for_an_event_the_rules_do_not_know_finds_it(tmp_path):
+    """A report told in the coders' own words, which no event word of the rules matches: with
+    the model the sentence is a candidate, coded as the coders would. (The word is invented,
+    so that no lexicon of the rules will ever hold it.)"""
+    from conflictwire.extract.pipeline import Extractor
+    from conflictwire.models import Article
+
+    killings = ["gunmen zarbled a village chief", "unknown men zarbled a teacher at home",
+                "militants zarbled a councillor in the village", "armed men zarbled two herders"]
+    texts = NOTES["Armed clash"] + NOTES["Peaceful protest"] + killings
+    subs = ["Armed clash"] * 3 + ["Peaceful protest"] * 3 + ["Attack"] * 4
+    model = _model(tmp_path, TypeClassifier.train(texts * 2, subs * 2), languages=["en"])
+    text = "Unknown gunmen zarbled a village chief in Tembelga on Monday."
+    (trigger,) = model.triggers(text, "en")
+    assert (trigger.text, trigger.sub) == ("zarbled", "Attack")
+    assert model.triggers(text, "fr") == []  # not a language of the notes
+    assert model.triggers("The minister met the governor on Monday.", "en") == []
+    report = Article(id="r1", text=text, published=date(2021, 5, 4), language="en")
+    assert Extractor().extract_article(report) == []  # the rules alone know no event word here
+    (event,) = Extractor(model=model).extract_article(report)
+    assert (event.event_type, event.sub_event_type) == ("Violence against civilians", "Attack")
+
+
 def test_learned_place_ranks_above_a_namesake_elsewhere_in_the_country():
     gazetteer = Gazetteer.load()
     geocoder = Geocoder(gazetteer)

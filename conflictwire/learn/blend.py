@@ -119,7 +119,8 @@ def _fit(rows: list[tuple[int, dict[str, float]]], coded: list[Coded]) -> Blende
     for i, (_, r) in enumerate(rows):
         for n, v in r.items():
             x[i, index[n]] = v
-    fit = LogisticRegression(C=1.0, max_iter=5000).fit(x, [coded[c].event.sub_event_type for c, _ in rows])
+    subs = [coded[c].event.sub_event_type for c, _ in rows]
+    fit = LogisticRegression(C=1.0, max_iter=5000, random_state=0).fit(x, subs)
     labels = [str(s) for s in fit.classes_]
     weights, bias = fit.coef_.T, fit.intercept_
     if len(labels) == 2:  # a binary fit keeps one column: make it two, as for many classes
