@@ -11,12 +11,14 @@ from conflictwire.cli import main
 from conflictwire.extract.actors import ActorKB
 from conflictwire.extract.classify import Involved
 from conflictwire.extract.learned.actors import LearnedActor
+from conflictwire.extract.learned.blend import Blender, features, guessed
 from conflictwire.extract.learned.classifier import TypeClassifier
 from conflictwire.extract.learned.model import LearnedModel, ModelInfo
 from conflictwire.extract.learned.places import LearnedPlace, PlacesSupplement
 from conflictwire.extract.learned.records import CodedEvent, RowError, read_coded
 from conflictwire.extract.places.gazetteer import Gazetteer
 from conflictwire.extract.places.geocoder import Geocoder
+from conflictwire.learn.blend import Coded, _fit
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "learn"
 
@@ -99,10 +101,11 @@ def test_classifier_learns_types_from_notes_and_survives_saving(tmp_path):
     assert loaded.predict("students staged a march")[2] == "Peaceful protest"
 
 
-def _model(tmp_path: Path, classifier: TypeClassifier | None) -> LearnedModel:
-    info = ModelInfo(name="t", created="2021-01-01T00:00:00Z", sources=["x.csv"])
+def _model(tmp_path: Path, classifier: TypeClassifier | None, blender: Blender | None = None,
+           languages: list[str] | None = None) -> LearnedModel:
+    info = ModelInfo(name="t", created="2021-01-01T00:00:00Z", sources=["x.csv"], languages=languages)
     (tmp_path / "model.json").write_text(info.model_dump_json(), encoding="utf-8")
-    return LearnedModel(tmp_path, info, [], [], classifier)
+    return LearnedModel(tmp_path, info, [], [], classifier, blender)
 
 
 def test_blend_keeps_the_codebook_precedence(tmp_path):
@@ -130,6 +133,91 @@ def test_blend_keeps_a_sub_type_the_report_named_and_riots(tmp_path):
     # demonstrators' violence the rules read decides Riots, however peaceful the words look
     march = ["traders staged a peaceful march against taxes"]
     assert model.code(("Riots", "Violent demonstration"), march, Involved())[0] == "Riots"
+
+
+CLASH, ATTACK = ("Battles", "Armed clash"), ("Violence against civilians", "Attack")
+
+
+def _reads(sub: str) -> dict[str, float]:
+    """Classifier margins that read a text as `sub`."""
+    return {"Armed clash": -1.0, "Attack": -1.0, sub: 1.0}
+
+
+def _coded(rules: tuple[str, str], gold: str, involved: Involved) -> Coded:
+    event = CodedEvent(source="x.csv:2", event_type=SUB[gold], sub_event_type=gold, notes="n")
+    return Coded(event, rules, "n", involved)
+
+
+SUB = {"Armed clash": "Battles", "Attack": "Violence against civilians"}
+
+
+def _learned_blend() -> Blender:
+    """Coders who, where the rules guessed a clash between two armed sides, code what the
+    classifier reads; and who keep the rules' attack on civilians whatever it reads."""
+    two = Involved(armed_sides=2)
+    cases = [(CLASH, "Attack", "Attack", two), (CLASH, "Armed clash", "Armed clash", two),
+             (ATTACK, "Armed clash", "Attack", Involved(civilians_targeted=True)),
+             (ATTACK, "Attack", "Attack", Involved(civilians_targeted=True))]
+    coded = [_coded(rules, gold, involved) for rules, _, gold, involved in cases for _ in range(10)]
+    margins = [_reads(reads) for _, reads, _, _ in cases for _ in range(10)]
+    rows = [(i, features(m, c.rules, c.involved))
+            for i, (m, c) in enumerate(zip(margins, coded, strict=True))]
+    return _fit(rows, coded)
+
+
+def test_blend_learns_from_the_coders_when_to_trust_the_rules_guess():
+    blend = _learned_blend()
+    two, civilians = Involved(armed_sides=2), Involved(civilians_targeted=True)
+    assert blend.code(_reads("Attack"), CLASH, two) == ATTACK
+    assert blend.code(_reads("Armed clash"), CLASH, two) == CLASH
+    # the same reading of the classifier does not move an attack the coders kept
+    assert blend.code(_reads("Armed clash"), ATTACK, civilians) == ATTACK
+
+
+def test_blend_decides_only_the_rules_guesses_in_the_notes_languages(tmp_path):
+    assert guessed(CLASH) and guessed(ATTACK)
+    assert not guessed(("Explosions/Remote violence", "Grenade"))
+    assert not guessed(("Violence against civilians", "Abduction/forced disappearance"))
+    blend = _learned_blend()
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    blend.save(saved)
+    shootings = ["gunmen shot dead villagers at a market", "armed men executed farmers in their fields",
+                 "assailants killed civilians in their homes"]
+    texts = NOTES["Armed clash"] + shootings
+    classifier = TypeClassifier.train(texts * 2, ["Armed clash"] * 3 * 2 + ["Attack"] * 3 * 2)
+    model = _model(tmp_path, classifier, Blender.load(saved), languages=["en"])
+    two = Involved(armed_sides=2)
+    shot = ["gunmen shot dead villagers in their fields"]
+    assert model.code(CLASH, shot, two, "en") == ATTACK  # the rules guessed; the coders' blend decides
+    named = ("Battles", "Non-state actor overtakes territory")
+    assert model.code(named, shot, two, "en") == named  # the report named it
+    remote = ("Explosions/Remote violence", "Air/drone strike")
+    assert model.code(remote, shot, two, "en") == remote  # the report named the means
+    assert model.code(CLASH, shot, two, "fr") == CLASH  # a language the notes were not in
+
+
+def test_the_coders_word_for_an_event_the_rules_do_not_know_finds_it(tmp_path):
+    """A report told in the coders' own words, which no event word of the rules matches: with
+    the model the sentence is a candidate, coded as the coders would. (The word is invented,
+    so that no lexicon of the rules will ever hold it.)"""
+    from conflictwire.extract.pipeline import Extractor
+    from conflictwire.models import Article
+
+    killings = ["gunmen zarbled a village chief", "unknown men zarbled a teacher at home",
+                "militants zarbled a councillor in the village", "armed men zarbled two herders"]
+    texts = NOTES["Armed clash"] + NOTES["Peaceful protest"] + killings
+    subs = ["Armed clash"] * 3 + ["Peaceful protest"] * 3 + ["Attack"] * 4
+    model = _model(tmp_path, TypeClassifier.train(texts * 2, subs * 2), languages=["en"])
+    text = "Unknown gunmen zarbled a village chief in Tembelga on Monday."
+    (trigger,) = model.triggers(text, "en")
+    assert (trigger.text, trigger.sub) == ("zarbled", "Attack")
+    assert model.triggers(text, "fr") == []  # not a language of the notes
+    assert model.triggers("The minister met the governor on Monday.", "en") == []
+    report = Article(id="r1", text=text, published=date(2021, 5, 4), language="en")
+    assert Extractor().extract_article(report) == []  # the rules alone know no event word here
+    (event,) = Extractor(model=model).extract_article(report)
+    assert (event.event_type, event.sub_event_type) == ("Violence against civilians", "Attack")
 
 
 def test_learned_place_ranks_above_a_namesake_elsewhere_in_the_country():
@@ -195,6 +283,37 @@ def test_learn_show_forget(tmp_path, capsys, monkeypatch):
     assert not folder.exists()
     assert main(["learn", "--show"]) == 0
     assert "rules alone" in capsys.readouterr().out
+
+
+def _many_coded_events(path: Path) -> None:
+    """60 invented events in ACLED's JSON Lines layout: clashes and killings of villagers
+    in made-up villages, which the rules code with a guess (a generic sub-type)."""
+    rows = []
+    for n in range(60):
+        day = date(2021, 1 + n % 12, 1 + n % 28)
+        village = f"Tembel{n % 7}"
+        clash = n % 2 == 0
+        told = (f"Kel Tinbar Brigade fighters clashed with soldiers in {village}." if clash
+                else f"gunmen killed {n % 5 + 2} villagers in {village}.")
+        rows.append({
+            "event_date": day.isoformat(), "country": "Mali", "iso3": "MLI", "location": village,
+            "latitude": 14.0 + n / 100, "longitude": -3.0, "geo_precision": 1,
+            "event_type": "Battles" if clash else "Violence against civilians",
+            "sub_event_type": "Armed clash" if clash else "Attack",
+            "actor1": "Kel Tinbar Brigade", "inter1": 2,
+            "notes": f"On {day:%d %B %Y}, {told}"})
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_learn_fits_a_blend_on_the_rules_coding_of_past_events(tmp_path, capsys):
+    data, folder = tmp_path / "coded.jsonl", tmp_path / "m"
+    _many_coded_events(data)
+    assert main(["learn", str(data), "--model", str(folder)]) == 0
+    out = capsys.readouterr().out
+    info = LearnedModel.load(folder).info
+    assert (folder / Blender.FILE).exists() and info.blended >= 50 and info.languages == ["en"]
+    assert f"blend: {info.blended} past events the rules coded with a guess; held-out tenth: type" in out
+    assert LearnedModel.load(folder).blender is not None
 
 
 def test_until_leaves_later_events_out(tmp_path, capsys):

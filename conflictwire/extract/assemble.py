@@ -809,7 +809,8 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
     event_type, sub = code_event(lead.triggers, [t for m in draft.mentions if m is not lead
                                                  for t in m.triggers], involved)
     if learned is not None:  # the user's learned classifier, under the codebook's precedence
-        event_type, sub = learned.code((event_type, sub), [m.sentence.text for m in draft.mentions], involved)
+        event_type, sub = learned.code((event_type, sub), [m.sentence.text for m in draft.mentions], involved,
+                                       lang)
     s.attacker = _weapon_state(lead, kb)
     if s.attacker:
         s.state = [s.attacker] + [a for a in s.state if a.name != s.attacker.name]

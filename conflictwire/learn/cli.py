@@ -72,6 +72,7 @@ def run(args: argparse.Namespace) -> int | None:
     if missing:
         print(f"{missing[0]}: no such file", file=sys.stderr)
         return 1
+    from ..extract.learned.model import blend_line
     from .train import learn
 
     info, bad = learn(args.files, folder, args.until, report=lambda m: print(m, file=sys.stderr))
@@ -80,6 +81,7 @@ def run(args: argparse.Namespace) -> int | None:
     if info.type_accuracy is not None:
         print(f"  classifier: {info.classified} notes; held-out tenth: type {info.type_accuracy:.3f}, "
               f"sub-type {info.sub_type_accuracy:.3f}")
+        print(f"  blend: {blend_line(info)}")
     else:
         print("  classifier: none (the files have no notes with sub-event types)")
     if bad:

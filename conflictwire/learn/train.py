@@ -10,10 +10,12 @@ from pathlib import Path
 
 from ..extract.actors import ActorKB
 from ..extract.learned.actors import learn_actors, save_actors
+from ..extract.learned.blend import Blender
 from ..extract.learned.classifier import TypeClassifier
 from ..extract.learned.model import ModelInfo, info_json
 from ..extract.learned.places import learn_places, save_places
 from ..extract.learned.records import CodedEvent, RowError, read_coded
+from .blend import BlendFit, fit_blend
 
 
 def _held_out(e: CodedEvent) -> bool:
@@ -65,11 +67,17 @@ def learn(files: list[Path], folder: Path, until: date | None = None,
     else:
         (folder / TypeClassifier.FILE).unlink(missing_ok=True)
         (folder / TypeClassifier.VOCABULARY).unlink(missing_ok=True)
+    blend = fit_blend(typed, places, actors, _held_out, report) if classifier else BlendFit(None)
+    if blend.blender is not None:
+        blend.blender.save(folder)
+    else:
+        (folder / Blender.FILE).unlink(missing_ok=True)
     info = ModelInfo(
         name=folder.name, created=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         sources=[p.name for p in files], until=until.isoformat() if until else None, events=len(events),
         places=len(places), actors=len(actors), aliases=sum(len(a.aliases) for a in actors),
         classified=len(typed) if classifier else 0, type_accuracy=type_acc, sub_type_accuracy=sub_acc,
+        blended=blend.blended, blend_accuracy=blend.accuracy, languages=blend.languages,
         seconds=round(time.monotonic() - started, 1))
     (folder / "model.json").write_text(info_json(info), encoding="utf-8")
     return info, bad

@@ -57,7 +57,7 @@ class TypeClassifier:
 
         vectorizer = _vectorizer()
         x = vectorizer.fit_transform(texts)
-        fit = LinearSVC(C=c).fit(x, subs)
+        fit = LinearSVC(C=c, random_state=0).fit(x, subs)  # its coordinate descent shuffles: a fixed seed
         labels = [str(s) for s in fit.classes_]
         weights = fit.coef_.T.astype(np.float32)
         bias = fit.intercept_.astype(np.float32)
@@ -65,6 +65,36 @@ class TypeClassifier:
             weights = np.hstack([-weights, weights])
             bias = np.array([-bias[0], bias[0]], dtype=np.float32)
         return cls(labels, vectorizer, weights, bias)
+
+    def margins(self, text: str) -> dict[str, float]:
+        """Each sub-type's SVM margin: above 0, the text reads as that sub-type rather than the rest."""
+        scores = (self.vectorizer.transform([text]) @ self.weights)[0] + self.bias
+        return dict(zip(self.labels, scores.tolist(), strict=True))
+
+    def strongest(self, text: str) -> tuple[str, float, str | None]:
+        """The sub-type the text reads most as, its margin, and the word (a single word of
+        letters) that weighs most in that reading."""
+        x = self.vectorizer.transform([text])
+        scores = (x @ self.weights)[0] + self.bias
+        top = int(np.argmax(scores))
+        row = x.tocsr()
+        weights = row.data * self.weights[row.indices, top]
+        word = None
+        for i in np.argsort(-weights):
+            term = self._terms()[row.indices[i]]
+            if weights[i] <= 0:
+                break
+            if term.isalpha():
+                word = term
+                break
+        return self.labels[top], float(scores[top]), word
+
+    def _terms(self) -> list[str]:
+        if not hasattr(self, "_by_index"):
+            self._by_index = [""] * len(self.vectorizer.vocabulary_)
+            for term, i in self.vectorizer.vocabulary_.items():
+                self._by_index[i] = term
+        return self._by_index
 
     def sub_probabilities(self, text: str) -> dict[str, float]:
         scores = (self.vectorizer.transform([text]) @ self.weights)[0] + self.bias
