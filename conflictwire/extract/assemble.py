@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -876,11 +875,3 @@ def share_perpetrators(events: list[Event]) -> list[Event]:
                     update={"mentions": same[0].actor1.mentions + e.actor1.mentions})})
         result.append(e)
     return result
-
-
-def country_focus(kb: ActorKB, texts: list[str]) -> Counter[str]:
-    focus: Counter[str] = Counter()
-    for weight, text in zip((3, 2) + (1,) * len(texts), texts, strict=False):
-        for iso3, _, _ in kb.countries_in(text):
-            focus[iso3] += weight
-    return focus

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from conflictwire.data import load_data
 from conflictwire.extract.folding import PLACE_ELISION, fold_name
@@ -787,14 +787,18 @@ class Gazetteer:
         return self._db
 
     def _ext_lookup_uncached(self, key: str) -> tuple[Place, ...]:
+        return self._ext_places("names", key)
+
+    def _ext_places(self, index: Literal["names", "skeletons"], key: str) -> tuple[Place, ...]:
+        """The extension store's places whose `index` ("names" or "skeletons") holds `key`."""
         db = self._conn()
         if db is None:
             return ()
         try:
             rows = db.execute(
                 "SELECT p.geonameid, p.name, p.lat, p.lon, p.fclass, p.fcode, p.cc, p.admin1,"
-                " p.admin2, p.population FROM names n JOIN places p USING (geonameid)"
-                " WHERE n.key = ?",
+                f" p.admin2, p.population FROM {index} i JOIN places p USING (geonameid)"
+                " WHERE i.key = ?",
                 (key,),
             ).fetchall()
         except sqlite3.Error:
@@ -804,19 +808,7 @@ class Gazetteer:
     def _ext_skeleton(self, skel: str) -> tuple[Place, ...]:
         """Places of the extension store whose own name has this transliteration skeleton
         (a store imported before skeletons were kept has none)."""
-        db = self._conn()
-        if db is None:
-            return ()
-        try:
-            rows = db.execute(
-                "SELECT p.geonameid, p.name, p.lat, p.lon, p.fclass, p.fcode, p.cc, p.admin1,"
-                " p.admin2, p.population FROM skeletons s JOIN places p USING (geonameid)"
-                " WHERE s.key = ?",
-                (skel,),
-            ).fetchall()
-        except sqlite3.Error:
-            return ()
-        return tuple(self._ext_place(r) for r in rows)
+        return self._ext_places("skeletons", skel)
 
     def _ext_known_uncached(self, key: str) -> bool:
         db = self._conn()
