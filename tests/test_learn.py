@@ -243,6 +243,20 @@ def test_a_large_town_keeps_its_name_against_a_learned_village_far_from_it():
     assert best is not None and (best[0].latitude, best[0].longitude) == (town.latitude, town.longitude)
 
 
+def test_a_learned_village_weighs_as_much_as_its_namesake_abroad_and_the_scene_decides():
+    gazetteer = Gazetteer.load()
+    (abroad, _), *_ = [(p, s) for p, s in Geocoder(gazetteer).candidates("Yoro") if p.iso3 == "HND"]
+    village = LearnedPlace(name="Yoro", iso3="MLI", admin1="Mopti", latitude=14.3, longitude=-2.1, count=3)
+    learned = PlacesSupplement(gazetteer, [village])
+    geocoder = Geocoder(learned)
+    best = geocoder.best("Yoro", countries={"MLI": 1.0})
+    assert best is not None and (best[0].iso3, best[0].latitude) == ("MLI", 14.3)
+    best = geocoder.best("Yoro", countries={"HND": 1.0})
+    assert best is not None and best[0].iso3 == "HND"
+    ours = next(p for p, _ in learned.match("Yoro") if p.iso3 == "MLI")
+    assert ours.population >= abroad.population
+
+
 def test_learned_place_unknown_to_the_gazetteer_is_found_in_text():
     gazetteer = Gazetteer.load()
     text = "Gunmen attacked Zorkoundi on Monday."
