@@ -210,10 +210,10 @@ def test_the_coders_word_for_an_event_the_rules_do_not_know_finds_it(tmp_path):
     subs = ["Armed clash"] * 3 + ["Peaceful protest"] * 3 + ["Attack"] * 4
     model = _model(tmp_path, TypeClassifier.train(texts * 2, subs * 2), languages=["en"])
     text = "Unknown gunmen zarbled a village chief in Tembelga on Monday."
-    (trigger,) = model.triggers(text, "en")
+    ((trigger,), none) = model.triggers([text, "The minister met the governor on Monday."], "en")
+    assert none == []
     assert (trigger.text, trigger.sub) == ("zarbled", "Attack")
-    assert model.triggers(text, "fr") == []  # not a language of the notes
-    assert model.triggers("The minister met the governor on Monday.", "en") == []
+    assert model.triggers([text], "fr") == [[]]  # not a language of the notes
     report = Article(id="r1", text=text, published=date(2021, 5, 4), language="en")
     assert Extractor().extract_article(report) == []  # the rules alone know no event word here
     (event,) = Extractor(model=model).extract_article(report)
