@@ -3,6 +3,7 @@
 up to a day, then code the later ones with and without the model.
 
     python benchmarks/learn_acled.py [FILE] [--until 2018-12-31] [--workers 2] [--keep DIR]
+                                     [--geonames ../shared/data/geonames] [--no-rules]
 
 FILE is ../shared/data/acled/dev.jsonl (relative to the repository) unless given. Runs
 `conflictwire learn FILE --until DAY --model TMP/model`, splits the records after DAY into
@@ -13,14 +14,19 @@ of), makes each set's notes articles (`acled_notes.py --articles`), extracts the
 `acled_notes.py --gold --json`, and prints the issue's figures side by side (type, sub-type,
 actor recall, place within 25 km, whole record; detection too), with the issue's targets,
 and the classifier alone on each note's whole text (type and sub-type accuracy over all
-notes). Everything goes to a temporary folder (or --keep DIR, for a closer look): nothing
-from the data enters the repository. Exits with a one-line message when ../shared is absent.
+notes). `--geonames DIR` first imports DIR's GeoNames country files and admin code tables
+into a gazetteer store of the temporary folder (`conflictwire gazetteer import`, as a user
+following their countries would), which every step then uses. Everything goes to a
+temporary folder (or --keep DIR, for a closer look): nothing from the data enters the
+repository. Exits with a one-line message when ../shared is absent.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import sys
 import tempfile
 import time
@@ -101,6 +107,20 @@ def table(name: str, found: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+def import_geonames(folder: Path, cache: Path) -> str:
+    """`conflictwire gazetteer import` of the folder's country files and admin code tables into
+    a store under `cache`, which every later step uses (CONFLICTWIRE_CACHE_DIR)."""
+    files = sorted(str(p) for p in folder.glob("*.txt") if len(p.stem) == 2 or p.stem.startswith("admin"))
+    cache.mkdir(parents=True, exist_ok=True)
+    user_cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "conflictwire"
+    for index in user_cache.glob("gazetteer-*.pickle"):  # the packaged index, not built again
+        shutil.copy(index, cache / index.name)
+    os.environ["CONFLICTWIRE_CACHE_DIR"] = str(cache)
+    done = run(["-c", CLI, "gazetteer", "import", *files], capture_output=True)
+    names = ", ".join(Path(f).name for f in files)
+    return f"gazetteer import {names}: {done.stdout.strip().splitlines()[-1]}"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file", nargs="?", default=str(SHARED / "data" / "acled" / "dev.jsonl"),
@@ -110,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2, help="extraction workers (default 2)")
     ap.add_argument("--no-rules", action="store_true", help="skip the extraction without the model")
     ap.add_argument("--keep", type=Path, help="write into DIR (model, sets, events) and keep it")
+    ap.add_argument("--geonames", type=Path,
+                    help="import DIR's GeoNames files (ML.txt, ..., admin codes) first")
     args = ap.parse_args(argv)
     data = need(Path(args.file).resolve(), "the ACLED records")
     scorer = need(SHARED / "eval" / "acled_notes.py", "the ACLED-notes scorer")
@@ -117,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         model = folder / "model"
+        if args.geonames:
+            print(import_geonames(need(args.geonames, "the GeoNames files"), folder / "cache"))
         start = time.perf_counter()
         learned = run(["-c", CLI, "learn", str(data), "--until", args.until.isoformat(),
                        "--model", str(model)], capture_output=True).stdout

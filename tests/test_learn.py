@@ -210,10 +210,10 @@ def test_the_coders_word_for_an_event_the_rules_do_not_know_finds_it(tmp_path):
     subs = ["Armed clash"] * 3 + ["Peaceful protest"] * 3 + ["Attack"] * 4
     model = _model(tmp_path, TypeClassifier.train(texts * 2, subs * 2), languages=["en"])
     text = "Unknown gunmen zarbled a village chief in Tembelga on Monday."
-    (trigger,) = model.triggers(text, "en")
+    ((trigger,), none) = model.triggers([text, "The minister met the governor on Monday."], "en")
+    assert none == []
     assert (trigger.text, trigger.sub) == ("zarbled", "Attack")
-    assert model.triggers(text, "fr") == []  # not a language of the notes
-    assert model.triggers("The minister met the governor on Monday.", "en") == []
+    assert model.triggers([text], "fr") == [[]]  # not a language of the notes
     report = Article(id="r1", text=text, published=date(2021, 5, 4), language="en")
     assert Extractor().extract_article(report) == []  # the rules alone know no event word here
     (event,) = Extractor(model=model).extract_article(report)
@@ -241,6 +241,20 @@ def test_a_large_town_keeps_its_name_against_a_learned_village_far_from_it():
                            longitude=town.longitude + 0.6, count=1)  # some 65 km east
     best = Geocoder(PlacesSupplement(gazetteer, [village])).best("Lekki", countries={"NGA": 1.0})
     assert best is not None and (best[0].latitude, best[0].longitude) == (town.latitude, town.longitude)
+
+
+def test_a_learned_village_weighs_as_much_as_its_namesake_abroad_and_the_scene_decides():
+    gazetteer = Gazetteer.load()
+    (abroad, _), *_ = [(p, s) for p, s in Geocoder(gazetteer).candidates("Yoro") if p.iso3 == "HND"]
+    village = LearnedPlace(name="Yoro", iso3="MLI", admin1="Mopti", latitude=14.3, longitude=-2.1, count=3)
+    learned = PlacesSupplement(gazetteer, [village])
+    geocoder = Geocoder(learned)
+    best = geocoder.best("Yoro", countries={"MLI": 1.0})
+    assert best is not None and (best[0].iso3, best[0].latitude) == ("MLI", 14.3)
+    best = geocoder.best("Yoro", countries={"HND": 1.0})
+    assert best is not None and best[0].iso3 == "HND"
+    ours = next(p for p, _ in learned.match("Yoro") if p.iso3 == "MLI")
+    assert ours.population >= abroad.population
 
 
 def test_learned_place_unknown_to_the_gazetteer_is_found_in_text():

@@ -114,9 +114,9 @@ class Extractor:
                 else article.title})
         sentences = split_sentences(article.text)
         candidates = [(s, t) for s in sentences if (t := find_triggers(s.text, lang))][:MAX_CANDIDATES]
-        if not candidates and self.model is not None:  # the user's coders' words for an event
-            candidates = [(s, t) for s in sentences
-                          if (t := self.model.triggers(s.text, lang))][:MAX_CANDIDATES]
+        if not candidates and self.model is not None and sentences:  # the user's coders' words for an event
+            learned = self.model.triggers([s.text for s in sentences], lang)
+            candidates = [(s, t) for s, t in zip(sentences, learned, strict=True) if t][:MAX_CANDIDATES]
         if not candidates or assemble.off_topic(article.text, lang):
             return None
         return _Prepared(article, lang, sentences, candidates, original)

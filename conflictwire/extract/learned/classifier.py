@@ -71,23 +71,28 @@ class TypeClassifier:
         scores = (self.vectorizer.transform([text]) @ self.weights)[0] + self.bias
         return dict(zip(self.labels, scores.tolist(), strict=True))
 
-    def strongest(self, text: str) -> tuple[str, float, str | None]:
-        """The sub-type the text reads most as, its margin, and the word (a single word of
-        letters) that weighs most in that reading."""
-        x = self.vectorizer.transform([text])
-        scores = (x @ self.weights)[0] + self.bias
-        top = int(np.argmax(scores))
-        row = x.tocsr()
-        weights = row.data * self.weights[row.indices, top]
-        word = None
+    def strongest(self, texts: list[str], least: float) -> list[tuple[str, float, str] | None]:
+        """For each text the classifier reads as a sub-type with a margin of `least` or more:
+        that sub-type, its margin, and the word (of letters only) that weighs most in that
+        reading; None for the others. One matrix product for all the texts."""
+        x = self.vectorizer.transform(texts).tocsr()
+        scores = x @ self.weights + self.bias
+        found: list[tuple[str, float, str] | None] = []
+        for row in range(x.shape[0]):
+            top = int(np.argmax(scores[row]))
+            word = self._heaviest(x, row, top) if scores[row, top] >= least else None
+            found.append((self.labels[top], float(scores[row, top]), word) if word else None)
+        return found
+
+    def _heaviest(self, x, row: int, label: int) -> str | None:
+        start, end = x.indptr[row], x.indptr[row + 1]
+        terms, weights = x.indices[start:end], x.data[start:end] * self.weights[x.indices[start:end], label]
         for i in np.argsort(-weights):
-            term = self._terms()[row.indices[i]]
             if weights[i] <= 0:
-                break
-            if term.isalpha():
-                word = term
-                break
-        return self.labels[top], float(scores[top]), word
+                return None
+            if (term := self._terms()[terms[i]]).isalpha():
+                return term
+        return None
 
     def _terms(self) -> list[str]:
         if not hasattr(self, "_by_index"):

@@ -164,18 +164,19 @@ class LearnedModel:
             return rules
         return fixed, sub
 
-    def triggers(self, text: str, lang: str) -> list[Trigger]:
-        """A sentence the rules find no event word in, which the classifier reads as a
-        sub-type with a margin of DETECT or more: one trigger of that sub-type, on the word
-        that weighs most in that reading (the coders' word for it: "assassinated")."""
+    def triggers(self, texts: list[str], lang: str) -> list[list[Trigger]]:
+        """For each sentence the classifier reads as a sub-type with a margin of DETECT or
+        more, one trigger of that sub-type on the word that weighs most in that reading (the
+        coders' word for it: "assassinated"); no trigger for the others. For the sentences
+        of a report the rules find no event word in."""
         if self.classifier is None or (self.info.languages and lang not in self.info.languages):
-            return []
-        sub, margin, word = self.classifier.strongest(text)
-        found = re.search(rf"(?i)\b{re.escape(word)}\b", text) if word else None
-        if margin < DETECT or found is None:
-            return []
-        return [Trigger(start=found.start(), end=found.end(), text=found.group(0), sub=sub, weight=0.9,
-                        cue=False)]
+            return [[] for _ in texts]
+        found = []
+        for text, reading in zip(texts, self.classifier.strongest(texts, DETECT), strict=True):
+            word = re.search(rf"(?i)\b{re.escape(reading[2])}\b", text) if reading else None
+            found.append([Trigger(start=word.start(), end=word.end(), text=word.group(0), sub=reading[0],
+                                  weight=0.9, cue=False)] if reading and word else [])
+        return found
 
     @staticmethod
     def _fixed_by_codebook(rules: tuple[str, str], involved: Involved) -> str | None:

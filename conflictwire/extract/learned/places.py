@@ -112,6 +112,10 @@ class PlacesSupplement:
                 elif not near and not (place.is_admin and self._within(place, divisions)) \
                         and (place.population < LARGE_TOWN or coded > 1):
                     continue  # a namesake elsewhere in the coders' country: theirs wins
+            elif quality >= 1.0 and not place.is_country:
+                # as weighty as its namesake abroad ("Yoro", a village of Mali's coders and a
+                # Honduran town), so that the report's countries, and the user's, decide
+                size = max(size, place.population)
             kept.append((place, quality))
         # as populous as the gazetteer's entry at that spot, so that the learned point and
         # its admin names win without losing the town's weight
