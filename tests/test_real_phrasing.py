@@ -354,3 +354,45 @@ def test_an_explosion_told_alone_is_remote_violence(extractor):
 def test_unorganised_people_fighting_each_other_is_mob_violence(extractor):
     event = only(extract(extractor, "Villagers clashed with traders over a market stall in Kadji on Monday."))
     assert (event.event_type, event.sub_event_type) == ("Riots", "Mob violence")
+
+
+@pytest.mark.parametrize(("text", "sub"), [
+    # demonstrators who destroy property or hurt people riot, whatever their words
+    ("Students in Nyeri staged a violent protest over fees on Monday.", "Violent demonstration"),
+    ("Traders protested in Kisumu on Monday and destroyed water pipes.", "Violent demonstration"),
+    ("On Monday protesters in Kano blocked the highway and injured two officers.", "Violent demonstration"),
+    ("A farmers' protest turns violent in Eldoret on Monday.", "Violent demonstration"),
+    ("Teachers protested peacefully in Kano on Monday over unpaid salaries.", "Peaceful protest"),
+])
+def test_demonstrators_own_violence_makes_a_riot(extractor, text, sub):
+    assert only(extract(extractor, text)).sub_event_type == sub
+
+
+@pytest.mark.parametrize(("text", "sub"), [
+    ("On Monday the army exchanged artillery fire with the rebels near Kibati.", "Armed clash"),
+    ("On Monday troops launched a fresh offensive against militia positions near Bunia.", "Armed clash"),
+    ("A hand grenade is thrown at a police vehicle in Garissa on Monday.", "Grenade"),
+    ("On Monday shells fired by the rebels fell on a market in Kibati.", "Shelling/artillery/missile attack"),
+    ("On Monday militants damaged a bridge by setting off explosives.", "Remote explosive/landmine/IED"),
+    ("On Monday the bodies of two men were found in Kibera with bullet wounds.", "Attack"),
+    ("On Monday youths burnt a bar in the old town of Gao.", "Mob violence"),
+    ("On Monday gunmen took two teachers hostage near Djibo.", "Abduction/forced disappearance"),
+    ("On Monday reinforcements reportedly arrived at the front near Marib.", "Change to group/activity"),
+])
+def test_more_phrasings_of_each_sub_type(extractor, text, sub):
+    assert only(extract(extractor, text)).sub_event_type == sub
+
+
+def test_a_late_report_of_an_earlier_day_is_the_news(extractor):
+    # the report's only event, told with its day, ten days before publication (rule 2)
+    event = only(extract(extractor, "On 31 March, motorcycle taxi drivers demonstrated in Kano to demand "
+                                    "lower fuel prices.", published="2025-04-10"))
+    assert (event.event_type, str(event.event_date)) == ("Protests", "2025-03-31")
+
+
+def test_an_earlier_day_beside_the_news_stays_background(extractor):
+    events = extract(extractor, (
+        "Gunmen killed two farmers in Kadji on Wednesday, residents said.\n"
+        "On 12 March, protesters had marched in Kano to demand security."), published="2025-04-10")
+    assert [e.event_type for e in events] == ["Violence against civilians"]
+

@@ -262,6 +262,7 @@ def test_casualty_counts_are_not_years() -> None:
         ("On Monday, the army said it had repelled the attack.", "en", ["report"]),
         ("On Monday, gunmen attacked the base, the army said.", "en", ["event"]),
         ("The group claimed responsibility on Monday for the bombing.", "en", ["report"]),
+        ("As of March 2, 775 people had been murdered in the city.", "en", ["report"]),
         (
             "Dix soldats ont été tués mardi, a annoncé mercredi le ministre.",
             "fr",

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
     from .learned.model import LearnedModel
 
 NEWS_WINDOW = timedelta(days=8)  # older dated events are background (rule 2): "last Friday" is in
+# A report whose only events are older than the news window is a late report of them (rule 2:
+# "an earlier event that is itself the news"), when its day is told and within this delay.
+LATE_REPORT = timedelta(days=31)
 SAME_PLACE_KM = 30.0
 NON_STATE = {"Rebel group", "Political militia", "Identity militia", "External/Other forces"}
 
@@ -61,6 +64,7 @@ class Mention:
     earlier: bool = False  # told in the past perfect
     generic: bool = False  # no verb tells a happening: a state, a habit, a rate
     mishap: bool = False  # a disaster or an accident is told: deaths need a perpetrator to count
+    old_day: date | None = None  # the day told, when only its age made the sentence background
 
     @property
     def strong(self) -> bool:
@@ -169,6 +173,8 @@ def judge_time(m: Mention, published: date | None, last_date: date | None,
             continue
         if published and day < published - NEWS_WINDOW:
             old = True
+            if d.kind == "explicit" and d.precision == 1 and day >= published - LATE_REPORT:
+                m.old_day = m.old_day or day
         elif d.kind in ("explicit", "weekday", "relative", "anaphoric") and (
             published is None or day <= published
         ):
@@ -310,9 +316,18 @@ _AGAINST_JUST_BEFORE = re.compile(r"(?i)\b(?:on|against|contre)\s+(?:the\s+|a\s+
 def forces_act(m: Mention) -> bool:
     """Whether the sentence's forces are the ones who use violence: named before a violence
     word in the active ("soldiers beat a man"), or after it as its agent ("shot by police")."""
+    return _agents_act(m, [a for a in m.actors if _is_state(a)])
+
+
+def demonstrators_act(m: Mention) -> bool:
+    """Whether the sentence's demonstrators use violence ("protesters injured two officers")."""
+    return _agents_act(m, [a for a in m.actors if a.role in ("protesters", "rioters")])
+
+
+def _agents_act(m: Mention, state: list[ActorMention]) -> bool:
+    """Whether one of `state` is the agent of a violence word of the sentence."""
     text = m.sentence.text
     violent = [t for t in m.triggers if t.sub == "violence"]
-    state = [a for a in m.actors if _is_state(a)]
     for t in violent:
         before = [a for a in state if a.end <= t.start]
         passive = _PASSIVE_JUST_BEFORE.search(text[before[-1].end : t.start] if before else "") or (
@@ -332,10 +347,38 @@ _NOBODY_IN_PARTICULAR = re.compile(r"(?i)^(?:people|persons|civilians|others)$")
 def crowd_fights(m: Mention) -> bool:
     """Whether unorganised people are named before the clash as its parties ("Villagers
     clashed with traders", "supporters of two candidates clash")."""
-    clash = next((t for t in m.triggers if t.sub == "Armed clash"), None)
-    return clash is not None and any(
-        a.role in ("civilians", "protesters", "rioters") and a.end <= clash.start
+    return _crowd_does(m, "Armed clash")
+
+
+def crowd_destroys(m: Mention) -> bool:
+    """Whether unorganised people are named as the ones who loot or burn ("youths burnt a bar")."""
+    return _crowd_does(m, "Looting/property destruction")
+
+
+def _crowd_does(m: Mention, sub: str) -> bool:
+    """Whether unorganised people are named before the sentence's first `sub` word."""
+    deed = next((t for t in m.triggers if t.sub == sub), None)
+    return deed is not None and any(
+        a.role in ("civilians", "protesters", "rioters") and a.end <= deed.start
         and not _NOBODY_IN_PARTICULAR.match(a.text) for a in m.actors)
+
+
+def late_report(mentions: list[Mention]) -> None:
+    """A report that tells no event of its news window but tells one of an earlier day ("On
+    18 April, taxis blocked the streets", published ten days later) reports that event late:
+    it is the news, on its own day (rule 2). Every sentence of that day is let back in."""
+    if any(m.strong for m in mentions):
+        return
+    for m in mentions:  # "raiders had attacked the village": the past perfect of nothing newer
+        if any(a.role not in ("civilians", "government") for a in m.actors) and not any(
+                d.kind in ("period", "year") or d.since for d in m.dates):  # not a year's tally
+            m.earlier = False
+    if any(m.strong for m in mentions):
+        return
+    day = next((m.old_day for m in mentions if m.old_day and (m.actors or m.place or m.figures)), None)
+    for m in mentions:
+        if day and m.old_day == day:
+            m.background, m.date, m.precision = False, day, 1
 
 
 def lead_mention(draft: Draft) -> Mention:
@@ -804,7 +847,8 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         crowd=bool(told.protesters or told.rioters or told.civilians),
         peaceful=bool(_PEACEFUL.search(lead.sentence.text)), state_acts=forces_act(lead)
         and not any(f.victims == "forces" for f in lead.figures),
-        crowd_fights=crowd_fights(lead))
+        crowd_fights=crowd_fights(lead), crowd_acts=demonstrators_act(lead),
+        crowd_destroys=crowd_destroys(lead))
     event_type, sub = code_event(lead.triggers, [t for m in draft.mentions if m is not lead
                                                  for t in m.triggers], involved)
     if learned is not None:  # the user's learned classifier, under the codebook's precedence

@@ -35,6 +35,7 @@ RIOTING_CROWD = re.compile(r"(?i)riot|rampag|émeut|mob\b")
 # Armed-clash words that tell both sides fighting (an ambush may strike the unarmed).
 MUTUAL = re.compile(r"(?i)clash|fight|battle|exchange|skirmish|shoot-?out|fought|repel|repuls|affront|"
                     r"accroch|combat")
+EXCHANGE = re.compile(r"(?i)exchang|échang")
 # Strategic developments without violence, property or arrests, in the order that decides.
 QUIET_DEVELOPMENTS = ("Non-violent transfer of territory", "Headquarters or base established",
                       "Change to group/activity")
@@ -72,6 +73,8 @@ class Involved:
     peaceful: bool = False  # the telling calls the crowd peaceful
     state_acts: bool = False  # the forces are the ones who used violence, not its target
     crowd_fights: bool = False  # unorganised people are named as the ones who clash
+    crowd_acts: bool = False  # the demonstrators are the ones who used violence
+    crowd_destroys: bool = False  # unorganised people are named as the ones who loot or burn
 
 
 CROWD = ("intervention", "riot", "Peaceful protest")
@@ -102,6 +105,9 @@ def code_event(lead: list[Trigger], others: list[Trigger], who: Involved) -> tup
     # burning or taking property is looting/property destruction (Strategic developments).
     if not harmed and "Disrupted weapons use" in subs:
         return "Strategic developments", "Disrupted weapons use"
+    # "youths burnt a bar": a crowd destroying property, no organised side, is mob violence
+    if who.crowd_destroys and who.armed_sides == 0 and not subs & ({"Peaceful protest"} | VIOLENT):
+        return "Riots", "Mob violence"
     if not harmed and "Looting/property destruction" in subs and not subs & {
             "Armed clash", "territory", "riot", "Peaceful protest", *REMOTE_ORDER}:
         return "Strategic developments", "Looting/property destruction"
@@ -112,7 +118,7 @@ def code_event(lead: list[Trigger], others: list[Trigger], who: Involved) -> tup
         state_involved=who.state_involved, taker_is_state=who.taker_is_state,
         protesters=who.protesters and not remote, forces_fired_on_protesters=who.forces_fired_on_protesters,
         crowd=who.crowd, peaceful=who.peaceful, forces_harmed_alone=who.state_acts and harmed,
-        crowd_fights=who.crowd_fights)
+        crowd_fights=who.crowd_fights, crowd_acts=who.crowd_acts)
     if event_type == "Explosions/Remote violence":
         # The most specific means told anywhere in the event: "truck bombing" then "drove the
         # explosives-laden truck into the convoy" is a suicide bomb.
@@ -134,6 +140,7 @@ def classify(
     peaceful: bool = False,
     forces_harmed_alone: bool = False,
     crowd_fights: bool = False,
+    crowd_acts: bool = False,
 ) -> tuple[str, str]:
     """(event_type, sub_event_type) for the triggers of one event, given who is involved."""
     subs = {t.sub for t in triggers}
@@ -144,7 +151,8 @@ def classify(
         # force is lethal force against a peaceful crowd.
         if forces_fired_on_protesters and (peaceful or "riot" not in subs):
             return "Protests", "Excessive force against protesters"
-        if "riot" in subs:
+        # Demonstrators who destroy property riot (the codebook's vandalism, arson).
+        if subs & {"riot", "Looting/property destruction"} or crowd_acts:
             return "Riots", "Violent demonstration"
         if "intervention" in subs:
             return "Protests", "Protest with intervention"
@@ -157,6 +165,10 @@ def classify(
     rioting = any(t.sub == "riot" and RIOTING_CROWD.match(t.text) for t in triggers)
     if rioting and armed_sides - state_involved < 1 and not (strong & set(REMOTE_ORDER)):
         return "Riots", "Violent demonstration"
+    # Artillery exchanged between two sides is a battle fought at range, not a one-sided attack.
+    if any(t.sub == "Armed clash" and EXCHANGE.search(t.text) for t in triggers) and not (
+            strong & set(REMOTE_ORDER) - {"Shelling/artillery/missile attack"}):
+        return "Battles", "Armed clash"
     for sub in REMOTE_ORDER:
         if sub in strong:
             return SUB_EVENT_TYPES[sub], sub

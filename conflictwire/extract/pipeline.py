@@ -140,6 +140,7 @@ class Extractor:
                 last_date = m.date
             m.context_date = story_days.get(sentence.index)
             mentions.append(m)
+        assemble.late_report(mentions)
         fallback = self.scenes.fallback(ctx, sentences)
         default_date = self._default_date(mentions, article, sentences, lang)
         drafts = assemble.group(mentions, default_date, fallback)
