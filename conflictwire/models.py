@@ -184,7 +184,7 @@ class ActorMention(BaseModel):
     end: int
     text: str
     role: Literal["named", "unidentified", "civilians", "protesters", "rioters", "military",
-                  "police", "government", "identity"] = "named"
+                  "police", "government", "identity", "private_security"] = "named"
     actor: Actor | None = None
     country: str | None = None
 

@@ -334,3 +334,14 @@ def test_acronyms_side_by_side_are_not_a_headline(kb: ActorKB) -> None:
         "CSP-PSD: Permanent Strategic Framework for Peace, Security and Development"]
     assert named(kb, "Presumed AQIM (JNIM) militants fired two shells.") == [
         "AQIM: Al Qaeda in the Islamic Maghreb", JNIM]
+
+
+@pytest.mark.parametrize(("text", "mention"), [
+    ("Armed men attacked the convoy.", "Armed men"),
+    ("Heavily armed men attacked the convoy.", "Heavily armed men"),
+    ("The armed group attacked the convoy.", "armed group"),
+    ("Unidentified individuals attacked the convoy.", "Unidentified individuals"),
+])
+def test_a_modifier_that_begins_a_noun_is_part_of_it(text, mention):
+    found = ActorKB.load().find(text, "en")
+    assert [(a.text, a.role) for a in found] == [(mention, "unidentified")]

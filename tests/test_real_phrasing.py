@@ -396,3 +396,15 @@ def test_an_earlier_day_beside_the_news_stays_background(extractor):
         "On 12 March, protesters had marched in Kano to demand security."), published="2025-04-10")
     assert [e.event_type for e in events] == ["Violence against civilians"]
 
+
+
+@pytest.mark.parametrize("text", [
+    "On Monday armed men attacked a private security guard at a mine near Tonala, killing him.",
+    "On Monday heavily armed men attacked the customs post of Markoye, killing two customs officers.",
+    "On Monday militants attacked the forest guard station near Kassoum.",
+])
+def test_attacks_on_guards_and_customs_are_battles(extractor, text):
+    # armed guards and state agents are a side: the fight is a battle (ACLED's codebook)
+    event = only(extract(extractor, text))
+    assert event.event_type == "Battles"
+    assert event.actor1 is not None and event.actor1.name.startswith("Unidentified Armed Group")

@@ -30,7 +30,7 @@ from conflictwire.models import Actor, ActorMention, ActorType
 from .folding import ELISION, fold_marks
 
 ROLES: tuple[str, ...] = ("unidentified", "civilians", "protesters", "rioters", "military",
-                          "police", "government")
+                          "police", "government", "private_security")
 
 TYPE_CODES: dict[str, ActorType] = {
     "state": "State forces",
@@ -377,6 +377,7 @@ class ActorKB:
             "civilians": ("Civilians", "Civilians"),
             "protesters": ("Protesters", "Protesters"),
             "rioters": ("Rioters", "Rioters"),
+            "private_security": ("Private Security Forces", "External/Other forces"),
         }
         if role not in labels:
             raise ValueError(f"unknown role {role!r}")
@@ -591,6 +592,12 @@ class ActorKB:
         if j >= len(toks) or not _run(toks, i, j + 1):
             return None
         hit = nouns.match(toks, j)
+        # a modifier may begin the noun itself: "armed" in "heavily armed men", "armed group"
+        k = j
+        while hit is None and k > i:
+            k -= 1
+            hit = nouns.match(toks, k)
+            j = k if hit else j
         if hit is None:
             return None
         n, role = hit

@@ -592,6 +592,8 @@ def sides(draft: Draft, kb: ActorKB, iso3: str | None, story_group: Actor | None
                         in_lead.add(story_group.name)
                 else:
                     _add_actor(s.armed, kb.generic_actor("unidentified", country), a.text)
+            elif a.role == "private_security":  # armed guards are a side (ACLED: Battles)
+                _add_actor(s.armed, kb.generic_actor(a.role, country), a.text)
             elif a.role == "civilians":
                 _add_actor(s.civilians, kb.generic_actor("civilians", country), a.text)
             elif a.role == "protesters":
@@ -658,7 +660,9 @@ def taker_is_state(draft: Draft) -> bool | None:
 
 def choose_actors(event_type: str, sub: str, s: Sides, kb: ActorKB, iso3: str | None
                   ) -> tuple[Actor | None, Actor | None, list[str], list[str]]:
-    state, armed = list(s.state), list(s.armed)
+    state = list(s.state)
+    # guards defend: whoever else is armed attacked them
+    armed = sorted(s.armed, key=lambda a: a.type == "External/Other forces")
     a1: Actor | None = None
     a2: Actor | None = None
     if sub == "Excessive force against protesters":  # political violence by the forces
