@@ -408,3 +408,18 @@ def test_attacks_on_guards_and_customs_are_battles(extractor, text):
     event = only(extract(extractor, text))
     assert event.event_type == "Battles"
     assert event.actor1 is not None and event.actor1.name.startswith("Unidentified Armed Group")
+
+
+@pytest.mark.parametrize("text", [
+    "On Monday the police forces beat up a trader in Monrovia for not wearing a mask.",
+    "On Monday a man was attacked by a police officer in Baragoi.",
+    "On Monday a drug suspect was killed during a police raid in Bulacan.",
+])
+def test_the_forces_alone_harming_someone_is_violence_against_civilians(extractor, text):
+    assert only(extract(extractor, text)).event_type == "Violence against civilians"
+
+
+def test_a_count_before_an_active_killing_verb_counts_the_killers(extractor):
+    event = only(extract(extractor, "On Monday three militants shot dead a council driver in Hola."))
+    assert event.fatalities == 1
+    assert event.event_type == "Violence against civilians"

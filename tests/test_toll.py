@@ -140,3 +140,13 @@ def test_a_named_death_is_among_the_counted_dead():
 def test_one_death_told_with_any_noun(sentence, dead):
     found = [f.value for f in figures(sentence) if f.kind == "dead"]
     assert (found[0] if found else None) == dead
+
+
+def test_the_first_victim_word_after_a_count_says_who_it_counts():
+    found = figures("Militants shot and killed three civilians accused of spying for the security forces.")
+    assert [(f.value, f.victims) for f in found] == [(3, "civilians")]
+
+
+def test_a_count_of_killers_is_no_toll():
+    found = figures("Three militants shot dead two traders near the market.")
+    assert [(f.value, f.kind) for f in found] == [(2, "dead")]

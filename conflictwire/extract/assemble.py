@@ -329,16 +329,25 @@ def _agents_act(m: Mention, state: list[ActorMention]) -> bool:
     text = m.sentence.text
     violent = [t for t in m.triggers if t.sub == "violence"]
     for t in violent:
-        before = [a for a in state if a.end <= t.start]
+        # a headline word may hold the party's noun ("police forces beat up a woman")
+        before = [a for a in state if a.start < t.start]
         passive = _PASSIVE_JUST_BEFORE.search(text[before[-1].end : t.start] if before else "") or (
             _PASSIVE_VERB.match(t.text))
         if before and not passive and not (
                 _AGAINST_JUST_BEFORE.search(text[max(0, t.start - 12) : t.start])):
             return True
-        if any(a.start >= t.end and re.search(r"(?i)\b(?:by|par)\s+(?:(?:the|an?|les?|la|une?|des)\s+)?$",
-                                               text[t.end : a.start]) for a in state):
+        if any(a.start >= t.end and (_BY_JUST_BEFORE.search(text[t.end : a.start]) or (
+                _DURING_JUST_BEFORE.search(text[t.end : a.start])
+                and _OPERATION_AFTER.match(text[a.end : a.end + 20]))) for a in state):
             return True
     return False
+
+
+_BY_JUST_BEFORE = re.compile(r"(?i)\b(?:by|par)\s+(?:(?:the|an?|les?|la|une?|des)\s+)?$")
+# "killed during a police raid", "died in army custody": the forces' own operation
+_DURING_JUST_BEFORE = re.compile(r"(?i)\b(?:during|in|lors d.une?|pendant|au cours d.une?)\s+"
+                                 r"(?:(?:the|an?|une?)\s+)?$")
+_OPERATION_AFTER = re.compile(r"(?i)\s*(?:raids?|operations?|crackdowns?|custody|opération|descente)\b")
 
 
 _NOBODY_IN_PARTICULAR = re.compile(r"(?i)^(?:people|persons|civilians|others)$")

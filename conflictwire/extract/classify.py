@@ -117,7 +117,7 @@ def code_event(lead: list[Trigger], others: list[Trigger], who: Involved) -> tup
         words, armed_sides=who.armed_sides, civilians_targeted=who.civilians_targeted,
         state_involved=who.state_involved, taker_is_state=who.taker_is_state,
         protesters=who.protesters and not remote, forces_fired_on_protesters=who.forces_fired_on_protesters,
-        crowd=who.crowd, peaceful=who.peaceful, forces_harmed_alone=who.state_acts and harmed,
+        crowd=who.crowd, peaceful=who.peaceful, forces_harmed_alone=who.state_acts,
         crowd_fights=who.crowd_fights, crowd_acts=who.crowd_acts)
     if event_type == "Explosions/Remote violence":
         # The most specific means told anywhere in the event: "truck bombing" then "drove the

@@ -166,6 +166,8 @@ def _kind_of(text: str, start: int, end: int) -> tuple[Kind | None, str]:
     death = lex.death_after.search(head)
     injury = lex.injury_after.search(head)
     if death and (not injury or death.start() < injury.start()):
+        if _KILLERS_COUNTED.match(head[death.start() :]) and not _VERB.search(head[: death.start()]):
+            return None, ""  # "Three militants shot dead a driver": the count is of the killers
         return "dead", head
     if injury:
         return "injured", head
@@ -203,13 +205,21 @@ def _same_clause(between: str) -> bool:
 
 
 _AGENT = re.compile(r"(?i)\b(?:by|par)\b")
+# an active killing verb with its object after a count: the count is the subject, the killers
+_KILLERS_COUNTED = re.compile(
+    r"(?i)(?:killed|shot dead|shot and killed|murdered|executed|beheaded|massacred|lynched|"
+    r"ont tué|ont abattu)"
+    r"\s+(?:a|an|the|his|her|their|its|one|two|three|four|five|six|seven|eight|nine|ten|\d+|several|"
+    r"some|un|une|le|la|les|des|deux|trois)\b")
 
 
 def _victims(words: str) -> VictimClass:
+    """Who a count counts: the first victim word after it ("three civilians accused of spying
+    for the forces" are civilians), never the killers after "by"."""
     words = words[: m.start()] if (m := _AGENT.search(words)) else words  # "shot dead by bandits"
-    for name, pattern in _lexicon().victims:
-        if pattern.search(words):
-            return name
+    hits = [(m.start(), name) for name, pattern in _lexicon().victims if (m := pattern.search(words))]
+    if hits:
+        return min(hits)[1]
     return "civilians" if _PEOPLE.search(words) else "generic"
 
 
