@@ -423,3 +423,10 @@ def test_a_count_before_an_active_killing_verb_counts_the_killers(extractor):
     event = only(extract(extractor, "On Monday three militants shot dead a council driver in Hola."))
     assert event.fatalities == 1
     assert event.event_type == "Violence against civilians"
+
+
+def test_a_date_line_before_the_lead_leaves_it_the_lead(extractor):
+    # "31 July." is a line of its own: the headline-style sentence after it states the news
+    event = only(extract(extractor, "3 April. Clan militia shoots and kills a village chief in Wajir. "
+                                    "The militia were believed to be cattle raiders."))
+    assert (event.event_type, event.fatalities) == ("Violence against civilians", 1)

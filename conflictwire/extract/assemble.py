@@ -65,6 +65,7 @@ class Mention:
     generic: bool = False  # no verb tells a happening: a state, a habit, a rate
     mishap: bool = False  # a disaster or an accident is told: deaths need a perpetrator to count
     old_day: date | None = None  # the day told, when only its age made the sentence background
+    lead: bool = False  # the report's first sentence that is more than a date: it states the news
 
     @property
     def strong(self) -> bool:
@@ -83,7 +84,7 @@ class Mention:
             return False  # "An earthquake killed 40 people": no one did it
         # A cue needs someone or a count, except in the lead, which states the news
         # ("A farm was attacked and 20 houses razed").
-        return bool(cues and (self.actors or self.figures or self.sentence.index == 0))
+        return bool(cues and (self.actors or self.figures or self.lead))
 
 
 # "the abduction came days before...", "every mass abduction since": a noun that refers
@@ -319,7 +320,7 @@ def forces_act(m: Mention) -> bool:
     return _agents_act(m, [a for a in m.actors if _is_state(a)])
 
 
-def demonstrators_act(m: Mention) -> bool:
+def crowd_acts(m: Mention) -> bool:
     """Whether the sentence's demonstrators use violence ("protesters injured two officers")."""
     return _agents_act(m, [a for a in m.actors if a.role in ("protesters", "rioters")])
 
@@ -860,7 +861,7 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         crowd=bool(told.protesters or told.rioters or told.civilians),
         peaceful=bool(_PEACEFUL.search(lead.sentence.text)), state_acts=forces_act(lead)
         and not any(f.victims == "forces" for f in lead.figures),
-        crowd_fights=crowd_fights(lead), crowd_acts=demonstrators_act(lead),
+        crowd_fights=crowd_fights(lead), crowd_acts=crowd_acts(lead),
         crowd_destroys=crowd_destroys(lead))
     event_type, sub = code_event(lead.triggers, [t for m in draft.mentions if m is not lead
                                                  for t in m.triggers], involved)

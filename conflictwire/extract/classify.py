@@ -73,7 +73,7 @@ class Involved:
     peaceful: bool = False  # the telling calls the crowd peaceful
     state_acts: bool = False  # the forces are the ones who used violence, not its target
     crowd_fights: bool = False  # unorganised people are named as the ones who clash
-    crowd_acts: bool = False  # the demonstrators are the ones who used violence
+    crowd_acts: bool = False  # unorganised people (demonstrators, residents) used the violence
     crowd_destroys: bool = False  # unorganised people are named as the ones who loot or burn
 
 

@@ -129,12 +129,13 @@ class Extractor:
         last_date = None
         story_days = self._story_days(sentences[: candidates[-1][0].index + 1], article, lang)
         latest_year = None if article.published else _latest_year(article.text)
+        lead_index = _lead_index(sentences, article, lang)
         for (sentence, triggers), doc in zip(candidates, docs, strict=True):
-            m = self._mention(sentence, triggers, doc, ctx)
+            m = self._mention(sentence, triggers, doc, ctx, lead_index)
             assemble.judge_time(m, article.published, last_date, latest_year)
             # The lead tells the news, in headline style too ("Police battle Mungiki sect",
             # "Protests over fuel prices"): only later sentences can be a state or a habit.
-            headline = sentence.index == 0 and not ongoing(doc)
+            headline = m.lead and not ongoing(doc)
             m.generic = m.date is None and not headline and not eventive(doc, lang)
             if m.date and not m.background:
                 last_date = m.date
@@ -156,7 +157,8 @@ class Extractor:
         ])
 
     # -- stages -------------------------------------------------------------------
-    def _mention(self, sentence: Sentence, triggers, doc, ctx: ReportPlaces) -> assemble.Mention:
+    def _mention(self, sentence: Sentence, triggers, doc, ctx: ReportPlaces, lead_index: int = 0
+                 ) -> assemble.Mention:
         text = sentence.text
         # "..., two days after an attack that killed 12": the event is told before the clause
         # about another one; its words, parties, dates, counts and places are not this event's.
@@ -170,9 +172,10 @@ class Extractor:
             dates=find_dates(own, ctx.article.published, ctx.lang),
             figures=toll.figures(own, ctx.lang),
             lang=ctx.lang,
+            lead=sentence.index == lead_index,
         )
         skip = max(0, ctx.dateline_end - sentence.start) if sentence.start < ctx.dateline_end else 0
-        m.place = self.scenes.place(text, doc, actors, ctx, skip, lead=sentence.index < 2,
+        m.place = self.scenes.place(text, doc, actors, ctx, skip, lead=sentence.index <= lead_index + 1,
                                     verbs=[t.end for t in m.triggers], until=told)
         return m
 
@@ -241,6 +244,22 @@ def _quoting(events: list[Event], original: Article) -> list[Event]:
 
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _lead_index(sentences: list[Sentence], article: Article, lang: str) -> int:
+    """The first sentence that is more than a date: "31 July. Militia shoots and kills a chief"
+    opens with a date line, and its second sentence is the lead."""
+    if len(sentences) < 2 or len(sentences[0].text) > 30:
+        return 0
+    text = sentences[0].text
+    dates = find_dates(text, article.published, lang)
+    if not dates:
+        return 0
+    rest = text
+    for d in sorted(dates, key=lambda d: -d.start):
+        rest = rest[: d.start] + rest[d.end :]
+    return 1 if len(_LETTERS.findall(rest)) <= 2 else 0
 
 
 def _latest_year(text: str) -> int | None:
