@@ -430,3 +430,13 @@ def test_a_date_line_before_the_lead_leaves_it_the_lead(extractor):
     event = only(extract(extractor, "3 April. Clan militia shoots and kills a village chief in Wajir. "
                                     "The militia were believed to be cattle raiders."))
     assert (event.event_type, event.fatalities) == ("Violence against civilians", 1)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("On Monday militants ransacked the polling station in Kobaka.", "Strategic developments"),
+    ("On Monday militiamen attacked the village of Bidi and set four houses ablaze; no casualties were "
+     "reported.", "Strategic developments"),
+    ("On Monday rioting youths ransacked the town hall of Kobaka.", "Riots"),
+])
+def test_an_armed_groups_ransacking_is_property_destruction_a_crowds_a_riot(extractor, text, kind):
+    assert only(extract(extractor, text)).event_type == kind

@@ -108,8 +108,11 @@ def code_event(lead: list[Trigger], others: list[Trigger], who: Involved) -> tup
     # "youths burnt a bar": a crowd destroying property, no organised side, is mob violence
     if who.crowd_destroys and who.armed_sides == 0 and not subs & ({"Peaceful protest"} | VIOLENT):
         return "Riots", "Mob violence"
-    if not harmed and "Looting/property destruction" in subs and not subs & {
-            "Armed clash", "territory", "riot", "Peaceful protest", *REMOTE_ORDER}:
+    # An armed group's ransacking or burning is property destruction, not a riot: only a
+    # crowd riots.
+    riot_by_crowd = "riot" in subs and (who.crowd or who.protesters or who.armed_sides == 0)
+    if not harmed and "Looting/property destruction" in subs and not riot_by_crowd and not subs & {
+            "Armed clash", "territory", "Peaceful protest", *REMOTE_ORDER}:
         return "Strategic developments", "Looting/property destruction"
     # The means decide: a bombing of a crowd is remote violence, not a protest.
     remote = any(t.sub in REMOTE_ORDER for t in words)
