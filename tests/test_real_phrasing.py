@@ -440,3 +440,14 @@ def test_a_date_line_before_the_lead_leaves_it_the_lead(extractor):
 ])
 def test_an_armed_groups_ransacking_is_property_destruction_a_crowds_a_riot(extractor, text, kind):
     assert only(extract(extractor, text)).event_type == kind
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("On Monday militants ambushed an army convoy near Boni with an IED followed by gunfire, "
+     "killing two soldiers.", "Battles"),
+    ("On Monday the rebels fired mortars, grenade launchers and small arms at the army positions "
+     "near Avdiivka.", "Battles"),
+    ("On Monday an IED struck an army convoy near Boni, killing two soldiers.", "Explosions/Remote violence"),
+])
+def test_a_complex_attack_with_gunfire_is_a_battle(extractor, text, kind):
+    assert only(extract(extractor, text)).event_type == kind

@@ -36,6 +36,10 @@ RIOTING_CROWD = re.compile(r"(?i)riot|rampag|émeut|mob\b")
 MUTUAL = re.compile(r"(?i)clash|fight|battle|exchange|skirmish|shoot-?out|fought|repel|repuls|affront|"
                     r"accroch|combat")
 EXCHANGE = re.compile(r"(?i)exchang|échang")
+# Violence words that tell direct fire between the sides, not a remote means.
+DIRECT_FIRE = re.compile(r"(?i)gun ?fire|gunshots?|open(?:ed)? fire|small arms|machine ?guns?|shoot|\bshot\b|"
+                         r"ambush|clash|fight|battl|exchang|skirmish|routed|repel|repuls|tirs|embuscade|"
+                         r"accroch|affront|combat")
 # Strategic developments without violence, property or arrests, in the order that decides.
 QUIET_DEVELOPMENTS = ("Non-violent transfer of territory", "Headquarters or base established",
                       "Change to group/activity")
@@ -168,6 +172,12 @@ def classify(
     rioting = any(t.sub == "riot" and RIOTING_CROWD.match(t.text) for t in triggers)
     if rioting and armed_sides - state_involved < 1 and not (strong & set(REMOTE_ORDER)):
         return "Riots", "Violent demonstration"
+    # A complex attack: a bomb, shells or air strikes with gunfire between two organised sides
+    # ("an IED detonation followed by gunfire", "fired mortars and small arms at the positions")
+    # is a battle; the means decide only a one-sided attack.
+    if armed_sides >= 2 and strong & set(REMOTE_ORDER) and any(
+            t.sub in ("violence", "Armed clash") and DIRECT_FIRE.search(t.text) for t in triggers):
+        return "Battles", "Armed clash"
     # Artillery exchanged between two sides is a battle fought at range, not a one-sided attack.
     if any(t.sub == "Armed clash" and EXCHANGE.search(t.text) for t in triggers) and not (
             strong & set(REMOTE_ORDER) - {"Shelling/artillery/missile attack"}):
