@@ -203,3 +203,37 @@ def test_a_small_town_after_in_is_a_place(gaz: Gazetteer):
     assert gaz.find_toponyms(text) == []  # a small town's name alone may be a word or a person
     cue = re.compile(r"\bin\s+$")
     assert [s for _, _, s in gaz.find_toponyms(text, cue=cue)] == ["Boussouma"]
+
+
+def _tiny_data(name: str):
+    """An index of one place, standing for a whole build in the cache tests."""
+    from array import array
+
+    from conflictwire.extract.places import gazetteer as gz
+
+    return gz._Data(gid=array("q", [1]), name=[name], lat=array("d", [0.0]), lon=array("d", [0.0]),
+                    pop=array("q", [0]), cc=array("H", [0]), fcode=array("B", [0]), a1=array("i", [-1]),
+                    a2=array("i", [-1]), strings=[], iso2s=["ML"], keys={fold_name(name): 0}, skeletons={},
+                    country_rows={}, country_info={"ML": ("MLI", "Mali")}, admin_codes={}, acronyms={})
+
+
+def test_index_cache_keeps_the_pickles_of_different_data(tmp_path, monkeypatch):
+    """Processes of different data (two checkouts, an upgrade) each read their own pickle
+    instead of rebuilding over each other's; only the most recently used few are kept."""
+    from conflictwire.extract.places import gazetteer as gz
+
+    monkeypatch.setenv("CONFLICTWIRE_CACHE_DIR", str(tmp_path))
+    builds: list[str] = []
+    key = {"now": "a"}
+    monkeypatch.setattr(gz, "_cache_key", lambda: key["now"])
+    monkeypatch.setattr(gz, "_build", lambda: builds.append(key["now"]) or _tiny_data(key["now"]))
+    for k in ("a", "b", "a", "b"):
+        key["now"] = k
+        assert gz._load_data().name == [k]
+    assert builds == ["a", "b"]  # built once each, then read back
+    for k in ("c", "d", "e", "f"):
+        key["now"] = k
+        gz._load_data()
+    kept = sorted(p.name for p in tmp_path.glob("gazetteer-*.pickle"))
+    assert len(kept) == gz.KEPT_PICKLES and "gazetteer-f.pickle" in kept
+    assert not list(tmp_path.glob("*.tmp*"))  # written through a temporary file, renamed

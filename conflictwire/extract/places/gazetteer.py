@@ -15,7 +15,8 @@ plus, optionally, a local extension store filled by `conflictwire gazetteer impo
 Building takes seconds, so the index is built once per process and persisted as a pickle
 under the user cache directory (`$CONFLICTWIRE_CACHE_DIR`, else
 `$XDG_CACHE_HOME/conflictwire`, else `~/.cache/conflictwire`), keyed by the versions of the
-packages and a hash of the data files. Later loads read the pickle (well under a second).
+packages and a hash of the data files; a few pickles of different data are kept side by side
+(`KEPT_PICKLES`). Later loads read the pickle (well under a second).
 
 Names are matched folded (`fold_name`): case, accents, apostrophes and hyphens are ignored, so
 "Tibú" = "Tibu", "N'Djamena" = "Ndjamena", "Pont-Sondé" = "pont sonde". A looser
@@ -579,30 +580,53 @@ def _unpickle(fh) -> object:
             gc.enable()
 
 
+KEPT_PICKLES = 4  # indexes of different data (checkouts, package versions) kept side by side
+
+
 def _load_data(rebuild: bool = False) -> _Data:
+    """The index of this code's data: read from its pickle when one exists, else built and
+    written (atomically: another process never reads half a file). The pickle is named by
+    the hash of the packages' versions and the data files, so processes of different data
+    (two checkouts, an upgrade) each keep theirs; the `KEPT_PICKLES` most recently used
+    stay, older ones are removed."""
     path = cache_dir() / f"gazetteer-{_cache_key()}.pickle"
     if not rebuild and path.exists():
         try:
             with path.open("rb") as fh:
                 data = _unpickle(fh)
             if isinstance(data, _Data):
+                with contextlib.suppress(OSError):
+                    os.utime(path)  # recently used: kept by `_prune_pickles`
                 return data
         except Exception:  # a truncated or stale cache is rebuilt
             pass
     data = _build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        with tmp.open("wb") as fh:
-            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        for old in path.parent.glob("gazetteer-*.pickle"):
-            if old != path:
-                with contextlib.suppress(OSError):
-                    old.unlink()
+        tmp = path.with_suffix(f".tmp{os.getpid()}-{threading.get_ident()}")
+        try:
+            with tmp.open("wb") as fh:
+                pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        _prune_pickles(path.parent, KEPT_PICKLES)
     except OSError:  # read-only home: keep the index in memory only
         pass
     return data
+
+
+def _prune_pickles(folder: Path, keep: int) -> None:
+    """Remove all but the `keep` most recently used index pickles of `folder`."""
+    found = []
+    for p in folder.glob("gazetteer-*.pickle"):
+        with contextlib.suppress(OSError):
+            found.append((p.stat().st_mtime, p))
+    found.sort(key=lambda tp: tp[0], reverse=True)
+    for _, old in found[keep:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
 
 
 # --------------------------------------------------------------------------- stoplist
