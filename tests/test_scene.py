@@ -165,3 +165,14 @@ def test_the_start_of_a_route_is_the_scene(extractor: Extractor):
     loc = scene(extractor, "Militants ambushed a bus travelling from Garsen to Lamu on Tuesday, killing two.")
     assert loc.iso3 == "KEN" and loc.geo_precision == 2
     assert near(loc, -2.27, 40.12)
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen abducted a local official between Deou and Oursi on Sunday.",
+    "Gunmen burned the primary school of a hamlet in the department of Deou on Sunday.",
+])
+def test_village_after_between_or_a_division_word_is_read_without_a_country(text):
+    """A small place's name (no country named) is taken after "between ... and" or "the
+    department of", as after "in": the event gets its country rather than none."""
+    location = scene(Extractor(gazetteer=Gazetteer.load(use_default_store=False)), text)
+    assert location.iso3 == "BFA", location

@@ -99,6 +99,15 @@ _PEOPLE_AFTER = re.compile(r"(?:\s+and\s+[A-Z][\w'’-]+)?\s+(?:villages?|hamlet
 # "told reporters in X", "a press conference in X", "an officer in X said": the source's place.
 _SOURCE_PLACE = re.compile(r"(?i)\b(?:told|reporters?|press conference|journalists|spokes\w+|statement|"
                            r"said|speaking|conférence de presse|a déclaré)\b[^.;]{0,25}\b(?:in|at|à)\s+$")
+# "attacked the village of X", "between X and Y", "in the area of X", "X, department of Y":
+# words after which a capitalised word is a place name even when the place is a village
+# (the gazetteer's toponym finder takes a small place's name only after such words).
+_DIVISION_OF = re.compile(r"(?i)\b(?:department|dept|commune|municipality|prefecture|sub-?prefecture|"
+                          r"sub-?county|constituency|ward|locality|location|cercle|circle|district|"
+                          r"province|region|state|county|governorate|area|axis|hamlet|camp)\.?\s+"
+                          r"(?:of\s+|de\s+|du\s+|d['’]\s*)?(?:the\s+)?$")
+_CUE = re.compile("(?i)" + "|".join(p.pattern.removeprefix("(?i)") for p in (
+    _LOCATIVE, _NEAR_BEFORE, _BETWEEN_SECOND, _DIVISION_OF)))
 SCENE_TEXT = 4000  # characters of a report read for its places (an ACLED note is shorter)
 # Weights of the signs of the report's country beside its place names (2 for a country's
 # name, 2 for a place after "in", 1 for another mention, shared among a name's countries):
@@ -222,7 +231,7 @@ class SceneFinder:
             blocked.append((until, len(text)))
         people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in PERSON_LABELS]
         spans = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in TOPONYM_LABELS]
-        spans += self.geocoder.gazetteer.find_toponyms(text, countries=countries, cue=_LOCATIVE)
+        spans += self.geocoder.gazetteer.find_toponyms(text, countries=countries, cue=_CUE)
         found: dict[tuple[str, str], _Toponym] = {}
         for start, end, name in spans:
             if any(s <= start < e or s < end <= e for s, e in blocked):
@@ -339,7 +348,7 @@ class SceneFinder:
             vote(iso3, LEAD_PRIOR * share)
         weights: dict[str, float] = {}  # each name votes once, as strongly as its best mention
         parties = [(a.start, a.end) for a in mentions if a.role in ("named", "identity")]
-        for start, end, name in gaz.find_toponyms(text, countries=gaz.store_countries(), cue=_LOCATIVE):
+        for start, end, name in gaz.find_toponyms(text, countries=gaz.store_countries(), cue=_CUE):
             if any(s <= start < e or s < end <= e for s, e in parties) or (
                     _PEOPLE_AFTER.match(text, end) and " " not in name):
                 continue  # "Jubilee Party", "Pokot raiders", "the Dogon village": not places
