@@ -38,7 +38,7 @@ import threading
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
@@ -47,7 +47,7 @@ from typing import Any, Literal
 from conflictwire.data import load_data
 from conflictwire.extract.folding import PLACE_ELISION, fold_name
 
-SCHEMA = 4  # bump when the pickled layout or the build logic changes
+SCHEMA = 5  # bump when the pickled layout or the build logic changes
 STORE_NAME = "geonames_extra.sqlite"
 
 # Feature codes: a populated place, a capital, a seat of a first-level division, a section
@@ -145,6 +145,7 @@ class _Data:
     country_info: dict[str, tuple[str, str]]  # iso2 -> (iso3, display name)
     admin_codes: dict[str, str]  # "ML.01" / "ML.04.7670549" -> division name
     acronyms: dict[str, int]  # exact-case acronym -> country row
+    english: dict[str, str] = field(default_factory=dict)  # division name -> its English name
 
 
 def cache_dir() -> Path:
@@ -267,6 +268,16 @@ class _Divisions:
         return cls(subs, {s.id: s for s in subs}, {s.geonames_code: s.id for s in coded},
                    {s.geonames_code: s.name for s in coded})
 
+    def english(self, terms: _AdminTerms) -> dict[str, str]:
+        """Division name -> the English name its aliases give, for the names not in English
+        ("Ḩalab" -> "Aleppo", "Donetska oblast" -> "Donetsk", "Shamāl Sīnā'" -> "North
+        Sinai"), as ACLED and the English press name divisions."""
+        out: dict[str, str] = {}
+        for s in self.all:
+            if s.name and (english := english_division_name(s.name, s.aliases, terms)):
+                out.setdefault(s.name, english)
+        return out
+
     def name(self, lid: int) -> str | None:
         s = self.by_id.get(lid)
         return s.name if s is not None else None
@@ -283,6 +294,25 @@ class _Divisions:
             elif s.admin_level == 2 and l2 < 0:
                 l2 = lid
         return l1, l2
+
+
+def english_division_name(name: str, aliases: Iterable[str], terms: _AdminTerms) -> str | None:
+    """A division's English name from its GeoNames alternate names, or None when they give
+    none other than `name`: the Latin-script alias that another alias repeats with an
+    administrative word ("Aleppo" beside "Aleppo Governorate", "Donetsk" beside "Donetsk
+    Oblast"), else such an alias without its word ("North Sinai Governorate"); for a name in
+    another script or with diacritics, its only plain Latin alias ("Bayrūt": "Beirut"). The
+    shortest when several."""
+    plain = [a for a in aliases if a and a.isascii() and not _DIGIT.search(a)]
+    own = {fold_name(name), fold_name(terms.strip_text(name))}
+    found = set()
+    for alias in plain:
+        bare = terms.strip_text(alias)
+        if bare != alias and bare and fold_name(bare) not in own:
+            found.add(bare)
+    if not found and not name.isascii() and len(plain) == 1 and fold_name(plain[0]) not in own:
+        found.add(terms.strip_text(plain[0]))
+    return min(found, key=lambda n: (len(n), n)) if found else None
 
 
 def _country_info(gcountries: dict, ctoml: dict) -> dict[str, tuple[str, str]]:
@@ -564,6 +594,7 @@ def _build() -> _Data:
         fcode=table.fcode, a1=table.a1, a2=table.a2, strings=table.strings, iso2s=table.iso2s,
         keys=keys, skeletons=skeletons, country_rows=country_rows, country_info=country_info,
         admin_codes=divisions.name_by_code, acronyms=acronyms,
+        english=divisions.english(_AdminTerms.of(aliases)),
     )
 
 
@@ -865,6 +896,10 @@ class Gazetteer:
                     found = tuple(sorted({self.iso3(cc) or "" for cc in ccs} - {""}))
             self._store_countries = found
         return self._store_countries
+
+    def english_division(self, name: str | None) -> str | None:
+        """A division's English name ("Ḩalab" -> "Aleppo"), else the name itself."""
+        return self._d.english.get(name, name) if name else name
 
     def admin_name(self, iso2: str, admin1: str | None, admin2: str | None = None) -> str | None:
         """Name of a division from its GeoNames codes ("ML", "04", "7670549")."""
