@@ -176,3 +176,17 @@ def test_village_after_between_or_a_division_word_is_read_without_a_country(text
     department of", as after "in": the event gets its country rather than none."""
     location = scene(Extractor(gazetteer=Gazetteer.load(use_default_store=False)), text)
     assert location.iso3 == "BFA", location
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    # a country's civilians and police are at home; raiders cross borders
+    ("Ethiopian raiders kill Kenyan fishermen", "KEN"),
+    # a peacekeeper serves abroad: his nationality is not the scene's country
+    ("One Egyptian peacekeeper was killed when Malian soldiers and the convoy struck a mine.", "MLI"),
+    # "Boni" is also one of Bonn's alternate names: not in a report about Mali
+    ("Militants ambushed an army patrol on the outskirts of Boni, in central Mali, killing two "
+     "soldiers.", "MLI"),
+])
+def test_the_reports_country_over_nationalities_abroad_and_namesakes(text, country):
+    location = scene(Extractor(gazetteer=Gazetteer.load(use_default_store=False)), text)
+    assert location.iso3 == country, location

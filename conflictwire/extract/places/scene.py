@@ -114,6 +114,14 @@ SCENE_TEXT = 4000  # characters of a report read for its places (an ACLED note i
 # an actor's nationality ("French troops", "an Egyptian peacekeeper") or a party's home
 # country ("Fulani militia", "al-Shabaab") is often not where the event is.
 DEMONYM_WEIGHT = 0.5
+# A country's police and its civilians (villagers, farmers, students) are mostly at home: their
+# demonym weighs as a mention of a place; people named as abroad ("an Egyptian peacekeeper",
+# "Somali refugees", "two British nationals") say nothing of where the event is.
+HOME_WEIGHT = 1.0
+HOME_ROLES = frozenset({"police", "civilians"})
+_ABROAD_AFTER = re.compile(r"(?i)\s+(?:peace-?keep\w*|nationals?|embass(?:y|ies)|ambassadors?|diplomats?|"
+                           r"tourists?|expatriates?|refugees?|asylum[- ]seekers?|migrants?|consulates?|"
+                           r"envoys?)\b")
 PARTY_WEIGHT = 0.25
 PARTY_TEXT = 600  # characters of a report whose named parties vote
 STORE_PRIOR = 0.5
@@ -152,6 +160,9 @@ class SceneContext:
     countries: dict[str, float]
     anchors: list[tuple[float, float]]
     main: list[str]  # the report's own countries (at most two), best supported first
+    # the countries the words other than place names and parties point to: country names,
+    # the demonyms of police and civilians (at home), the source
+    signed: frozenset[str] = frozenset()
 
 
 class SceneFinder:
@@ -335,11 +346,21 @@ class SceneFinder:
             vote(iso3, STORE_PRIOR)  # the user imported the countries their reports are about
         if ctx.prior:
             vote(ctx.prior, 1.0)
-        for iso3, start, _end in self.kb.countries_in(text):
-            # "in Mali" says where; "Malian troops", "U.S. officials" say who
-            there = _LOCATIVE.search(text[max(0, start - 40) : start])
-            vote(iso3, 2.0 if there else DEMONYM_WEIGHT)
         mentions = self.kb.find(text, ctx.lang)
+        signed = {ctx.prior} if ctx.prior else set()
+        at_home = {a.start for a in mentions if a.role in HOME_ROLES}
+        for iso3, start, end in self.kb.countries_in(text):
+            # "in Mali" says where; "Malian troops", "U.S. officials" say who; "Kenyan police",
+            # "Malian villagers" are at home; "an Egyptian peacekeeper", "Somali refugees" abroad
+            if _LOCATIVE.search(text[max(0, start - 40) : start]):
+                vote(iso3, 2.0)
+            elif not _ABROAD_AFTER.match(text, end):
+                vote(iso3, HOME_WEIGHT if start in at_home else DEMONYM_WEIGHT)
+                if start not in at_home and not self._is_country_name(text[start:end]):
+                    continue  # "Turkish forces", "Malian army": forces fight abroad too
+            else:
+                continue
+            signed.add(iso3)
         for a in mentions:
             if a.start < PARTY_TEXT and (country := _party_country(a)) is not None:
                 vote(country, PARTY_WEIGHT)
@@ -378,7 +399,7 @@ class SceneFinder:
             here = [p for p in places if p.iso3 == top and p.admin_level > 1]
             if len(here) == 1:
                 anchors.append((here[0].latitude, here[0].longitude))
-        ctx.scene = SceneContext(countries, anchors, main)
+        ctx.scene = SceneContext(countries, anchors, main, frozenset(signed))
         return ctx.scene
 
     def _credible_readings(self, name: str, store: Iterable[str] = ()) -> list[tuple[Place, float]]:
@@ -449,6 +470,12 @@ class SceneFinder:
         if place.iso3 not in scene.main and (
                 score < MIN_CONFIDENCE or not self.geocoder.gazetteer.match(name, fuzzy=False)):
             return None  # a loose spelling abroad ("Banh" -> Bāneh, Iran) is not this report's
+        if scene.signed and place.iso3 not in scene.signed and not place.is_country \
+                and fold_name(place.name) != fold_name(name):
+            # the words say which countries the report is about ("Malian soldiers", "Kenyan
+            # police"): a place elsewhere that bears the name only as one of its alternate
+            # names ("Boni", one of Bonn's; "Tori", one of Turin's) is not the one meant
+            return None
         location = self.geocoder.to_location(place)
         if prefer == "admin" and not place.is_country:
             # "Yagha province": the event is somewhere in it, not at its centre; "X (Ansongo,
@@ -493,6 +520,9 @@ class SceneFinder:
         if regions:  # "in North Kivu province" says more than the dateline's capital
             return regions[0]
         top = main[0] if main else None
+        scene = self._scene(ctx)
+        if scene.signed and top not in scene.signed:  # the words' country, not a namesake's abroad
+            top = min(scene.signed, key=lambda k: (-scene.countries.get(k, 0.0), k))
         if ctx.dateline:
             found = self._locate(ctx.dateline, ctx)
             if found and (top is None or found[0].iso3 == top):
