@@ -190,3 +190,21 @@ def test_village_after_between_or_a_division_word_is_read_without_a_country(text
 def test_the_reports_country_over_nationalities_abroad_and_namesakes(text, country):
     location = scene(Extractor(gazetteer=Gazetteer.load(use_default_store=False)), text)
     assert location.iso3 == country, location
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("Pokot raiders killed two herders and stole cattle.", "KEN"),
+    ("Unknown gunmen killed a Dogon farmer and wounded his son.", "MLI"),
+])
+def test_a_peoples_name_gives_the_report_its_country(text, country):
+    """A report that names no place but a people living in one country is about that country
+    (a weak sign, beside the place names; place_peoples.toml)."""
+    location = scene(Extractor(gazetteer=Gazetteer.load(use_default_store=False)), text)
+    assert location.iso3 == country, location
+
+
+def test_a_peoples_name_is_a_word_of_its_own():
+    from conflictwire.extract.places.scene import _peoples_pattern
+
+    assert [m.group(1) for m in _peoples_pattern().finditer("Dogons and Tuaregs met in Bobo-Dioulasso")] \
+        == ["Dogon", "Tuareg"]

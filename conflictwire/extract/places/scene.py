@@ -118,6 +118,7 @@ DEMONYM_WEIGHT = 0.5
 # demonym weighs as a mention of a place; people named as abroad ("an Egyptian peacekeeper",
 # "Somali refugees", "two British nationals") say nothing of where the event is.
 HOME_WEIGHT = 1.0
+PEOPLE_WEIGHT = 0.5  # a people's name ("the Dogon village", "Pokot raiders"), shared among its countries
 HOME_ROLES = frozenset({"police", "civilians"})
 _ABROAD_AFTER = re.compile(r"(?i)\s+(?:peace-?keep\w*|nationals?|embass(?:y|ies)|ambassadors?|diplomats?|"
                            r"tourists?|expatriates?|refugees?|asylum[- ]seekers?|migrants?|consulates?|"
@@ -346,6 +347,10 @@ class SceneFinder:
             vote(iso3, STORE_PRIOR)  # the user imported the countries their reports are about
         if ctx.prior:
             vote(ctx.prior, 1.0)
+        for people in _peoples_pattern().finditer(text):
+            homes = _peoples()[people.group(1)]
+            for iso3 in homes:
+                vote(iso3, PEOPLE_WEIGHT / len(homes))
         mentions = self.kb.find(text, ctx.lang)
         signed = {ctx.prior} if ctx.prior else set()
         at_home = {a.start for a in mentions if a.role in HOME_ROLES}
@@ -619,6 +624,20 @@ def _division_key(name: str) -> str:
 
 
 _QUALIFIED = re.compile(r"\([^()]+\)$")
+
+
+@lru_cache(maxsize=1)
+def _peoples() -> dict[str, list[str]]:
+    """People's name -> the countries most of it lives in (place_peoples.toml)."""
+    return {name: list(homes) for name, homes in load_data("place_peoples.toml").get("peoples", {}).items()
+            if homes}
+
+
+@lru_cache(maxsize=1)
+def _peoples_pattern() -> re.Pattern[str]:
+    """A people's name as a word of its own ("Dogon", "Tuaregs"; not "Bobo-Dioulasso")."""
+    names = "|".join(re.escape(n) for n in sorted(_peoples(), key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?<![\w-])({names})s?(?![\w-])")
 
 
 @lru_cache(maxsize=1)
