@@ -203,3 +203,88 @@ def test_a_small_town_after_in_is_a_place(gaz: Gazetteer):
     assert gaz.find_toponyms(text) == []  # a small town's name alone may be a word or a person
     cue = re.compile(r"\bin\s+$")
     assert [s for _, _, s in gaz.find_toponyms(text, cue=cue)] == ["Boussouma"]
+
+
+def _tiny_data(name: str):
+    """An index of one place, standing for a whole build in the cache tests."""
+    from array import array
+
+    from conflictwire.extract.places import gazetteer as gz
+
+    return gz._Data(gid=array("q", [1]), name=[name], lat=array("d", [0.0]), lon=array("d", [0.0]),
+                    pop=array("q", [0]), cc=array("H", [0]), fcode=array("B", [0]), a1=array("i", [-1]),
+                    a2=array("i", [-1]), strings=[], iso2s=["ML"], keys={fold_name(name): 0}, skeletons={},
+                    country_rows={}, country_info={"ML": ("MLI", "Mali")}, admin_codes={}, acronyms={})
+
+
+def test_index_cache_keeps_the_pickles_of_different_data(tmp_path, monkeypatch):
+    """Processes of different data (two checkouts, an upgrade) each read their own pickle
+    instead of rebuilding over each other's; only the most recently used few are kept."""
+    from conflictwire.extract.places import gazetteer as gz
+
+    monkeypatch.setenv("CONFLICTWIRE_CACHE_DIR", str(tmp_path))
+    builds: list[str] = []
+    key = {"now": "a"}
+    monkeypatch.setattr(gz, "_cache_key", lambda: key["now"])
+    monkeypatch.setattr(gz, "_build", lambda: builds.append(key["now"]) or _tiny_data(key["now"]))
+    for k in ("a", "b", "a", "b"):
+        key["now"] = k
+        assert gz._load_data().name == [k]
+    assert builds == ["a", "b"]  # built once each, then read back
+    for k in ("c", "d", "e", "f"):
+        key["now"] = k
+        gz._load_data()
+    kept = sorted(p.name for p in tmp_path.glob("gazetteer-*.pickle"))
+    assert len(kept) == gz.KEPT_PICKLES and "gazetteer-f.pickle" in kept
+    assert not list(tmp_path.glob("*.tmp*"))  # written through a temporary file, renamed
+
+
+def test_places_without_a_known_division_take_their_nearest_neighbours(tmp_path):
+    """GeoNames gives some villages the division code "00" (or none, or one no division
+    bears): each point still gets an admin1, its nearest coded neighbour's."""
+    rows = [  # geonameid, name, lat, lon, admin1 code (rows written for this test)
+        (99300001, "Coded North", 14.50, -3.00, "04"),
+        (99300002, "Coded South", 12.00, -6.00, "07"),
+        (99300003, "Uncoded Near North", 14.45, -3.05, "00"),
+        (99300004, "Uncoded Near South", 12.10, -6.10, ""),
+        (99300005, "Bogus Code", 14.60, -2.90, "x43"),
+    ]
+    dump = tmp_path / "XX.txt"
+    dump.write_text("".join(
+        f"{g}\t{n}\t{n}\t\t{la}\t{lo}\tP\tPPL\tML\t\t{a1}\t\t\t\t0\t\t300\tAfrica/Bamako\t2024-01-15\n"
+        for g, n, la, lo, a1 in rows), encoding="utf-8")
+    admin = tmp_path / "admin1.txt"
+    admin.write_text("ML.04\tMopti\tMopti\t99300101\nML.07\tKoulikoro\tKoulikoro\t99300102\n",
+                     encoding="utf-8")
+    store = tmp_path / "store.sqlite"
+    import_geonames(admin, store)
+    result = import_geonames(dump, store)
+    assert result.divisions_filled == 3
+    assert any("nearest neighbour" in line for line in result.summary())
+    gaz = Gazetteer.load(store)
+    by_name = {n: places(gaz, n)[0].admin1 for _, n, *_ in rows}
+    assert by_name["Uncoded Near North"] == by_name["Bogus Code"] == by_name["Coded North"]
+    assert by_name["Uncoded Near South"] == by_name["Coded South"] != by_name["Coded North"]
+
+
+def test_english_division_names_from_the_aliases():
+    """A division's name in its language or with diacritics is given in English as the
+    press and ACLED write it, from its alternate names."""
+    from conflictwire.extract.places.gazetteer import admin_terms, english_division_name
+
+    terms = admin_terms()
+    assert english_division_name("Ḩalab", ["Aleppo", "Aleppo Governorate", "حلب"], terms) == "Aleppo"
+    assert english_division_name("Donetska oblast", ["Donetsk", "Donetsk Oblast"], terms) == "Donetsk"
+    assert english_division_name("Shamāl Sīnā'", ["North Sinai Governorate"], terms) == "North Sinai"
+    assert english_division_name("Bayrūt", ["Beirut", "محافظة بيروت"], terms) == "Beirut"
+    # a name already in English, or aliases that only add an administrative word: unchanged
+    assert english_division_name("Mopti", ["Mopti Region"], terms) is None
+    assert english_division_name("Nairobi City", ["Nairobi County", "Kaunti ya Nairobi"], terms) is None
+
+
+def test_locations_give_divisions_in_english(gaz: Gazetteer):
+    from conflictwire.extract.places.geocoder import Geocoder
+
+    geocoder = Geocoder(gaz)
+    aleppo = next(p for p in places(gaz, "Aleppo") if p.iso3 == "SYR" and p.feature_class == "P")
+    assert geocoder.to_location(aleppo).admin1 == "Aleppo"

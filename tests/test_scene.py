@@ -165,3 +165,46 @@ def test_the_start_of_a_route_is_the_scene(extractor: Extractor):
     loc = scene(extractor, "Militants ambushed a bus travelling from Garsen to Lamu on Tuesday, killing two.")
     assert loc.iso3 == "KEN" and loc.geo_precision == 2
     assert near(loc, -2.27, 40.12)
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen abducted a local official between Deou and Oursi on Sunday.",
+    "Gunmen burned the primary school of a hamlet in the department of Deou on Sunday.",
+])
+def test_village_after_between_or_a_division_word_is_read_without_a_country(text):
+    """A small place's name (no country named) is taken after "between ... and" or "the
+    department of", as after "in": the event gets its country rather than none."""
+    location = scene(Extractor(gazetteer=Gazetteer.load(use_default_store=False)), text)
+    assert location.iso3 == "BFA", location
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    # a country's civilians and police are at home; raiders cross borders
+    ("Ethiopian raiders kill Kenyan fishermen", "KEN"),
+    # a peacekeeper serves abroad: his nationality is not the scene's country
+    ("One Egyptian peacekeeper was killed when Malian soldiers and the convoy struck a mine.", "MLI"),
+    # "Boni" is also one of Bonn's alternate names: not in a report about Mali
+    ("Militants ambushed an army patrol on the outskirts of Boni, in central Mali, killing two "
+     "soldiers.", "MLI"),
+])
+def test_the_reports_country_over_nationalities_abroad_and_namesakes(text, country):
+    location = scene(Extractor(gazetteer=Gazetteer.load(use_default_store=False)), text)
+    assert location.iso3 == country, location
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("Pokot raiders killed two herders and stole cattle.", "KEN"),
+    ("Unknown gunmen killed a Dogon farmer and wounded his son.", "MLI"),
+])
+def test_a_peoples_name_gives_the_report_its_country(text, country):
+    """A report that names no place but a people living in one country is about that country
+    (a weak sign, beside the place names; place_peoples.toml)."""
+    location = scene(Extractor(gazetteer=Gazetteer.load(use_default_store=False)), text)
+    assert location.iso3 == country, location
+
+
+def test_a_peoples_name_is_a_word_of_its_own():
+    from conflictwire.extract.places.scene import _peoples_pattern
+
+    assert [m.group(1) for m in _peoples_pattern().finditer("Dogons and Tuaregs met in Bobo-Dioulasso")] \
+        == ["Dogon", "Tuareg"]

@@ -15,7 +15,8 @@ plus, optionally, a local extension store filled by `conflictwire gazetteer impo
 Building takes seconds, so the index is built once per process and persisted as a pickle
 under the user cache directory (`$CONFLICTWIRE_CACHE_DIR`, else
 `$XDG_CACHE_HOME/conflictwire`, else `~/.cache/conflictwire`), keyed by the versions of the
-packages and a hash of the data files. Later loads read the pickle (well under a second).
+packages and a hash of the data files; a few pickles of different data are kept side by side
+(`KEPT_PICKLES`). Later loads read the pickle (well under a second).
 
 Names are matched folded (`fold_name`): case, accents, apostrophes and hyphens are ignored, so
 "Tibú" = "Tibu", "N'Djamena" = "Ndjamena", "Pont-Sondé" = "pont sonde". A looser
@@ -37,7 +38,7 @@ import threading
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
@@ -46,7 +47,7 @@ from typing import Any, Literal
 from conflictwire.data import load_data
 from conflictwire.extract.folding import PLACE_ELISION, fold_name
 
-SCHEMA = 4  # bump when the pickled layout or the build logic changes
+SCHEMA = 5  # bump when the pickled layout or the build logic changes
 STORE_NAME = "geonames_extra.sqlite"
 
 # Feature codes: a populated place, a capital, a seat of a first-level division, a section
@@ -144,6 +145,7 @@ class _Data:
     country_info: dict[str, tuple[str, str]]  # iso2 -> (iso3, display name)
     admin_codes: dict[str, str]  # "ML.01" / "ML.04.7670549" -> division name
     acronyms: dict[str, int]  # exact-case acronym -> country row
+    english: dict[str, str] = field(default_factory=dict)  # division name -> its English name
 
 
 def cache_dir() -> Path:
@@ -266,6 +268,16 @@ class _Divisions:
         return cls(subs, {s.id: s for s in subs}, {s.geonames_code: s.id for s in coded},
                    {s.geonames_code: s.name for s in coded})
 
+    def english(self, terms: _AdminTerms) -> dict[str, str]:
+        """Division name -> the English name its aliases give, for the names not in English
+        ("Ḩalab" -> "Aleppo", "Donetska oblast" -> "Donetsk", "Shamāl Sīnā'" -> "North
+        Sinai"), as ACLED and the English press name divisions."""
+        out: dict[str, str] = {}
+        for s in self.all:
+            if s.name and (english := english_division_name(s.name, s.aliases, terms)):
+                out.setdefault(s.name, english)
+        return out
+
     def name(self, lid: int) -> str | None:
         s = self.by_id.get(lid)
         return s.name if s is not None else None
@@ -282,6 +294,25 @@ class _Divisions:
             elif s.admin_level == 2 and l2 < 0:
                 l2 = lid
         return l1, l2
+
+
+def english_division_name(name: str, aliases: Iterable[str], terms: _AdminTerms) -> str | None:
+    """A division's English name from its GeoNames alternate names, or None when they give
+    none other than `name`: the Latin-script alias that another alias repeats with an
+    administrative word ("Aleppo" beside "Aleppo Governorate", "Donetsk" beside "Donetsk
+    Oblast"), else such an alias without its word ("North Sinai Governorate"); for a name in
+    another script or with diacritics, its only plain Latin alias ("Bayrūt": "Beirut"). The
+    shortest when several."""
+    plain = [a for a in aliases if a and a.isascii() and not _DIGIT.search(a)]
+    own = {fold_name(name), fold_name(terms.strip_text(name))}
+    found = set()
+    for alias in plain:
+        bare = terms.strip_text(alias)
+        if bare != alias and bare and fold_name(bare) not in own:
+            found.add(bare)
+    if not found and not name.isascii() and len(plain) == 1 and fold_name(plain[0]) not in own:
+        found.add(terms.strip_text(plain[0]))
+    return min(found, key=lambda n: (len(n), n)) if found else None
 
 
 def _country_info(gcountries: dict, ctoml: dict) -> dict[str, tuple[str, str]]:
@@ -563,6 +594,7 @@ def _build() -> _Data:
         fcode=table.fcode, a1=table.a1, a2=table.a2, strings=table.strings, iso2s=table.iso2s,
         keys=keys, skeletons=skeletons, country_rows=country_rows, country_info=country_info,
         admin_codes=divisions.name_by_code, acronyms=acronyms,
+        english=divisions.english(_AdminTerms.of(aliases)),
     )
 
 
@@ -579,30 +611,53 @@ def _unpickle(fh) -> object:
             gc.enable()
 
 
+KEPT_PICKLES = 4  # indexes of different data (checkouts, package versions) kept side by side
+
+
 def _load_data(rebuild: bool = False) -> _Data:
+    """The index of this code's data: read from its pickle when one exists, else built and
+    written (atomically: another process never reads half a file). The pickle is named by
+    the hash of the packages' versions and the data files, so processes of different data
+    (two checkouts, an upgrade) each keep theirs; the `KEPT_PICKLES` most recently used
+    stay, older ones are removed."""
     path = cache_dir() / f"gazetteer-{_cache_key()}.pickle"
     if not rebuild and path.exists():
         try:
             with path.open("rb") as fh:
                 data = _unpickle(fh)
             if isinstance(data, _Data):
+                with contextlib.suppress(OSError):
+                    os.utime(path)  # recently used: kept by `_prune_pickles`
                 return data
         except Exception:  # a truncated or stale cache is rebuilt
             pass
     data = _build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        with tmp.open("wb") as fh:
-            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        for old in path.parent.glob("gazetteer-*.pickle"):
-            if old != path:
-                with contextlib.suppress(OSError):
-                    old.unlink()
+        tmp = path.with_suffix(f".tmp{os.getpid()}-{threading.get_ident()}")
+        try:
+            with tmp.open("wb") as fh:
+                pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        _prune_pickles(path.parent, KEPT_PICKLES)
     except OSError:  # read-only home: keep the index in memory only
         pass
     return data
+
+
+def _prune_pickles(folder: Path, keep: int) -> None:
+    """Remove all but the `keep` most recently used index pickles of `folder`."""
+    found = []
+    for p in folder.glob("gazetteer-*.pickle"):
+        with contextlib.suppress(OSError):
+            found.append((p.stat().st_mtime, p))
+    found.sort(key=lambda tp: tp[0], reverse=True)
+    for _, old in found[keep:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
 
 
 # --------------------------------------------------------------------------- stoplist
@@ -841,6 +896,10 @@ class Gazetteer:
                     found = tuple(sorted({self.iso3(cc) or "" for cc in ccs} - {""}))
             self._store_countries = found
         return self._store_countries
+
+    def english_division(self, name: str | None) -> str | None:
+        """A division's English name ("Ḩalab" -> "Aleppo"), else the name itself."""
+        return self._d.english.get(name, name) if name else name
 
     def admin_name(self, iso2: str, admin1: str | None, admin2: str | None = None) -> str | None:
         """Name of a division from its GeoNames codes ("ML", "04", "7670549")."""

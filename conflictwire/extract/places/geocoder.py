@@ -244,8 +244,9 @@ class Geocoder:
         geo_precision = min(3, max(1, geo_precision))
         return Location(
             name=target.name,
-            admin1=division_name(target.admin1),
-            admin2=division_name(target.admin2) if target.admin_level != 1 else None,
+            admin1=division_name(self.gazetteer.english_division(target.admin1)),
+            admin2=division_name(self.gazetteer.english_division(target.admin2))
+            if target.admin_level != 1 else None,
             country=target.country,
             iso3=target.iso3,
             latitude=round(target.latitude, 5),

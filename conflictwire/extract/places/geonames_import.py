@@ -13,7 +13,9 @@ data. Bad lines are reported with file and line number and skipped.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import math
 import re
 import sqlite3
 import zipfile
@@ -22,7 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from conflictwire.extract.folding import fold_name
-from conflictwire.extract.places.gazetteer import Gazetteer, admin_terms, default_store, skeleton
+from conflictwire.extract.places.gazetteer import (
+    Gazetteer,
+    admin_terms,
+    default_store,
+    haversine_km,
+    skeleton,
+)
 
 KEEP_CLASSES = frozenset("PA")  # every populated place and division
 # Sites where ACLED places events (GeoNames feature codes): airports and air bases,
@@ -87,6 +95,7 @@ class ImportResult:
     countries: set[str] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
     not_geonames: bool = False  # the file is no GeoNames table: nothing was read
+    divisions_filled: int = 0  # places whose unknown division code ("00") was set from their neighbours
 
     @property
     def bad_lines(self) -> int:
@@ -103,6 +112,9 @@ class ImportResult:
                    f"populated places, {self.admin_areas:,} divisions, {self.sites:,} sites) in "
                    f"{', '.join(sorted(self.countries)) or 'no country'}; {self.skipped:,} rows of "
                    "other kinds skipped"]
+            if self.divisions_filled:
+                out.append(f"  {self.divisions_filled:,} places without a known first-level division "
+                           "given their nearest neighbour's")
         out += [f"  {e}" for e in self.errors[:shown_errors]]
         if self.bad_lines > shown_errors:
             out.append(f"  ... and {self.bad_lines - shown_errors:,} more bad lines")
@@ -199,6 +211,7 @@ def import_geonames(path: Path, store: Path | None = None, *, batch: int = 5000)
                 break
         if not result.not_geonames:
             _record_import(db, result)
+            result.divisions_filled = fill_divisions(db, result.countries)
     finally:
         db.close()
     Gazetteer.reset()  # later loads see the new entries
@@ -310,6 +323,67 @@ def _import_dump(db: sqlite3.Connection, display: str, lines: Iterator[str], res
         if len(places) >= batch:
             flush()
     flush()
+
+
+_CELL_DEG = 0.25  # grid cells of the nearest-neighbour search
+_MAX_RING = 12  # cells searched out from a place's own (3 degrees)
+
+
+def fill_divisions(db: sqlite3.Connection, countries: set[str]) -> int:
+    """Give each place of `countries` whose first-level division code is unknown (GeoNames'
+    "00", empty, or a code no division bears) the division codes of its nearest place with a
+    known one, so that every point has an admin1 (and admin2) as ACLED codes it. Returns
+    how many places were given codes. Divisions themselves are left as they are."""
+    known = {code for (code,) in db.execute("SELECT code FROM admin")}
+    with contextlib.suppress(Exception):
+        known |= set(Gazetteer.load(use_default_store=False)._d.admin_codes)
+    filled = 0
+    for cc in sorted(countries):
+        rows = db.execute("SELECT geonameid, lat, lon, admin1, admin2 FROM places"
+                          " WHERE cc = ? AND fclass != 'A'", (cc,)).fetchall()
+        grid: dict[tuple[int, int], list[tuple[float, float, str, str | None]]] = {}
+        lost = []
+        for gid, lat, lon, a1, a2 in rows:
+            if a1 and f"{cc}.{a1}" in known:
+                grid.setdefault(_cell(lat, lon), []).append((lat, lon, a1, a2))
+            else:
+                lost.append((gid, lat, lon))
+        if not grid:
+            continue
+        updates = []
+        for gid, lat, lon in lost:
+            donor = _nearest(grid, lat, lon)
+            if donor is not None:
+                updates.append((donor[2], donor[3], gid))
+        db.executemany("UPDATE places SET admin1 = ?, admin2 = ? WHERE geonameid = ?", updates)
+        filled += len(updates)
+    db.commit()
+    return filled
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return math.floor(lat / _CELL_DEG), math.floor(lon / _CELL_DEG)
+
+
+def _nearest(grid: dict, lat: float, lon: float) -> tuple[float, float, str, str | None] | None:
+    """The entry of `grid` nearest to the point: rings of cells out from its own, one ring
+    past the first that holds any (a nearer one may lie just across a cell's edge)."""
+    ci, cj = _cell(lat, lon)
+    best, best_km, found_at = None, math.inf, None
+    for ring in range(_MAX_RING + 1):
+        if found_at is not None and ring > found_at + 1:
+            break
+        for i in range(ci - ring, ci + ring + 1):
+            for j in range(cj - ring, cj + ring + 1):
+                if max(abs(i - ci), abs(j - cj)) != ring:
+                    continue
+                for entry in grid.get((i, j), ()):
+                    d = haversine_km(lat, lon, entry[0], entry[1])
+                    if d < best_km:
+                        best, best_km = entry, d
+        if best is not None and found_at is None:
+            found_at = ring
+    return best
 
 
 def _record_import(db: sqlite3.Connection, result: ImportResult) -> None:

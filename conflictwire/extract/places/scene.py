@@ -99,12 +99,30 @@ _PEOPLE_AFTER = re.compile(r"(?:\s+and\s+[A-Z][\w'’-]+)?\s+(?:villages?|hamlet
 # "told reporters in X", "a press conference in X", "an officer in X said": the source's place.
 _SOURCE_PLACE = re.compile(r"(?i)\b(?:told|reporters?|press conference|journalists|spokes\w+|statement|"
                            r"said|speaking|conférence de presse|a déclaré)\b[^.;]{0,25}\b(?:in|at|à)\s+$")
+# "attacked the village of X", "between X and Y", "in the area of X", "X, department of Y":
+# words after which a capitalised word is a place name even when the place is a village
+# (the gazetteer's toponym finder takes a small place's name only after such words).
+_DIVISION_OF = re.compile(r"(?i)\b(?:department|dept|commune|municipality|prefecture|sub-?prefecture|"
+                          r"sub-?county|constituency|ward|locality|location|cercle|circle|district|"
+                          r"province|region|state|county|governorate|area|axis|hamlet|camp)\.?\s+"
+                          r"(?:of\s+|de\s+|du\s+|d['’]\s*)?(?:the\s+)?$")
+_CUE = re.compile("(?i)" + "|".join(p.pattern.removeprefix("(?i)") for p in (
+    _LOCATIVE, _NEAR_BEFORE, _BETWEEN_SECOND, _DIVISION_OF)))
 SCENE_TEXT = 4000  # characters of a report read for its places (an ACLED note is shorter)
 # Weights of the signs of the report's country beside its place names (2 for a country's
 # name, 2 for a place after "in", 1 for another mention, shared among a name's countries):
 # an actor's nationality ("French troops", "an Egyptian peacekeeper") or a party's home
 # country ("Fulani militia", "al-Shabaab") is often not where the event is.
 DEMONYM_WEIGHT = 0.5
+# A country's police and its civilians (villagers, farmers, students) are mostly at home: their
+# demonym weighs as a mention of a place; people named as abroad ("an Egyptian peacekeeper",
+# "Somali refugees", "two British nationals") say nothing of where the event is.
+HOME_WEIGHT = 1.0
+PEOPLE_WEIGHT = 0.5  # a people's name ("the Dogon village", "Pokot raiders"), shared among its countries
+HOME_ROLES = frozenset({"police", "civilians"})
+_ABROAD_AFTER = re.compile(r"(?i)\s+(?:peace-?keep\w*|nationals?|embass(?:y|ies)|ambassadors?|diplomats?|"
+                           r"tourists?|expatriates?|refugees?|asylum[- ]seekers?|migrants?|consulates?|"
+                           r"envoys?)\b")
 PARTY_WEIGHT = 0.25
 PARTY_TEXT = 600  # characters of a report whose named parties vote
 STORE_PRIOR = 0.5
@@ -143,6 +161,9 @@ class SceneContext:
     countries: dict[str, float]
     anchors: list[tuple[float, float]]
     main: list[str]  # the report's own countries (at most two), best supported first
+    # the countries the words other than place names and parties point to: country names,
+    # the demonyms of police and civilians (at home), the source
+    signed: frozenset[str] = frozenset()
 
 
 class SceneFinder:
@@ -222,7 +243,7 @@ class SceneFinder:
             blocked.append((until, len(text)))
         people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in PERSON_LABELS]
         spans = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in TOPONYM_LABELS]
-        spans += self.geocoder.gazetteer.find_toponyms(text, countries=countries, cue=_LOCATIVE)
+        spans += self.geocoder.gazetteer.find_toponyms(text, countries=countries, cue=_CUE)
         found: dict[tuple[str, str], _Toponym] = {}
         for start, end, name in spans:
             if any(s <= start < e or s < end <= e for s, e in blocked):
@@ -326,11 +347,25 @@ class SceneFinder:
             vote(iso3, STORE_PRIOR)  # the user imported the countries their reports are about
         if ctx.prior:
             vote(ctx.prior, 1.0)
-        for iso3, start, _end in self.kb.countries_in(text):
-            # "in Mali" says where; "Malian troops", "U.S. officials" say who
-            there = _LOCATIVE.search(text[max(0, start - 40) : start])
-            vote(iso3, 2.0 if there else DEMONYM_WEIGHT)
+        for people in _peoples_pattern().finditer(text):
+            homes = _peoples()[people.group(1)]
+            for iso3 in homes:
+                vote(iso3, PEOPLE_WEIGHT / len(homes))
         mentions = self.kb.find(text, ctx.lang)
+        signed = {ctx.prior} if ctx.prior else set()
+        at_home = {a.start for a in mentions if a.role in HOME_ROLES}
+        for iso3, start, end in self.kb.countries_in(text):
+            # "in Mali" says where; "Malian troops", "U.S. officials" say who; "Kenyan police",
+            # "Malian villagers" are at home; "an Egyptian peacekeeper", "Somali refugees" abroad
+            if _LOCATIVE.search(text[max(0, start - 40) : start]):
+                vote(iso3, 2.0)
+            elif not _ABROAD_AFTER.match(text, end):
+                vote(iso3, HOME_WEIGHT if start in at_home else DEMONYM_WEIGHT)
+                if start not in at_home and not self._is_country_name(text[start:end]):
+                    continue  # "Turkish forces", "Malian army": forces fight abroad too
+            else:
+                continue
+            signed.add(iso3)
         for a in mentions:
             if a.start < PARTY_TEXT and (country := _party_country(a)) is not None:
                 vote(country, PARTY_WEIGHT)
@@ -339,7 +374,7 @@ class SceneFinder:
             vote(iso3, LEAD_PRIOR * share)
         weights: dict[str, float] = {}  # each name votes once, as strongly as its best mention
         parties = [(a.start, a.end) for a in mentions if a.role in ("named", "identity")]
-        for start, end, name in gaz.find_toponyms(text, countries=gaz.store_countries(), cue=_LOCATIVE):
+        for start, end, name in gaz.find_toponyms(text, countries=gaz.store_countries(), cue=_CUE):
             if any(s <= start < e or s < end <= e for s, e in parties) or (
                     _PEOPLE_AFTER.match(text, end) and " " not in name):
                 continue  # "Jubilee Party", "Pokot raiders", "the Dogon village": not places
@@ -369,7 +404,7 @@ class SceneFinder:
             here = [p for p in places if p.iso3 == top and p.admin_level > 1]
             if len(here) == 1:
                 anchors.append((here[0].latitude, here[0].longitude))
-        ctx.scene = SceneContext(countries, anchors, main)
+        ctx.scene = SceneContext(countries, anchors, main, frozenset(signed))
         return ctx.scene
 
     def _credible_readings(self, name: str, store: Iterable[str] = ()) -> list[tuple[Place, float]]:
@@ -440,6 +475,12 @@ class SceneFinder:
         if place.iso3 not in scene.main and (
                 score < MIN_CONFIDENCE or not self.geocoder.gazetteer.match(name, fuzzy=False)):
             return None  # a loose spelling abroad ("Banh" -> Bāneh, Iran) is not this report's
+        if scene.signed and place.iso3 not in scene.signed and not place.is_country \
+                and fold_name(place.name) != fold_name(name):
+            # the words say which countries the report is about ("Malian soldiers", "Kenyan
+            # police"): a place elsewhere that bears the name only as one of its alternate
+            # names ("Boni", one of Bonn's; "Tori", one of Turin's) is not the one meant
+            return None
         location = self.geocoder.to_location(place)
         if prefer == "admin" and not place.is_country:
             # "Yagha province": the event is somewhere in it, not at its centre; "X (Ansongo,
@@ -484,6 +525,9 @@ class SceneFinder:
         if regions:  # "in North Kivu province" says more than the dateline's capital
             return regions[0]
         top = main[0] if main else None
+        scene = self._scene(ctx)
+        if scene.signed and top not in scene.signed:  # the words' country, not a namesake's abroad
+            top = min(scene.signed, key=lambda k: (-scene.countries.get(k, 0.0), k))
         if ctx.dateline:
             found = self._locate(ctx.dateline, ctx)
             if found and (top is None or found[0].iso3 == top):
@@ -580,6 +624,20 @@ def _division_key(name: str) -> str:
 
 
 _QUALIFIED = re.compile(r"\([^()]+\)$")
+
+
+@lru_cache(maxsize=1)
+def _peoples() -> dict[str, list[str]]:
+    """People's name -> the countries most of it lives in (place_peoples.toml)."""
+    return {name: list(homes) for name, homes in load_data("place_peoples.toml").get("peoples", {}).items()
+            if homes}
+
+
+@lru_cache(maxsize=1)
+def _peoples_pattern() -> re.Pattern[str]:
+    """A people's name as a word of its own ("Dogon", "Tuaregs"; not "Bobo-Dioulasso")."""
+    names = "|".join(re.escape(n) for n in sorted(_peoples(), key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?<![\w-])({names})s?(?![\w-])")
 
 
 @lru_cache(maxsize=1)
