@@ -451,3 +451,13 @@ def test_an_armed_groups_ransacking_is_property_destruction_a_crowds_a_riot(extr
 ])
 def test_a_complex_attack_with_gunfire_is_a_battle(extractor, text, kind):
     assert only(extract(extractor, text)).event_type == kind
+
+
+@pytest.mark.parametrize("text", [
+    "On Monday taxi drivers violently protested the arrival of a ride-hailing app in Nairobi.",
+    "On Monday protesters engaged in running battles with police in Kisumu.",
+    "On Monday mutinying soldiers fired shots in the air in Gaoua.",
+    "On Monday hundreds of protesters armed with clubs and machetes blocked the road to Kaya.",
+])
+def test_more_ways_a_demonstration_turns_violent(extractor, text):
+    assert only(extract(extractor, text)).event_type == "Riots"

@@ -31,7 +31,7 @@ REMOTE_ORDER = (
 HARM = re.compile(r"(?i)kill|shot|shoot|dead|died|death|wound|injur|hurt|beat|assault|stab|hack|tortur|"
                   r"massacr|execut|behead|lynch|murder|gunned|slaughter|tu[ée]|bless|abattu|égorg|assassin")
 # Riot words that name a violent crowd, not a violent act anyone could commit ("torched").
-RIOTING_CROWD = re.compile(r"(?i)riot|rampag|émeut|mob\b")
+RIOTING_CROWD = re.compile(r"(?i)riot|rampag|émeut|mob\b|mutin")
 # Armed-clash words that tell both sides fighting (an ambush may strike the unarmed).
 MUTUAL = re.compile(r"(?i)clash|fight|battle|exchange|skirmish|shoot-?out|fought|repel|repuls|affront|"
                     r"accroch|combat")
@@ -159,7 +159,9 @@ def classify(
         if forces_fired_on_protesters and (peaceful or "riot" not in subs):
             return "Protests", "Excessive force against protesters"
         # Demonstrators who destroy property riot (the codebook's vandalism, arson).
-        if subs & {"riot", "Looting/property destruction"} or crowd_acts:
+        # ... as do demonstrators in running battles with the forces, no armed group beside them
+        fought = "Armed clash" in subs and armed_sides - state_involved < 1
+        if subs & {"riot", "Looting/property destruction"} or crowd_acts or fought:
             return "Riots", "Violent demonstration"
         if "intervention" in subs:
             return "Protests", "Protest with intervention"
