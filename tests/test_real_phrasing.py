@@ -461,3 +461,22 @@ def test_a_complex_attack_with_gunfire_is_a_battle(extractor, text, kind):
 ])
 def test_more_ways_a_demonstration_turns_violent(extractor, text):
     assert only(extract(extractor, text)).event_type == "Riots"
+
+
+@pytest.mark.parametrize(("text", "sub"), [
+    ("On Monday three trucks of a construction company were burned by gunmen near Niafunke.",
+     "Looting/property destruction"),
+    ("On Monday soldiers demolished a family's house in Jiftlik.", "Looting/property destruction"),
+    ("On Monday the army launched a new operation in the north against the militant threat.",
+     "Change to group/activity"),
+    ("On Monday a local movement in Pouytenga established an Islamist militia.", "Change to group/activity"),
+    ("On Monday police in Nairobi arrest two foreign nationals on terror charges.", "Arrests"),
+])
+def test_strategic_developments_told_in_other_words(extractor, text, sub):
+    assert only(extract(extractor, text)).sub_event_type == sub
+
+
+def test_a_people_named_as_the_victims_genitive_are_civilians(extractor):
+    event = only(extract(extractor, "On Monday militants attacked the village of Kadji; 12 people of the "
+                                    "Foulse community killed."))
+    assert event.event_type == "Violence against civilians"

@@ -495,12 +495,19 @@ _PASSIVE_BEFORE = re.compile(r"(?i)\b(?:were|was|been|being|are|is|ont été|a �
 _PASSIVE_VERB = re.compile(r"(?i)(?:were|was|have been|has been|had been)\b")
 
 
+_PEOPLE_OF = re.compile(r"(?i)\b(?:people|persons|members|men|women|civilians|villagers|residents|herders|"
+                        r"farmers|children|families|elders|personnes|membres|civils)\s+(?:from|of|de|du|des)\s+"
+                        r"(?:the\s+|la\s+|l['’]\s*)?$")
+
+
 def _targeted_community(m: Mention, a: ActorMention) -> bool:
     """A community named as the one struck ("killed members of the Fulani community", "people of
     the Marri tribe were killed"), not as the one that struck or fought."""
     text = m.sentence.text
     if not _COMMUNITY.search(a.text) or _BETWEEN.search(text[max(0, a.start - 60) : a.start]):
         return False
+    if _PEOPLE_OF.search(text[max(0, a.start - 40) : a.start]):  # "12 people of the Foulse community"
+        return True
     acts_after = any(t.start >= a.end and t.sub != "Peaceful protest"
                      and not _PASSIVE_BEFORE.search(text[max(0, t.start - 12) : t.start])
                      and not _PASSIVE_VERB.match(t.text) for t in m.triggers)
