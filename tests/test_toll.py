@@ -150,3 +150,8 @@ def test_the_first_victim_word_after_a_count_says_who_it_counts():
 def test_a_count_of_killers_is_no_toll():
     found = figures("Three militants shot dead two traders near the market.")
     assert [(f.value, f.kind) for f in found] == [(2, "dead")]
+
+
+def test_reportedly_is_no_reporting_verb():
+    # "militants reportedly attacked": the militants are a party, not a source
+    assert attribution("Suspected militants reportedly attacked the market in Kiro.") == ""
