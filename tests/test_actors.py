@@ -345,3 +345,10 @@ def test_acronyms_side_by_side_are_not_a_headline(kb: ActorKB) -> None:
 def test_a_modifier_that_begins_a_noun_is_part_of_it(text, mention):
     found = ActorKB.load().find(text, "en")
     assert [(a.text, a.role) for a in found] == [(mention, "unidentified")]
+
+
+def test_a_militia_known_in_one_country_is_named_for_the_one_it_acts_in():
+    kb = ActorKB.load()
+    known = next(a.actor for a in kb.find("Fulani militiamen attacked", "en") if a.actor)
+    assert kb.identity_militia(known, "MLI").name == "Fulani Ethnic Militia (Mali)"
+    assert kb.identity_militia(known, known.country).name == known.name

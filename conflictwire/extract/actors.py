@@ -558,9 +558,16 @@ class ActorKB:
         return sorted(rest + kept_groups, key=lambda a: a.start)
 
     def identity_militia(self, group: Actor, iso3: str | None) -> Actor:
-        """"Pokot Ethnic Militia" in a country: "Pokot Ethnic Militia (Kenya)", as ACLED names it."""
-        if not iso3 or group.country:
+        """"Pokot Ethnic Militia" in a country: "Pokot Ethnic Militia (Kenya)", as ACLED names it.
+        A militia known in another country is named for the one it acts in: Fulani militiamen
+        in Mali are "Fulani Ethnic Militia (Mali)"."""
+        if not iso3 or group.country == iso3:
             return group
+        if group.country:
+            suffix = f" ({self.country_name(group.country)})"
+            if not group.name.endswith(suffix):
+                return group
+            group = group.model_copy(update={"name": group.name[: -len(suffix)], "country": None})
         return group.model_copy(update={"name": f"{group.name} ({self.country_name(iso3)})",
                                         "country": iso3})
 

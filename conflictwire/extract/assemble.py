@@ -585,6 +585,8 @@ def sides(draft: Draft, kb: ActorKB, iso3: str | None, story_group: Actor | None
             ally = bool(previous and previous.actor and previous.actor.type in NON_STATE
                         and _allied(m.sentence.text, previous, a))
             previous = a if a.role == "named" else previous
+            if a.role == "named" and a.actor and a.actor.type == "Identity militia":
+                a = a.model_copy(update={"actor": kb.identity_militia(a.actor, iso3)})
             if a.role == "named" and a.actor:
                 bucket = s.state if a.actor.type == "State forces" else (
                     s.civilians if a.actor.type == "Civilians" else
