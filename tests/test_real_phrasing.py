@@ -480,3 +480,22 @@ def test_a_people_named_as_the_victims_genitive_are_civilians(extractor):
     event = only(extract(extractor, "On Monday militants attacked the village of Kadji; 12 people of the "
                                     "Foulse community killed."))
     assert event.event_type == "Violence against civilians"
+
+
+def test_a_month_told_within_it_is_this_month(extractor):
+    event = only(extract(extractor, "In September at an unspecified date, gendarmes arrested and executed a "
+                                    "merchant near Aribinda.", published="2025-09-15"))
+    assert (event.event_type, str(event.event_date)) == ("Violence against civilians", "2025-09-01")
+
+
+def test_an_early_part_of_the_month_past_is_background(extractor):
+    events = extract(extractor, "Soldiers opened fire on protesters in Lagos on Tuesday, killing 12.\n"
+                                "The protests began in early October after a video of police killings "
+                                "circulated.", published="2025-10-22")
+    assert [e.event_type for e in events] == ["Protests"]
+
+
+def test_what_a_demonstration_remembers_is_not_its_day(extractor):
+    event = only(extract(extractor, "On Monday students marched in Koudougou to commemorate classmates "
+                                    "killed in 2011.", published="2025-04-10"))
+    assert (event.event_type, event.fatalities) == ("Protests", 0)

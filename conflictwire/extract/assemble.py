@@ -146,6 +146,28 @@ def cues(lang: str) -> _Cues:
     )
 
 
+_PART_OF_MONTH = ((re.compile(r"(?i)\bearly|\bdébut"), 0, 9), (re.compile(r"(?i)\bmid|\bmi-"), 10, 19),
+                  (re.compile(r"(?i)\blate|\bfin\b"), 20, 30))
+
+
+def _period_span(d: DateMention) -> tuple[date, date]:
+    """The first and last day of a week (precision 2) or a month (3), or of its early, middle
+    or late part ("in early October" is its first ten days)."""
+    day = d.date
+    assert day is not None
+    if d.precision == 2:
+        return day, day + timedelta(days=6)
+    last = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    for part, first, final in _PART_OF_MONTH:
+        if part.search(d.text):
+            return day + timedelta(days=first), min(last, day + timedelta(days=final))
+    return day, last
+
+
+def _within(day: date, first: date, last: date) -> bool:
+    return first <= day <= last
+
+
 def judge_time(m: Mention, published: date | None, last_date: date | None,
                latest_year: int | None = None) -> None:
     """Resolve the mention's event day and decide whether it is background. Without a
@@ -172,7 +194,11 @@ def judge_time(m: Mention, published: date | None, last_date: date | None,
         if published is None and latest_year and day.year < latest_year:
             old = True
             continue
-        if published and day < published - NEWS_WINDOW:
+        if d.kind == "period" and published and _within(published, *_period_span(d)):
+            # "in September" told in September: this month, not an old one
+            if m.date is None:
+                m.date, m.precision = day, d.precision
+        elif published and day < published - NEWS_WINDOW:
             old = True
             if d.kind == "explicit" and d.precision == 1 and day >= published - LATE_REPORT:
                 m.old_day = m.old_day or day
