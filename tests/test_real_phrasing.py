@@ -499,3 +499,13 @@ def test_what_a_demonstration_remembers_is_not_its_day(extractor):
     event = only(extract(extractor, "On Monday students marched in Koudougou to commemorate classmates "
                                     "killed in 2011.", published="2025-04-10"))
     assert (event.event_type, event.fatalities) == ("Protests", 0)
+
+
+@pytest.mark.parametrize("text", [
+    "On Monday post-election violence broke out in Kisumu, leaving two dead.",
+    "On Monday soldiers in Tenkodogo fired gun shots in the air in several neighbourhoods.",
+    "On Monday police battled with the suspected gang in Kitale.",
+    "On Monday al Shabaab militants were holding ten hostages in a mall in Nairobi.",
+])
+def test_events_told_as_nouns_or_in_other_verbs_are_found(extractor, text):
+    assert len(extract(extractor, text)) == 1
