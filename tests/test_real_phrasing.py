@@ -509,3 +509,12 @@ def test_what_a_demonstration_remembers_is_not_its_day(extractor):
 ])
 def test_events_told_as_nouns_or_in_other_verbs_are_found(extractor, text):
     assert len(extract(extractor, text)) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "On Monday armed bandits attacked villagers near Baragoi, torched homes and stole cattle.",
+    "On Monday soldiers fired tear gas at farmers working in their fields east of Khuzaa.",
+    "On Monday militiamen slashed a girl to death in Pangani.",
+])
+def test_people_attacked_are_the_victims_whatever_else_was_taken(extractor, text):
+    assert only(extract(extractor, text)).event_type == "Violence against civilians"

@@ -115,9 +115,17 @@ def code_event(lead: list[Trigger], others: list[Trigger], who: Involved) -> tup
     # An armed group's ransacking or burning is property destruction, not a riot: only a
     # crowd riots.
     riot_by_crowd = "riot" in subs and (who.crowd or who.protesters or who.armed_sides == 0)
-    if not harmed and "Looting/property destruction" in subs and not riot_by_crowd and not subs & {
+    # ... but people attacked ("raiders attack villagers and steal cattle") are its victims
+    people_attacked = who.civilians_targeted and "violence" in subs
+    if not harmed and "Looting/property destruction" in subs and not riot_by_crowd and not people_attacked \
+            and not subs & {
             "Armed clash", "territory", "Peaceful protest", *REMOTE_ORDER}:
         return "Strategic developments", "Looting/property destruction"
+    # Tear gas fired at people who are not demonstrating ("at farmers in their fields", "into a
+    # school") is an attack on civilians.
+    if "intervention" in subs and who.state_involved and who.civilians_targeted and not (
+            who.protesters or subs & {"Peaceful protest", "riot"}):
+        return "Violence against civilians", "Attack"
     # The means decide: a bombing of a crowd is remote violence, not a protest.
     remote = any(t.sub in REMOTE_ORDER for t in words)
     event_type, sub = classify(
