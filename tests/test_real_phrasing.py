@@ -518,3 +518,22 @@ def test_events_told_as_nouns_or_in_other_verbs_are_found(extractor, text):
 ])
 def test_people_attacked_are_the_victims_whatever_else_was_taken(extractor, text):
     assert only(extract(extractor, text)).event_type == "Violence against civilians"
+
+
+def test_youths_attacking_officials_are_a_mob(extractor):
+    event = only(extract(extractor, "On Monday youths armed with sticks stormed the county offices in Siaya "
+                                    "and beat two civil servants."))
+    assert (event.event_type, event.sub_event_type) == ("Riots", "Mob violence")
+
+
+def test_hired_thugs_are_an_armed_group(extractor):
+    event = only(extract(extractor, "On Monday hired thugs attacked a village near Molo, killing five."))
+    assert event.event_type == "Violence against civilians"
+    assert event.actor1 is not None and event.actor1.name.startswith("Unidentified Armed Group")
+
+
+def test_the_party_named_nearest_before_the_deed_did_it(extractor):
+    # "a crowd formed ..., and the police fired": the police fired, the crowd did not riot
+    event = only(extract(extractor, "On Monday a crowd formed outside the station in Sondu and the police "
+                                    "shot dead a man."))
+    assert event.event_type != "Riots"

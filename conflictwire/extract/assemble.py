@@ -357,7 +357,10 @@ def _agents_act(m: Mention, state: list[ActorMention]) -> bool:
     violent = [t for t in m.triggers if t.sub == "violence"]
     for t in violent:
         # a headline word may hold the party's noun ("police forces beat up a woman")
-        before = [a for a in state if a.start < t.start]
+        # the party named nearest before the word is its subject ("a crowd formed, and the
+        # police fired": the police fired)
+        nearest = max((a for a in m.actors if a.start <= t.start), key=lambda a: a.start, default=None)
+        before = [a for a in state if a is nearest]
         passive = _PASSIVE_JUST_BEFORE.search(text[before[-1].end : t.start] if before else "") or (
             _PASSIVE_VERB.match(t.text))
         if before and not passive and not (

@@ -177,6 +177,9 @@ def classify(
             return "Protests", "Peaceful protest"
     if "Mob violence" in subs:
         return "Riots", "Mob violence"
+    # "Youths attacked election officials": violence by a crowd, no organised armed group in it
+    if crowd_acts and armed_sides - state_involved < 1 and not (strong & set(REMOTE_ORDER)):
+        return "Riots", "Mob violence"
     # A crowd named as violent ("riots", "rioting students", "went on the rampage") is a riot,
     # whoever died in it, unless an organised armed group is the one acting.
     rioting = any(t.sub == "riot" and RIOTING_CROWD.match(t.text) for t in triggers)
