@@ -537,3 +537,20 @@ def test_the_party_named_nearest_before_the_deed_did_it(extractor):
     event = only(extract(extractor, "On Monday a crowd formed outside the station in Sondu and the police "
                                     "shot dead a man."))
     assert event.event_type != "Riots"
+
+
+@pytest.mark.parametrize(("text", "sub"), [
+    ("On Monday militants abducted a trader near Douentza; his corpse was found on Tuesday.", "Attack"),
+    ("On Monday militants abducted two traders near Douentza.", "Abduction/forced disappearance"),
+    ("On Monday youths in Hounde protested against a mining company; security forces arrested a dozen "
+     "protesters.", "Protest with intervention"),
+    ("On Monday miners in Kaya protested to demand the release of colleagues. Police intervened.",
+     "Protest with intervention"),
+])
+def test_what_followed_decides_the_sub_type(extractor, text, sub):
+    assert only(extract(extractor, text)).sub_event_type == sub
+
+
+def test_a_call_to_intervene_is_no_event(extractor):
+    assert extract(extractor, "The minister said the government should intervene in crime-ridden "
+                              "municipalities.") == []

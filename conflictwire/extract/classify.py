@@ -30,6 +30,9 @@ REMOTE_ORDER = (
 # Violence words that say a person was harmed (not only property, nor only shots fired).
 HARM = re.compile(r"(?i)kill|shot|shoot|dead|died|death|wound|injur|hurt|beat|assault|stab|hack|tortur|"
                   r"massacr|execut|behead|lynch|murder|gunned|slaughter|tu[ée]|bless|abattu|égorg|assassin")
+# Violence words that tell a death.
+KILLED = re.compile(r"(?i)kill|dead|died|death|murder|behead|execut|slaughter|massacr|corpse|bod(?:y|ies)|"
+                    r"tu[ée]|abattu|égorg|assassin")
 # Riot words that name a violent crowd, not a violent act anyone could commit ("torched").
 RIOTING_CROWD = re.compile(r"(?i)riot|rampag|émeut|mob\b|mutin")
 # Armed-clash words that tell both sides fighting (an ambush may strike the unarmed).
@@ -199,7 +202,10 @@ def classify(
         if sub in strong:
             return SUB_EVENT_TYPES[sub], sub
     if "Abduction/forced disappearance" in subs:
-        return "Violence against civilians", "Abduction/forced disappearance"
+        # the abducted killed ("abducted ..., the corpse was found", "kidnapped and beheaded"):
+        # the killing is the event (ACLED codes an attack)
+        killed = any(t.sub == "violence" and KILLED.search(t.text) for t in triggers)
+        return "Violence against civilians", "Attack" if killed else "Abduction/forced disappearance"
     if "Sexual violence" in subs:
         return "Violence against civilians", "Sexual violence"
     if "territory" in subs and armed_sides >= 1 and taker_is_state is not None:
