@@ -155,3 +155,17 @@ def test_a_count_of_killers_is_no_toll():
 def test_reportedly_is_no_reporting_verb():
     # "militants reportedly attacked": the militants are a party, not a source
     assert attribution("Suspected militants reportedly attacked the market in Kiro.") == ""
+
+
+@pytest.mark.parametrize(("sentence", "dead"), [
+    ("The bus was stopped near Bankass; the driver was killed and two others wounded.", 1),
+    ("Gunmen attacked the minister's convoy and killed his bodyguard.", 1),
+    ("She was taken to hospital in Sevare, where the woman succumbed to her wounds.", 1),
+    ("A parliamentary candidate was shot dead by armed men near Lugari.", 1),
+])
+def test_one_death_told_with_the_or_a_possessive(sentence, dead):
+    assert [f.value for f in figures(sentence) if f.kind == "dead"] == [dead]
+
+
+def test_the_militants_killed_are_no_count_of_one():
+    assert [f for f in figures("Troops killed the militants in Gao.") if f.kind == "dead"] == []

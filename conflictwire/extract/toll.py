@@ -111,9 +111,9 @@ def _single_death(words: dict[str, list[str]]) -> tuple[re.Pattern[str], ...]:
     aux = r"(?:was|is|has been|had been|a été|avait été|est|fut)\s+"
     # A bare participle is a passive only where no object follows it ("Woman killed on her
     # farm", not "A soldier killed a civilian").
-    no_object = (r"(?=\s+(?:by|on|in|at|near|after|during|when|while|as|following|overnight|"
+    no_object = (r"(?=\s+(?:by|on|in|at|near|after|during|when|while|as|following|overnight|to|of|"
                  r"yesterday|today|last|early|late|par|dans|à|près|lors)\b|\s*[,.;:]|\s*$)")
-    subject = (r"(?:^|\b(?:a|an|one|his|her|their|un|une|son|sa|leur|[A-Z][\w-]+(?:'s|’s))\s+)"
+    subject = (r"(?:^|\b(?:a|an|one|the|his|her|their|un|une|le|la|son|sa|leur|[A-Z][\w-]+(?:'s|’s))\s+)"
                r"(?:[\w'’-]+\s+){0,3}?" rf"(?:{person})(?:\s+[\w'’-]+){{0,4}}?\s+")
     someone = (r"\b(?:(?i:a|an|one|his|her|their|un|une|son|sa)|[A-Z][\w-]+(?:'s|’s))\s+"
                r"(?:[\w'’-]+\s+){0,3}?")
@@ -124,13 +124,16 @@ def _single_death(words: dict[str, list[str]]) -> tuple[re.Pattern[str], ...]:
     boundary = (r"(?=\s+(?:in|at|on|of|near|after|during|when|while|as|and|who|from|over|for|dans|à|près)\b"
                 r"|\s*[,.;:]|\s*$)")
     anyone = (rf"(?:(?:a|an|one|un|une)\s+{_NOT_A_QUANTITY}(?:{word}\s+){{0,3}}?{word}"
-              rf"|the\s+{_NOT_A_QUANTITY}(?:{word}\s+){{0,2}}?{head}){boundary}")
+              rf"|the\s+{_NOT_A_QUANTITY}(?:{head}\s+){{0,2}}?{head}){boundary}")
     return (
         re.compile(rf"{someone}{aux}(?:{passive})\b"),  # "his bodyguard was shot dead"
         re.compile(rf"(?i){subject}{aux}(?:\w+\s+)?(?:{passive})\b"),
         re.compile(rf"(?i){subject}(?:{passive}){no_object}"),
         re.compile(rf"(?i)\b(?:{active})\s+(?:a|an|one|un|une)\s+{_NOT_A_QUANTITY}"
                    rf"(?:[\w'’-]+\s+){{0,2}}?(?:{person})s?\b"),
+        # "kill his bodyguard", "killed the driver": a possessive or "the" before one person
+        re.compile(rf"(?i)\b(?:{active})\s+(?:his|her|their|its|the|son|sa|le|la)\s+"
+                   rf"(?:[\w'’-]+\s+){{0,2}}?(?:{person})\b(?!s)"),
         # "Grenade attack kills police officer": a headline's lone noun is one person
         re.compile(rf"(?i)\b(?:{active})\s+(?:[\w'’-]+\s+){{0,2}}?(?:{person})\b(?!s)"),
         re.compile(rf"(?i)\b(?:{active})\s+{anyone}"),
