@@ -352,3 +352,17 @@ def test_a_militia_known_in_one_country_is_named_for_the_one_it_acts_in():
     known = next(a.actor for a in kb.find("Fulani militiamen attacked", "en") if a.actor)
     assert kb.identity_militia(known, "MLI").name == "Fulani Ethnic Militia (Mali)"
     assert kb.identity_militia(known, known.country).name == known.name
+
+
+@pytest.mark.parametrize(("country", "name"), [
+    ("UKR", "Military Forces of Russia (DPR/LPR)"),
+    ("NGA", "Military Forces of Nigeria"),
+])
+def test_an_acronym_two_forces_share_is_read_with_the_reports_country(country, name):
+    found = ActorKB.load().find("NAF forces fired at the positions.", "en", country)
+    assert [a.actor.name for a in found if a.actor] == [name]
+
+
+def test_a_forces_name_is_no_people():
+    found = ActorKB.load().find("They fired at the positions of the Donbass People's Militia.", "en", "UKR")
+    assert all(a.role != "identity" for a in found)

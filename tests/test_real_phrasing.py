@@ -554,3 +554,9 @@ def test_what_followed_decides_the_sub_type(extractor, text, sub):
 def test_a_call_to_intervene_is_no_event(extractor):
     assert extract(extractor, "The minister said the government should intervene in crime-ridden "
                               "municipalities.") == []
+
+
+def test_the_forces_of_two_states_are_two_sides(extractor):
+    event = only(extract(extractor, "On Monday Ukrainian forces fired mortars and small arms at the "
+                                    "positions of the Donbass People's Militia near Avdiivka, Ukraine."))
+    assert event.event_type == "Battles"

@@ -340,6 +340,10 @@ _PASSIVE_JUST_BEFORE = re.compile(r"(?i)\b(?:was|were|been|being|is|are|a été|
 _AGAINST_JUST_BEFORE = re.compile(r"(?i)\b(?:on|against|contre)\s+(?:the\s+|a\s+|an\s+)?$")
 
 
+# "Military Forces of Mali" and "Police Forces of Mali" are one state's; "of Russia (DPR/LPR)" another's
+_STATE_OF = re.compile(r"^(?:(?:Military|Police) Forces|Government) of (?:the )?")
+
+
 def forces_act(m: Mention) -> bool:
     """Whether the sentence's forces are the ones who use violence: named before a violence
     word in the active ("soldiers beat a man"), or after it as its agent ("shot by police")."""
@@ -891,7 +895,9 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         any(a.role == "protesters" for a in m.actors) and any(_is_state(a) for a in m.actors)
         and _FIRED.search(m.sentence.text) for m in draft.mentions)
     involved = Involved(
-        armed_sides=(1 if told.state else 0) + min(len(told.armed), 2) + armed_victims,
+        # forces of two states (Ukraine's and Russia's) are two sides; a state's army and police one
+        armed_sides=min(len({_STATE_OF.sub("", a.name) for a in told.state}), 2) + min(len(told.armed), 2)
+        + armed_victims,
         civilians_targeted=bool(told.civilians) or any(f.victims == "civilians" for f in lead.figures),
         state_involved=bool(told.state), taker_is_state=taker_is_state(draft),
         protesters=bool(s.protesters), forces_fired_on_protesters=fired,
