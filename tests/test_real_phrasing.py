@@ -560,3 +560,14 @@ def test_the_forces_of_two_states_are_two_sides(extractor):
     event = only(extract(extractor, "On Monday Ukrainian forces fired mortars and small arms at the "
                                     "positions of the Donbass People's Militia near Avdiivka, Ukraine."))
     assert event.event_type == "Battles"
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("On Monday more than 200 traders stormed the county offices in Malindi to protest the demolition "
+     "of their stalls.", "Protests"),
+    ("On Monday rowdy youths disrupted the opposition rally in Kabarnet.", "Riots"),
+    ("On Monday transport in Busia was disrupted as matatu operators held a demonstration over roads.",
+     "Protests"),
+])
+def test_storming_an_office_to_protest_is_a_protest_disrupting_a_rally_a_riot(extractor, text, kind):
+    assert only(extract(extractor, text)).event_type == kind
