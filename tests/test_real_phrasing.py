@@ -571,3 +571,9 @@ def test_the_forces_of_two_states_are_two_sides(extractor):
 ])
 def test_storming_an_office_to_protest_is_a_protest_disrupting_a_rally_a_riot(extractor, text, kind):
     assert only(extract(extractor, text)).event_type == kind
+
+
+def test_a_member_of_a_community_killed_is_a_civilian(extractor):
+    event = only(extract(extractor, "On Monday militiamen killed a member of the Fulani community in the "
+                                    "village of Gainga."))
+    assert event.event_type == "Violence against civilians"

@@ -528,8 +528,9 @@ _PASSIVE_BEFORE = re.compile(r"(?i)\b(?:were|was|been|being|are|is|ont été|a �
 _PASSIVE_VERB = re.compile(r"(?i)(?:were|was|have been|has been|had been)\b")
 
 
-_PEOPLE_OF = re.compile(r"(?i)\b(?:people|persons|members|men|women|civilians|villagers|residents|herders|"
-                        r"farmers|children|families|elders|personnes|membres|civils)\s+(?:from|of|de|du|des)\s+"
+_PEOPLE_OF = re.compile(r"(?i)\b(?:people|persons?|members?|m[ae]n|wom[ae]n|civilians?|villagers?|residents?|"
+                        r"herders?|farmers?|children|child|famil(?:y|ies)|elders?|youths?|traders?|marketgoers|"
+                        r"pastoralists?|chiefs?|personnes?|membres?|civils)\s+(?:from|of|de|du|des)\s+"
                         r"(?:the\s+|la\s+|l['’]\s*)?$")
 
 
