@@ -13,7 +13,7 @@ from conflictwire.extract.pipeline import Extractor
 from conflictwire.extract.places.gazetteer import Gazetteer
 from conflictwire.extract.places.geocoder import haversine_km
 from conflictwire.extract.places.geonames_import import import_geonames
-from conflictwire.extract.places.scene import _party_country
+from conflictwire.extract.places.scene import _party_countries
 from conflictwire.models import Article, Location
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -119,14 +119,19 @@ def test_a_communitys_label_says_nothing_of_the_country(extractor: Extractor):
     kb = extractor.kb
     fulani = [m for m in kb.find("Fulani militiamen attacked the village.") if m.role == "named"]
     assert fulani and fulani[0].actor.country  # the knowledge base files it under one country
-    assert _party_country(fulani[0]) is None  # Fulani live in a dozen countries
+    assert _party_countries(kb, fulani[0]) == ()  # Fulani live in a dozen countries
     named = [m for m in kb.find("Dan Na Ambassagou fighters attacked the village.") if m.role == "named"]
-    assert named and _party_country(named[0]) == "MLI"
+    assert named and _party_countries(kb, named[0]) == ("MLI",)
     # a branch named by its country is a sign of it; a force abroad is not
     branch = [m for m in kb.find("Islamic State Somalia fighters attacked the base.") if m.role == "named"]
-    assert branch and _party_country(branch[0]) == "SOM"
+    assert branch and _party_countries(kb, branch[0]) == ("SOM",)
     barkhane = [m for m in kb.find("Operation Barkhane struck a convoy.") if m.role == "named"]
-    assert barkhane and barkhane[0].actor.country == "FRA" and _party_country(barkhane[0]) is None
+    assert barkhane and barkhane[0].actor.country == "FRA" and _party_countries(kb, barkhane[0]) == ()
+    # a group operating in several countries is a sign of each of them
+    jnim = [m for m in kb.find("JNIM militants attacked the village.") if m.role == "named"]
+    assert jnim and set(_party_countries(kb, jnim[0])) >= {"MLI", "BFA", "NER"}
+    shabaab = [m for m in kb.find("Al-Shabaab militants attacked the village.") if m.role == "named"]
+    assert shabaab and set(_party_countries(kb, shabaab[0])) >= {"SOM", "KEN"}
 
 
 def test_a_distance_and_bearing_from_a_town_move_the_point(extractor: Extractor):
@@ -208,3 +213,21 @@ def test_a_peoples_name_is_a_word_of_its_own():
 
     assert [m.group(1) for m in _peoples_pattern().finditer("Dogons and Tuaregs met in Bobo-Dioulasso")] \
         == ["Dogon", "Tuareg"]
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    # a village of one name in two imported countries and nothing to tell them apart: no
+    # country rather than an arbitrary one
+    ("Gunmen killed two civilians in the village of Tiarkoye.", None),
+    # the armed group operates in both: still nothing to choose by
+    ("JNIM militants killed two civilians in the village of Tiarkoye.", None),
+    # the words name the country, or another place of the report lies in one of them
+    ("Gunmen killed two Malian villagers in the village of Tiarkoye.", "MLI"),
+    ("Gunmen killed two civilians in the village of Tiarkoye, 20 km from Boni.", "MLI"),
+    # a group that operates in one of them (al-Shabaab: Somalia, Kenya, Ethiopia)
+    ("Al-Shabaab militants killed two civilians in the village of Dalamo.", "KEN"),
+])
+def test_a_village_shared_by_imported_countries_is_placed_by_the_reports_signs(
+        extractor: Extractor, text: str, country: str | None):
+    location = scene(extractor, text)
+    assert location.iso3 == country, location

@@ -118,7 +118,8 @@ DEMONYM_WEIGHT = 0.5
 # demonym weighs as a mention of a place; people named as abroad ("an Egyptian peacekeeper",
 # "Somali refugees", "two British nationals") say nothing of where the event is.
 HOME_WEIGHT = 1.0
-PEOPLE_WEIGHT = 0.5  # a people's name ("the Dogon village", "Pokot raiders"), shared among its countries
+PEOPLE_WEIGHT = 0.5  # a people's name ("the Dogon village", "Pokot raiders"), shared among its
+# countries by rank (place_peoples.toml lists the country most of the people lives in first)
 HOME_ROLES = frozenset({"police", "civilians"})
 _ABROAD_AFTER = re.compile(r"(?i)\s+(?:peace-?keep\w*|nationals?|embass(?:y|ies)|ambassadors?|diplomats?|"
                            r"tourists?|expatriates?|refugees?|asylum[- ]seekers?|migrants?|consulates?|"
@@ -138,6 +139,7 @@ MIN_CONFIDENCE = 0.6
 FAR_KM = 400.0  # below this a place outside the report's countries is not taken
 SURE_SCORE = 0.8  # a reading this good stands even far from the report's named regions
 PRECISION_WEIGHT = {1: 3.0, 2: 2.0, 3: 0.5}
+TIE = 1e-9  # scores this close are equal
 
 
 @dataclass
@@ -187,8 +189,9 @@ class SceneFinder:
         # Named parties belong to a country ("Mungiki", "Police Forces of Kenya", "ODM"): a
         # weaker sign than a named place. The source's country is a prior, below the text.
         for a in self.kb.find(lead, lang):
-            if (country := _party_country(a)) is not None:
-                focus[country] += 1
+            homes = _party_countries(self.kb, a)
+            for country in homes:
+                focus[country] += 1 / len(homes)
         prior = article.country or self._source_country(article.source)
         if prior:
             focus[prior] += 1
@@ -349,8 +352,9 @@ class SceneFinder:
             vote(ctx.prior, 1.0)
         for people in _peoples_pattern().finditer(text):
             homes = _peoples()[people.group(1)]
-            for iso3 in homes:
-                vote(iso3, PEOPLE_WEIGHT / len(homes))
+            ranks = sum(range(1, len(homes) + 1))
+            for i, iso3 in enumerate(homes):  # the country most of the people lives in first
+                vote(iso3, PEOPLE_WEIGHT * (len(homes) - i) / ranks)
         mentions = self.kb.find(text, ctx.lang)
         signed = {ctx.prior} if ctx.prior else set()
         at_home = {a.start for a in mentions if a.role in HOME_ROLES}
@@ -367,8 +371,10 @@ class SceneFinder:
                 continue
             signed.add(iso3)
         for a in mentions:
-            if a.start < PARTY_TEXT and (country := _party_country(a)) is not None:
-                vote(country, PARTY_WEIGHT)
+            if a.start < PARTY_TEXT:
+                homes = _party_countries(self.kb, a)
+                for country in homes:  # JNIM: Mali, Burkina Faso, Niger, Benin, Togo
+                    vote(country, PARTY_WEIGHT / len(homes))
         named: list[list] = []
         for iso3, share in ctx.countries.items():
             vote(iso3, LEAD_PRIOR * share)
@@ -398,8 +404,12 @@ class SceneFinder:
         top = min(countries, key=lambda k: (-countries[k], k)) if countries else None
         # the report's own countries: those half as well supported as the best
         main = [k for k in sorted(countries, key=lambda k: (-countries[k], k))
-                if countries[k] >= MAIN_SHARE * countries[top]][:2] if top else []
+                if countries[k] >= MAIN_SHARE * countries[top]] if top else []
+        # at most two, and any as well supported as the second (no arbitrary cut among equals)
+        main = [k for i, k in enumerate(main) if i < 2 or countries[k] >= countries[main[1]] - TIE]
         anchors = []
+        if _tied_countries(countries, main):
+            named = []  # no country leads: no name's reading marks the report's area
         for places in named:  # a name with one reading in the report's country marks its area
             here = [p for p in places if p.iso3 == top and p.admin_level > 1]
             if len(here) == 1:
@@ -471,6 +481,8 @@ class SceneFinder:
         store = self.geocoder.gazetteer.store_countries()
         credible = {p.geonameid for p, _ in self._credible_readings(name, store)}
         ranked = _in_leading_country(ranked, scene.countries, credible)
+        if _tied(ranked):
+            return None  # villages of one name in several countries, nothing to choose by
         place, score = ranked[0]
         if place.iso3 not in scene.main and (
                 score < MIN_CONFIDENCE or not self.geocoder.gazetteer.match(name, fuzzy=False)):
@@ -524,8 +536,8 @@ class SceneFinder:
                     regions.append(found[0])
         if regions:  # "in North Kivu province" says more than the dateline's capital
             return regions[0]
-        top = main[0] if main else None
         scene = self._scene(ctx)
+        top = main[0] if main and not _tied_countries(scene.countries, main) else None
         if scene.signed and top not in scene.signed:  # the words' country, not a namesake's abroad
             top = min(scene.signed, key=lambda k: (-scene.countries.get(k, 0.0), k))
         if ctx.dateline:
@@ -596,6 +608,24 @@ def _in_leading_country(ranked: list[tuple[Place, float]], countries: dict[str, 
     return here + [r for r in ranked if r not in here] if here else ranked
 
 
+def _tied(ranked: list[tuple[Place, float]]) -> bool:
+    """Whether the best reading has a rival in another country scored as high: the same
+    village's name in two imported countries with nothing in the report to tell them apart
+    (no country, party, people or other place of one of them, none larger). Choosing one
+    would be arbitrary."""
+    if len(ranked) < 2:
+        return False
+    best, top = ranked[0]
+    return any(p.iso3 != best.iso3 and abs(sc - top) <= TIE for p, sc in ranked[1:])
+
+
+def _tied_countries(countries: dict[str, float], main: list[str]) -> bool:
+    """Whether the report's leading countries are as well supported as each other."""
+    if len(main) < 2:
+        return False
+    return abs(countries.get(main[0], 0.0) - countries.get(main[1], 0.0)) <= TIE
+
+
 def _far(place, points: list[tuple[float, float]]) -> bool:
     """Whether a place lies more than FAR_KM from each of `points` (none: not far)."""
     return bool(points) and min(km(place.latitude, place.longitude, lat, lon) for lat, lon in points) > FAR_KM
@@ -651,17 +681,19 @@ def _international(source: str) -> bool:
     return any(name in folded for name in _international_media())
 
 
-def _party_country(mention: ActorMention) -> str | None:
-    """The country a named party belongs to, as a sign of where its report is. None for
-    foreign forces (an intervention force acts abroad: "Operation Barkhane" is France's) and
-    for a community's label that names its country in brackets, as ACLED's do ("Fulani
-    Ethnic Militia (Nigeria)": Fulani live on both sides of many borders)."""
+def _party_countries(kb: ActorKB, mention: ActorMention) -> tuple[str, ...]:
+    """The countries a named party belongs to or operates in (actors.toml: JNIM in Mali,
+    Burkina Faso, Niger, Benin and Togo; al-Shabaab in Somalia, Kenya and Ethiopia), as a
+    sign of where its report is. None for foreign forces (an intervention force acts abroad:
+    "Operation Barkhane" is France's) and for a community's label that names its country in
+    brackets, as ACLED's do ("Fulani Ethnic Militia (Nigeria)": Fulani live on both sides
+    of many borders)."""
     actor = mention.actor
     if mention.role != "named" or actor is None or actor.type == "External/Other forces":
-        return None
+        return ()
     if actor.type == "Identity militia" and _QUALIFIED.search(actor.name):
-        return None
-    return actor.country
+        return ()
+    return kb.operates_in(actor.name) or ((actor.country,) if actor.country else ())
 
 
 def _country_focus(kb: ActorKB, texts: list[str]) -> Counter[str]:
