@@ -51,6 +51,15 @@ SCENES = {
     # two villages called Fafa, in Mali's Gao region and in Niger: the bracket decides
     "district and region in brackets": (
         "On 2 March, militants killed two herders in Fafa (Ansongo, Gao).", "MLI", (15.3177, 0.7446), None),
+    # the bracket's town (Ansongo) is the village's district, not the scene
+    "a village and its district in brackets": (
+        "On 2 March, militants killed two herders in the area of Kelessi (Ansongo, Gao).", "MLI", (16.0, 0.2),
+        2),
+    # a Honduran department of 600,000 bears the name: not a city known the world over, so the
+    # people's name (Dogon, Mali) decides
+    "a village of a people's country over a division abroad": (
+        "Militants attacked the Dogon village of Yoro on Sunday, killing one.", "MLI",
+        (14.27934, -2.13542), 1),
     "grenade attack in a neighbourhood of the capital": (
         "Three people were wounded in a grenade attack on a bus stop in Eastleigh, Nairobi, on "
         "Friday night.", "KEN", NAIROBI, None),
@@ -231,3 +240,18 @@ def test_a_village_shared_by_imported_countries_is_placed_by_the_reports_signs(
         extractor: Extractor, text: str, country: str | None):
     location = scene(extractor, text)
     assert location.iso3 == country, location
+
+
+def test_a_bracket_names_a_division_by_its_english_name():
+    from conflictwire.extract.places.gazetteer import Place
+    from conflictwire.extract.places.scene import _within
+
+    def town(iso3: str, admin1: str) -> Place:
+        return Place(1, "Rafah", 31.3, 34.2, iso3[:2], iso3, iso3, "P", "PPL", 1000, admin1, None)
+
+    egypt, gaza = town("EGY", "Shamāl Sīnā'"), town("PSE", "Rafah")
+    english = {"Shamāl Sīnā'": "North Sinai"}.get
+    inside = _within([(gaza, 0.9), (egypt, 0.8)], "Rafah, North Sinai", lambda n: english(n, n))
+    assert [p.iso3 for p, _ in inside] == ["PSE", "EGY"]  # "Rafah" names Gaza's division too
+    inside = _within([(gaza, 0.9), (egypt, 0.8)], "North Sinai", lambda n: english(n, n))
+    assert [p.iso3 for p, _ in inside] == ["EGY"]

@@ -274,7 +274,8 @@ class SceneFinder:
             old = found.get(key)
             if old is None or locative > old.locative:
                 found[key] = _Toponym(name, key[1], locative, near, paren.group(1) if paren else None,
-                                      district, offset, part_of is not None)
+                                      district, offset, part_of is not None,
+                                      bool(_PAREN_BEFORE.search(before)), bool(_PAREN_AFTER.match(after)))
         return sorted(found.values(), key=lambda t: -t.locative)
 
     @staticmethod
@@ -311,6 +312,9 @@ class SceneFinder:
         toponyms = self._toponyms(text, doc, actors, skip, verbs, countries=main, until=until)
         # the sentence's regions first ("in Jesus Maria, in the state of Sinaloa"): a town's
         # homonyms far from the regions the report names are then set aside (`_locate`)
+        # "X (Y, Z)": Y and Z are X's district and region, the scene only when X is unknown
+        bracketed: tuple[Location | None, float] = (None, 0.0)
+        qualified = False  # the best place so far is one a bracket qualifies
         for top in sorted(toponyms, key=lambda t: t.prefer != "admin"):
             if top.locative < 2 and not lead:
                 continue
@@ -325,8 +329,13 @@ class SceneFinder:
                 location = _moved(location, *top.offset)
             # A town beats a province, a province beats a country; "in X" beats a mention.
             rank = score * top.locative * PRECISION_WEIGHT[location.geo_precision]
-            if rank > best[1]:
-                best = (location, rank)
+            if top.bracketed:
+                if rank > bracketed[1]:
+                    bracketed = (location, rank)
+            elif rank > best[1]:
+                best, qualified = (location, rank), top.qualified
+        if not qualified and bracketed[1] > best[1]:
+            best = bracketed
         place = best[0]
         if place and place.latitude is not None and place.geo_precision < 3:
             ctx.anchors.append((place.latitude, place.longitude))  # later names are read near it
@@ -438,7 +447,8 @@ class SceneFinder:
                 return True
             if p.iso3 not in store:
                 return False
-            major = best.population >= MAJOR_CITY and best.population >= DOMINANCE * p.population
+            major = best.feature_class == "P" and best.population >= MAJOR_CITY \
+                and best.population >= DOMINANCE * p.population  # a city, not a division
             return not major or (q >= 1.0 > best_q)
 
         credible = [(p, sc) for p, sc, q in scored if kept(p, sc, q)]
@@ -459,7 +469,7 @@ class SceneFinder:
         ranked = self.geocoder.resolve([name], countries=scene.countries, near=ctx.anchors or scene.anchors,
                                        prefer=prefer)
         if context:
-            inside = _within(ranked, context)
+            inside = _within(ranked, context, self.geocoder.gazetteer.english_division)
             if not inside:
                 city = self._context_city(context, ctx)
                 if city is not None:
@@ -563,6 +573,8 @@ class _Toponym:
     district: bool = False  # the first name of a bracket after a place: its district
     offset: tuple[float, float | None] | None = None  # "25 km east of X": (km, bearing)
     part_of: bool = False  # "X area of <city>": `context` is the city X is a part of
+    bracketed: bool = False  # in the bracket after a place: its district or region ("Ansongo")
+    qualified: bool = False  # a bracket after it gives its district or region ("Fafa (Ansongo, Gao)")
 
 
 def _offset(before: str) -> tuple[float, float | None] | None:
@@ -631,13 +643,17 @@ def _far(place, points: list[tuple[float, float]]) -> bool:
     return bool(points) and min(km(place.latitude, place.longitude, lat, lon) for lat, lon in points) > FAR_KM
 
 
-def _within(ranked: list, context: str) -> list:
-    """The candidates whose district or region the bracket names ("Fafa (Ansongo, Gao)")."""
+def _within(ranked: list, context: str, english=lambda name: name) -> list:
+    """The candidates whose district or region the bracket names ("Fafa (Ansongo, Gao)"), by
+    the division's own or English name ("Rafah (Rafah, North Sinai)": Shamāl Sīnā')."""
     parts = {_division_key(part) for part in re.split(r"[,;/]| and ", context) if part.strip()}
 
     def named(division: str | None) -> bool:  # "Veracruz" names "Veracruz de Ignacio de la Llave"
-        key = _division_key(division or "")
-        return bool(key) and any(key == part or key.startswith(part + " ") for part in parts if part)
+        for name in {division, english(division)}:
+            key = _division_key(name or "")
+            if key and any(key == part or key.startswith(part + " ") for part in parts if part):
+                return True
+        return False
 
     return [(p, sc) for p, sc in ranked if named(p.admin1) or named(p.admin2)]
 
