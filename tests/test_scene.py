@@ -255,3 +255,15 @@ def test_a_bracket_names_a_division_by_its_english_name():
     assert [p.iso3 for p, _ in inside] == ["PSE", "EGY"]  # "Rafah" names Gaza's division too
     inside = _within([(gaza, 0.9), (egypt, 0.8)], "North Sinai", lambda n: english(n, n))
     assert [p.iso3 for p, _ in inside] == ["EGY"]
+
+
+def test_a_facility_named_after_a_person_is_one_place_or_none(extractor: Extractor):
+    # an imported village is called Kenyatta; the conference centre is named after a president
+    gaz = extractor.geocoder.gazetteer
+    text = "Police fired tear gas at protesters outside the Kenyatta International Conference Centre."
+    assert all(name != "Kenyatta" for _, _, name in gaz.find_toponyms(text, countries=["KEN"]))
+    location = scene(extractor, text.removesuffix(".") + " in Nairobi on Monday.")
+    assert near(location, *NAIROBI), location
+    # a facility named by its town is in the town
+    found = gaz.find_toponyms("Students of Garissa University College marched.")
+    assert [name for _, _, name in found] == ["Garissa"]
