@@ -60,6 +60,13 @@ SCENES = {
     "a village of a people's country over a division abroad": (
         "Militants attacked the Dogon village of Yoro on Sunday, killing one.", "MLI",
         (14.27934, -2.13542), 1),
+    # "X in Y": Y is the area X lies in, the scene only when X is not found
+    "a village in a district named after its town": (
+        "Gunmen killed two herders in Kelessi in Gao on Monday.", "MLI", (16.0, 0.2), 1),
+    # a part of a town GeoNames lacks is the town, not a namesake abroad (Milan)
+    "an area in a town": (
+        "Hundreds of protesters at the Milano area in Gao town marched to the governor's office.", "MLI",
+        (16.27167, -0.04447), None),
     "grenade attack in a neighbourhood of the capital": (
         "Three people were wounded in a grenade attack on a bus stop in Eastleigh, Nairobi, on "
         "Friday night.", "KEN", NAIROBI, None),

@@ -78,9 +78,12 @@ _MILE_KM = 1.609344
 KM_PER_DEGREE = 111.32  # of latitude
 # "Pisky, Donetsk", "Gilgil town (Nakuru county)": the division a place lies in.
 _COMMA_AFTER = re.compile(r"^(?:\s+(?:town|village|city|area))?,\s+([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+){0,2})")
+# "in Chepkesin in Baringo North", "Kaburuet village in Lwakhakha": the area a place lies in.
+_IN_AFTER = re.compile(r"^(?:\s+(?:town|village|city|area))?\s+in\s+(?:the\s+)?"
+                       r"([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+){0,2})")
 # "the Kabala area of Bamako", "the Eastleigh neighbourhood of Nairobi": a part of a city.
 _PART_OF_AFTER = re.compile(r"^\s+(?:area|neighbou?rhood|quarter|suburb|estate|slum|township|sector|"
-                            r"district|quartier|secteur)\s+(?:of|de|du)\s+"
+                            r"district|quartier|secteur)\s+(?:of|in|de|du)\s+"
                             r"([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+){0,2})")
 PART_KM = 30.0  # a part of a city lies this close to it
 CONTEXT_KM = 100.0  # a place lies this close to the town its bracket or comma names
@@ -264,7 +267,8 @@ class SceneFinder:
                          or _PAREN_BEFORE.search(before))
             after = text[end : end + 90]
             part_of = _PART_OF_AFTER.match(after)
-            paren = part_of or _PAREN_AFTER.match(after) or _COMMA_AFTER.match(after)
+            paren = (part_of or _PAREN_AFTER.match(after) or _COMMA_AFTER.match(after)
+                     or _IN_AFTER.match(after))
             bracket = text[max(0, start - 80) : start]
             district = bool(_PAREN_BEFORE.search(before)) and "," not in bracket[bracket.rfind("(") :]
             offset = _offset(text[max(0, start - 80) : start])
@@ -275,7 +279,7 @@ class SceneFinder:
             if old is None or locative > old.locative:
                 found[key] = _Toponym(name, key[1], locative, near, paren.group(1) if paren else None,
                                       district, offset, part_of is not None,
-                                      bool(_PAREN_BEFORE.search(before)), bool(_PAREN_AFTER.match(after)))
+                                      bool(_PAREN_BEFORE.search(before)))
         return sorted(found.values(), key=lambda t: -t.locative)
 
     @staticmethod
@@ -312,9 +316,12 @@ class SceneFinder:
         toponyms = self._toponyms(text, doc, actors, skip, verbs, countries=main, until=until)
         # the sentence's regions first ("in Jesus Maria, in the state of Sinaloa"): a town's
         # homonyms far from the regions the report names are then set aside (`_locate`)
-        # "X (Y, Z)": Y and Z are X's district and region, the scene only when X is unknown
+        # "X (Y, Z)", "X, Y", "X in Y": Y and Z are X's district and region, the scene only
+        # when X is not found
+        areas = {_division_key(part) for t in toponyms if t.context and not t.bracketed
+                 for part in re.split(r"[,;/]| and ", t.context) if part.strip()}
         bracketed: tuple[Location | None, float] = (None, 0.0)
-        qualified = False  # the best place so far is one a bracket qualifies
+        qualified = False  # the best place so far is one whose area the words give
         for top in sorted(toponyms, key=lambda t: t.prefer != "admin"):
             if top.locative < 2 and not lead:
                 continue
@@ -329,11 +336,13 @@ class SceneFinder:
                 location = _moved(location, *top.offset)
             # A town beats a province, a province beats a country; "in X" beats a mention.
             rank = score * top.locative * PRECISION_WEIGHT[location.geo_precision]
-            if top.bracketed:
+            key = _division_key(top.name)
+            if top.bracketed or any(key == a or a.startswith(key + " ") for a in areas):
                 if rank > bracketed[1]:
                     bracketed = (location, rank)
             elif rank > best[1]:
-                best, qualified = (location, rank), top.qualified
+                best = (location, rank)
+                qualified = bool(top.context) and self._agrees(location, top.context or "", ctx)
         if not qualified and bracketed[1] > best[1]:
             best = bracketed
         place = best[0]
@@ -513,6 +522,19 @@ class SceneFinder:
                 ctx.regions.append((location.latitude, location.longitude))
         return location, score
 
+    def _agrees(self, location: Location, context: str, ctx: ReportPlaces) -> bool:
+        """Whether a place lies in the area the words give it ("Chepkesin in Baringo North",
+        "Fafa (Ansongo, Gao)"): a division the context names, or near the town it names first."""
+        parts = {_division_key(part) for part in re.split(r"[,;/]| and ", context) if part.strip()}
+        for division in (location.admin1, location.admin2):
+            key = _division_key(division or "")
+            if key and any(key == part or key.startswith(part + " ") or part.startswith(key + " ")
+                           for part in parts):
+                return True
+        city = self._context_city(context, ctx)
+        return city is not None and location.latitude is not None and km(
+            location.latitude, location.longitude, city.latitude, city.longitude) <= CONTEXT_KM
+
     def _context_city(self, context: str, ctx: ReportPlaces) -> Place | None:
         """The populated place a context names first ("Nairobi" of "Eastleigh, Nairobi"), in
         the report's countries."""
@@ -574,7 +596,6 @@ class _Toponym:
     offset: tuple[float, float | None] | None = None  # "25 km east of X": (km, bearing)
     part_of: bool = False  # "X area of <city>": `context` is the city X is a part of
     bracketed: bool = False  # in the bracket after a place: its district or region ("Ansongo")
-    qualified: bool = False  # a bracket after it gives its district or region ("Fafa (Ansongo, Gao)")
 
 
 def _offset(before: str) -> tuple[float, float | None] | None:
