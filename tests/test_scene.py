@@ -67,6 +67,10 @@ SCENES = {
     "an area in a town": (
         "Hundreds of protesters at the Milano area in Gao town marched to the governor's office.", "MLI",
         (16.27167, -0.04447), None),
+    # journalists who protest are people of the event; those told something are the source
+    "journalists' own protest": (
+        "Journalists in Nyeri and Kiambu gathered on Monday to protest a proposed media law, a union "
+        "official told reporters in Nairobi.", "KEN", (-0.42013, 36.94759), None),
     "grenade attack in a neighbourhood of the capital": (
         "Three people were wounded in a grenade attack on a bus stop in Eastleigh, Nairobi, on "
         "Friday night.", "KEN", NAIROBI, None),

@@ -100,7 +100,10 @@ _PEOPLE_AFTER = re.compile(r"(?:\s+and\s+[A-Z][\w'’-]+)?\s+(?:villages?|hamlet
                            r"tribes?(?:men)?|clans?(?:men)?|herd(?:er|sm[ae]n)s?|farmers?|traders?|"
                            r"militia(?:men)?|m[ae]n|wom[ae]n|elders?|families|family|people)\b")
 # "told reporters in X", "a press conference in X", "an officer in X said": the source's place.
-_SOURCE_PLACE = re.compile(r"(?i)\b(?:told|reporters?|press conference|journalists|spokes\w+|statement|"
+# Journalists and reporters are the source only when someone speaks to them ("told reporters in
+# X"); "Journalists in Nyeri protested" are people of the event.
+_SOURCE_PLACE = re.compile(r"(?i)\b(?:told|(?:briefed|addressed|informed|addressing|briefing)\s+(?:the\s+)?"
+                           r"(?:reporters?|journalists|press)|press conference|spokes\w+|statement|"
                            r"said|speaking|conférence de presse|a déclaré)\b[^.;]{0,25}\b(?:in|at|à)\s+$")
 # "attacked the village of X", "between X and Y", "in the area of X", "X, department of Y":
 # words after which a capitalised word is a place name even when the place is a village
