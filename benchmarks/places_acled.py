@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Place figures on real ACLED records, per dataset, and the misses to read.
 
-  places_acled.py --gold dev.jsonl --pred events.jsonl [--every 4] [--misses N] [--set mli] [--causes]
+  places_acled.py --gold dev.jsonl --pred events.jsonl [--every 4] [--misses N [--cause known]]
+                  [--set mli] [--causes]
 
 For each note, the predicted event that `acled_notes.py` would score (the best match) gives
 within-25-km, admin1 and country; printed per dataset (mli, bfa, ken, glb) and overall.
@@ -33,6 +34,7 @@ def main() -> None:
     ap.add_argument("--misses", type=int, default=0)
     ap.add_argument("--set", help="only this dataset's misses")
     ap.add_argument("--causes", action="store_true", help="count the misses by cause")
+    ap.add_argument("--cause", help="with --misses: only the misses whose cause contains this ('known')")
     a = ap.parse_args()
     by_note = defaultdict(list)
     for line in Path(a.pred).read_text(encoding="utf-8").splitlines():
@@ -58,6 +60,11 @@ def main() -> None:
               f"country={t['country'] / n:.3f}")
     if a.causes:
         print_causes(misses)
+    if a.cause:  # only the misses of one cause ("known": another place of the name was chosen)
+        from conflictwire.extract.places.gazetteer import Gazetteer
+
+        gazetteer = Gazetteer.load()
+        misses = [(rec, loc) for rec, loc in misses if a.cause in cause_of(rec, loc, gazetteer)]
     for rec, loc in misses[: a.misses]:
         loc = loc or {}
         print(f"\n{rec['id']}: {rec['notes'][:400]}\n  gold: {rec['location']} / {rec['admin2']} / "
@@ -65,30 +72,34 @@ def main() -> None:
               f"{loc.get('admin2')} / {loc.get('admin1')} / {loc.get('iso3')} p{loc.get('geo_precision')}")
 
 
+def cause_of(rec: dict, loc: dict | None, gazetteer) -> str:
+    """Why a note's place was missed (see the module's doc)."""
+    from conflictwire.extract.folding import fold_name
+    from conflictwire.extract.places.gazetteer import haversine_km
+
+    if loc is None:
+        return "no event found"
+    if fold_name(rec["location"]) not in fold_name(rec["notes"]):
+        return "the note does not name the coded place"
+    if not any(p.iso3 == rec["iso3"] and haversine_km(p.latitude, p.longitude, rec["latitude"],
+                                                       rec["longitude"]) <= 25
+               for p, _ in gazetteer.match(rec["location"], fuzzy=False)):
+        return "the gazetteer lacks it"
+    if loc.get("iso3") != rec["iso3"]:
+        return "known, another chosen, wrong country"
+    return "known, another chosen, right country"
+
+
 def print_causes(misses: list[tuple[dict, dict | None]]) -> None:
     """The misses per dataset by cause (see the module's doc)."""
-    from conflictwire.extract.folding import fold_name
-    from conflictwire.extract.places.gazetteer import Gazetteer, haversine_km
+    from conflictwire.extract.places.gazetteer import Gazetteer
 
     gazetteer = Gazetteer.load()
     causes: dict[str, Counter] = defaultdict(Counter)
     for rec, loc in misses:
-        if loc is None:
-            cause = "no event found"
-        elif fold_name(rec["location"]) not in fold_name(rec["notes"]):
-            cause = "the note does not name the coded place"
-        elif not any(p.iso3 == rec["iso3"] and haversine_km(p.latitude, p.longitude, rec["latitude"],
-                                                            rec["longitude"]) <= 25
-                     for p, _ in gazetteer.match(rec["location"], fuzzy=False)):
-            cause = "the gazetteer lacks it"
-        elif loc.get("iso3") != rec["iso3"]:
-            cause = "known, another chosen, wrong country"
-        else:
-            cause = "known, another chosen, right country"
-        causes[rec.get("dataset", "?")][cause] += 1
+        causes[rec.get("dataset", "?")][cause_of(rec, loc, gazetteer)] += 1
     for dataset, counts in sorted(causes.items()):
         print(f"{dataset:4} misses: " + "; ".join(f"{n} {c}" for c, n in counts.most_common()))
-
 
 if __name__ == "__main__":
     main()

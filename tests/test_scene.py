@@ -13,7 +13,7 @@ from conflictwire.extract.pipeline import Extractor
 from conflictwire.extract.places.gazetteer import Gazetteer
 from conflictwire.extract.places.geocoder import haversine_km
 from conflictwire.extract.places.geonames_import import import_geonames
-from conflictwire.extract.places.scene import _party_country
+from conflictwire.extract.places.scene import _party_countries
 from conflictwire.models import Article, Location
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -51,6 +51,26 @@ SCENES = {
     # two villages called Fafa, in Mali's Gao region and in Niger: the bracket decides
     "district and region in brackets": (
         "On 2 March, militants killed two herders in Fafa (Ansongo, Gao).", "MLI", (15.3177, 0.7446), None),
+    # the bracket's town (Ansongo) is the village's district, not the scene
+    "a village and its district in brackets": (
+        "On 2 March, militants killed two herders in the area of Kelessi (Ansongo, Gao).", "MLI", (16.0, 0.2),
+        2),
+    # a Honduran department of 600,000 bears the name: not a city known the world over, so the
+    # people's name (Dogon, Mali) decides
+    "a village of a people's country over a division abroad": (
+        "Militants attacked the Dogon village of Yoro on Sunday, killing one.", "MLI",
+        (14.27934, -2.13542), 1),
+    # "X in Y": Y is the area X lies in, the scene only when X is not found
+    "a village in a district named after its town": (
+        "Gunmen killed two herders in Kelessi in Gao on Monday.", "MLI", (16.0, 0.2), 1),
+    # a part of a town GeoNames lacks is the town, not a namesake abroad (Milan)
+    "an area in a town": (
+        "Hundreds of protesters at the Milano area in Gao town marched to the governor's office.", "MLI",
+        (16.27167, -0.04447), None),
+    # journalists who protest are people of the event; those told something are the source
+    "journalists' own protest": (
+        "Journalists in Nyeri and Kiambu gathered on Monday to protest a proposed media law, a union "
+        "official told reporters in Nairobi.", "KEN", (-0.42013, 36.94759), None),
     "grenade attack in a neighbourhood of the capital": (
         "Three people were wounded in a grenade attack on a bus stop in Eastleigh, Nairobi, on "
         "Friday night.", "KEN", NAIROBI, None),
@@ -119,14 +139,19 @@ def test_a_communitys_label_says_nothing_of_the_country(extractor: Extractor):
     kb = extractor.kb
     fulani = [m for m in kb.find("Fulani militiamen attacked the village.") if m.role == "named"]
     assert fulani and fulani[0].actor.country  # the knowledge base files it under one country
-    assert _party_country(fulani[0]) is None  # Fulani live in a dozen countries
+    assert _party_countries(kb, fulani[0]) == ()  # Fulani live in a dozen countries
     named = [m for m in kb.find("Dan Na Ambassagou fighters attacked the village.") if m.role == "named"]
-    assert named and _party_country(named[0]) == "MLI"
+    assert named and _party_countries(kb, named[0]) == ("MLI",)
     # a branch named by its country is a sign of it; a force abroad is not
     branch = [m for m in kb.find("Islamic State Somalia fighters attacked the base.") if m.role == "named"]
-    assert branch and _party_country(branch[0]) == "SOM"
+    assert branch and _party_countries(kb, branch[0]) == ("SOM",)
     barkhane = [m for m in kb.find("Operation Barkhane struck a convoy.") if m.role == "named"]
-    assert barkhane and barkhane[0].actor.country == "FRA" and _party_country(barkhane[0]) is None
+    assert barkhane and barkhane[0].actor.country == "FRA" and _party_countries(kb, barkhane[0]) == ()
+    # a group operating in several countries is a sign of each of them
+    jnim = [m for m in kb.find("JNIM militants attacked the village.") if m.role == "named"]
+    assert jnim and set(_party_countries(kb, jnim[0])) >= {"MLI", "BFA", "NER"}
+    shabaab = [m for m in kb.find("Al-Shabaab militants attacked the village.") if m.role == "named"]
+    assert shabaab and set(_party_countries(kb, shabaab[0])) >= {"SOM", "KEN"}
 
 
 def test_a_distance_and_bearing_from_a_town_move_the_point(extractor: Extractor):
@@ -208,3 +233,48 @@ def test_a_peoples_name_is_a_word_of_its_own():
 
     assert [m.group(1) for m in _peoples_pattern().finditer("Dogons and Tuaregs met in Bobo-Dioulasso")] \
         == ["Dogon", "Tuareg"]
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    # a village of one name in two imported countries and nothing to tell them apart: no
+    # country rather than an arbitrary one
+    ("Gunmen killed two civilians in the village of Tiarkoye.", None),
+    # the armed group operates in both: still nothing to choose by
+    ("JNIM militants killed two civilians in the village of Tiarkoye.", None),
+    # the words name the country, or another place of the report lies in one of them
+    ("Gunmen killed two Malian villagers in the village of Tiarkoye.", "MLI"),
+    ("Gunmen killed two civilians in the village of Tiarkoye, 20 km from Boni.", "MLI"),
+    # a group that operates in one of them (al-Shabaab: Somalia, Kenya, Ethiopia)
+    ("Al-Shabaab militants killed two civilians in the village of Dalamo.", "KEN"),
+])
+def test_a_village_shared_by_imported_countries_is_placed_by_the_reports_signs(
+        extractor: Extractor, text: str, country: str | None):
+    location = scene(extractor, text)
+    assert location.iso3 == country, location
+
+
+def test_a_bracket_names_a_division_by_its_english_name():
+    from conflictwire.extract.places.gazetteer import Place
+    from conflictwire.extract.places.scene import _within
+
+    def town(iso3: str, admin1: str) -> Place:
+        return Place(1, "Rafah", 31.3, 34.2, iso3[:2], iso3, iso3, "P", "PPL", 1000, admin1, None)
+
+    egypt, gaza = town("EGY", "Shamāl Sīnā'"), town("PSE", "Rafah")
+    english = {"Shamāl Sīnā'": "North Sinai"}.get
+    inside = _within([(gaza, 0.9), (egypt, 0.8)], "Rafah, North Sinai", lambda n: english(n, n))
+    assert [p.iso3 for p, _ in inside] == ["PSE", "EGY"]  # "Rafah" names Gaza's division too
+    inside = _within([(gaza, 0.9), (egypt, 0.8)], "North Sinai", lambda n: english(n, n))
+    assert [p.iso3 for p, _ in inside] == ["EGY"]
+
+
+def test_a_facility_named_after_a_person_is_one_place_or_none(extractor: Extractor):
+    # an imported village is called Kenyatta; the conference centre is named after a president
+    gaz = extractor.geocoder.gazetteer
+    text = "Police fired tear gas at protesters outside the Kenyatta International Conference Centre."
+    assert all(name != "Kenyatta" for _, _, name in gaz.find_toponyms(text, countries=["KEN"]))
+    location = scene(extractor, text.removesuffix(".") + " in Nairobi on Monday.")
+    assert near(location, *NAIROBI), location
+    # a facility named by its town is in the town
+    found = gaz.find_toponyms("Students of Garissa University College marched.")
+    assert [name for _, _, name in found] == ["Garissa"]

@@ -220,6 +220,7 @@ class Entry:
     ambiguous: bool = False
     default: str = ""  # who the name is outside the by_country countries (or with none known)
     role: str = ""  # else the generic noun it stands for ("police": the report's police)
+    operates: tuple[str, ...] = ()  # the countries an armed group operates in (ISO3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +258,8 @@ class ActorKB:
                     aliases=tuple(raw["a"]),
                     by_country=tuple(sorted(raw.get("by_country", {}).items())),
                     ambiguous=bool(raw.get("ambiguous", False)),
-                    default=raw.get("default", ""), role=raw.get("role", ""))
+                    default=raw.get("default", ""), role=raw.get("role", ""),
+                    operates=tuple(raw.get("w", ())))
                 if entry.name in self.entries:
                     raise ValueError(f"duplicate actor {entry.name!r}")
                 self.entries[entry.name] = entry
@@ -352,6 +354,13 @@ class ActorKB:
         """The country as ACLED writes it in brackets: "Democratic Republic of Congo"."""
         c = self.countries.get(iso3)
         return c.name if c else iso3
+
+    def operates_in(self, name: str) -> tuple[str, ...]:
+        """The countries a named actor operates in (actors.toml `w`), else its own country."""
+        entry = self.entries.get(name)
+        if entry is None:
+            return ()
+        return entry.operates or ((entry.country,) if entry.country else ())
 
     def state_forces(self, iso3: str, kind: str = "military") -> Actor:
         """ "Military Forces of Mali", "Police Forces of Nigeria", "Government of Sudan"."""

@@ -1094,10 +1094,13 @@ class Gazetteer:
                 if not (key in keys or (self._store_path is not None and self._ext_known(key))):
                     continue
                 if (i > 0 and follows[i - 1] and foreign_cap(i - 1)) or (
-                    j + 1 < n and follows[j] and foreign_cap(j + 1)
+                    j + 1 < n and follows[j]
+                    and (foreign_cap(j + 1) or self._facility_name_after(toks, j, text))
                     and not self._facility_after(toks, j, text)
                 ):
-                    advance = j - i + 1  # part of a longer name ("Hamid Karzai")
+                    # part of a longer name ("Hamid Karzai", "Kenyatta International Conference
+                    # Centre": a facility's name is one place or none)
+                    advance = j - i + 1
                     break
                 if any(_inner_caps(text[t[0] : t[1]]) for t in span if t[2]):
                     continue
@@ -1143,6 +1146,20 @@ class Gazetteer:
                 return True
             if word not in qualifiers:
                 return False
+        return False
+
+    @staticmethod
+    def _facility_name_after(toks: list[tuple[int, int, bool]], j: int, text: str) -> bool:
+        """Whether the capitalised words after token j end in a facility noun ("International
+        Conference Centre"): token j's name is then part of the facility's name, unless
+        `_facility_after` finds only qualifiers between (the facility's town)."""
+        nouns, _ = facility_words()
+        for k in range(j + 1, min(len(toks), j + 6)):
+            if not toks[k][2] or not _joined(text[toks[k - 1][1] : toks[k][0]]):
+                return False
+            word = fold_name(text[toks[k][0] : toks[k][1]])
+            if word in nouns or word.removesuffix("s") in nouns:
+                return True
         return False
 
     def _single_ok(

@@ -78,9 +78,12 @@ _MILE_KM = 1.609344
 KM_PER_DEGREE = 111.32  # of latitude
 # "Pisky, Donetsk", "Gilgil town (Nakuru county)": the division a place lies in.
 _COMMA_AFTER = re.compile(r"^(?:\s+(?:town|village|city|area))?,\s+([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+){0,2})")
+# "in Chepkesin in Baringo North", "Kaburuet village in Lwakhakha": the area a place lies in.
+_IN_AFTER = re.compile(r"^(?:\s+(?:town|village|city|area))?\s+in\s+(?:the\s+)?"
+                       r"([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+){0,2})")
 # "the Kabala area of Bamako", "the Eastleigh neighbourhood of Nairobi": a part of a city.
 _PART_OF_AFTER = re.compile(r"^\s+(?:area|neighbou?rhood|quarter|suburb|estate|slum|township|sector|"
-                            r"district|quartier|secteur)\s+(?:of|de|du)\s+"
+                            r"district|quartier|secteur)\s+(?:of|in|de|du)\s+"
                             r"([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+){0,2})")
 PART_KM = 30.0  # a part of a city lies this close to it
 CONTEXT_KM = 100.0  # a place lies this close to the town its bracket or comma names
@@ -97,7 +100,10 @@ _PEOPLE_AFTER = re.compile(r"(?:\s+and\s+[A-Z][\w'’-]+)?\s+(?:villages?|hamlet
                            r"tribes?(?:men)?|clans?(?:men)?|herd(?:er|sm[ae]n)s?|farmers?|traders?|"
                            r"militia(?:men)?|m[ae]n|wom[ae]n|elders?|families|family|people)\b")
 # "told reporters in X", "a press conference in X", "an officer in X said": the source's place.
-_SOURCE_PLACE = re.compile(r"(?i)\b(?:told|reporters?|press conference|journalists|spokes\w+|statement|"
+# Journalists and reporters are the source only when someone speaks to them ("told reporters in
+# X"); "Journalists in Nyeri protested" are people of the event.
+_SOURCE_PLACE = re.compile(r"(?i)\b(?:told|(?:briefed|addressed|informed|addressing|briefing)\s+(?:the\s+)?"
+                           r"(?:reporters?|journalists|press)|press conference|spokes\w+|statement|"
                            r"said|speaking|conférence de presse|a déclaré)\b[^.;]{0,25}\b(?:in|at|à)\s+$")
 # "attacked the village of X", "between X and Y", "in the area of X", "X, department of Y":
 # words after which a capitalised word is a place name even when the place is a village
@@ -118,7 +124,8 @@ DEMONYM_WEIGHT = 0.5
 # demonym weighs as a mention of a place; people named as abroad ("an Egyptian peacekeeper",
 # "Somali refugees", "two British nationals") say nothing of where the event is.
 HOME_WEIGHT = 1.0
-PEOPLE_WEIGHT = 0.5  # a people's name ("the Dogon village", "Pokot raiders"), shared among its countries
+PEOPLE_WEIGHT = 0.5  # a people's name ("the Dogon village", "Pokot raiders"), shared among its
+# countries by rank (place_peoples.toml lists the country most of the people lives in first)
 HOME_ROLES = frozenset({"police", "civilians"})
 _ABROAD_AFTER = re.compile(r"(?i)\s+(?:peace-?keep\w*|nationals?|embass(?:y|ies)|ambassadors?|diplomats?|"
                            r"tourists?|expatriates?|refugees?|asylum[- ]seekers?|migrants?|consulates?|"
@@ -138,6 +145,7 @@ MIN_CONFIDENCE = 0.6
 FAR_KM = 400.0  # below this a place outside the report's countries is not taken
 SURE_SCORE = 0.8  # a reading this good stands even far from the report's named regions
 PRECISION_WEIGHT = {1: 3.0, 2: 2.0, 3: 0.5}
+TIE = 1e-9  # scores this close are equal
 
 
 @dataclass
@@ -187,8 +195,9 @@ class SceneFinder:
         # Named parties belong to a country ("Mungiki", "Police Forces of Kenya", "ODM"): a
         # weaker sign than a named place. The source's country is a prior, below the text.
         for a in self.kb.find(lead, lang):
-            if (country := _party_country(a)) is not None:
-                focus[country] += 1
+            homes = _party_countries(self.kb, a)
+            for country in homes:
+                focus[country] += 1 / len(homes)
         prior = article.country or self._source_country(article.source)
         if prior:
             focus[prior] += 1
@@ -261,7 +270,8 @@ class SceneFinder:
                          or _PAREN_BEFORE.search(before))
             after = text[end : end + 90]
             part_of = _PART_OF_AFTER.match(after)
-            paren = part_of or _PAREN_AFTER.match(after) or _COMMA_AFTER.match(after)
+            paren = (part_of or _PAREN_AFTER.match(after) or _COMMA_AFTER.match(after)
+                     or _IN_AFTER.match(after))
             bracket = text[max(0, start - 80) : start]
             district = bool(_PAREN_BEFORE.search(before)) and "," not in bracket[bracket.rfind("(") :]
             offset = _offset(text[max(0, start - 80) : start])
@@ -271,7 +281,8 @@ class SceneFinder:
             old = found.get(key)
             if old is None or locative > old.locative:
                 found[key] = _Toponym(name, key[1], locative, near, paren.group(1) if paren else None,
-                                      district, offset, part_of is not None)
+                                      district, offset, part_of is not None,
+                                      bool(_PAREN_BEFORE.search(before)))
         return sorted(found.values(), key=lambda t: -t.locative)
 
     @staticmethod
@@ -308,6 +319,12 @@ class SceneFinder:
         toponyms = self._toponyms(text, doc, actors, skip, verbs, countries=main, until=until)
         # the sentence's regions first ("in Jesus Maria, in the state of Sinaloa"): a town's
         # homonyms far from the regions the report names are then set aside (`_locate`)
+        # "X (Y, Z)", "X, Y", "X in Y": Y and Z are X's district and region, the scene only
+        # when X is not found
+        areas = {_division_key(part) for t in toponyms if t.context and not t.bracketed
+                 for part in re.split(r"[,;/]| and ", t.context) if part.strip()}
+        bracketed: tuple[Location | None, float] = (None, 0.0)
+        qualified = False  # the best place so far is one whose area the words give
         for top in sorted(toponyms, key=lambda t: t.prefer != "admin"):
             if top.locative < 2 and not lead:
                 continue
@@ -322,8 +339,15 @@ class SceneFinder:
                 location = _moved(location, *top.offset)
             # A town beats a province, a province beats a country; "in X" beats a mention.
             rank = score * top.locative * PRECISION_WEIGHT[location.geo_precision]
-            if rank > best[1]:
+            key = _division_key(top.name)
+            if top.bracketed or any(key == a or a.startswith(key + " ") for a in areas):
+                if rank > bracketed[1]:
+                    bracketed = (location, rank)
+            elif rank > best[1]:
                 best = (location, rank)
+                qualified = bool(top.context) and self._agrees(location, top.context or "", ctx)
+        if not qualified and bracketed[1] > best[1]:
+            best = bracketed
         place = best[0]
         if place and place.latitude is not None and place.geo_precision < 3:
             ctx.anchors.append((place.latitude, place.longitude))  # later names are read near it
@@ -349,8 +373,9 @@ class SceneFinder:
             vote(ctx.prior, 1.0)
         for people in _peoples_pattern().finditer(text):
             homes = _peoples()[people.group(1)]
-            for iso3 in homes:
-                vote(iso3, PEOPLE_WEIGHT / len(homes))
+            ranks = sum(range(1, len(homes) + 1))
+            for i, iso3 in enumerate(homes):  # the country most of the people lives in first
+                vote(iso3, PEOPLE_WEIGHT * (len(homes) - i) / ranks)
         mentions = self.kb.find(text, ctx.lang)
         signed = {ctx.prior} if ctx.prior else set()
         at_home = {a.start for a in mentions if a.role in HOME_ROLES}
@@ -367,8 +392,10 @@ class SceneFinder:
                 continue
             signed.add(iso3)
         for a in mentions:
-            if a.start < PARTY_TEXT and (country := _party_country(a)) is not None:
-                vote(country, PARTY_WEIGHT)
+            if a.start < PARTY_TEXT:
+                homes = _party_countries(self.kb, a)
+                for country in homes:  # JNIM: Mali, Burkina Faso, Niger, Benin, Togo
+                    vote(country, PARTY_WEIGHT / len(homes))
         named: list[list] = []
         for iso3, share in ctx.countries.items():
             vote(iso3, LEAD_PRIOR * share)
@@ -398,8 +425,12 @@ class SceneFinder:
         top = min(countries, key=lambda k: (-countries[k], k)) if countries else None
         # the report's own countries: those half as well supported as the best
         main = [k for k in sorted(countries, key=lambda k: (-countries[k], k))
-                if countries[k] >= MAIN_SHARE * countries[top]][:2] if top else []
+                if countries[k] >= MAIN_SHARE * countries[top]] if top else []
+        # at most two, and any as well supported as the second (no arbitrary cut among equals)
+        main = [k for i, k in enumerate(main) if i < 2 or countries[k] >= countries[main[1]] - TIE]
         anchors = []
+        if _tied_countries(countries, main):
+            named = []  # no country leads: no name's reading marks the report's area
         for places in named:  # a name with one reading in the report's country marks its area
             here = [p for p in places if p.iso3 == top and p.admin_level > 1]
             if len(here) == 1:
@@ -428,7 +459,8 @@ class SceneFinder:
                 return True
             if p.iso3 not in store:
                 return False
-            major = best.population >= MAJOR_CITY and best.population >= DOMINANCE * p.population
+            major = best.feature_class == "P" and best.population >= MAJOR_CITY \
+                and best.population >= DOMINANCE * p.population  # a city, not a division
             return not major or (q >= 1.0 > best_q)
 
         credible = [(p, sc) for p, sc, q in scored if kept(p, sc, q)]
@@ -449,7 +481,7 @@ class SceneFinder:
         ranked = self.geocoder.resolve([name], countries=scene.countries, near=ctx.anchors or scene.anchors,
                                        prefer=prefer)
         if context:
-            inside = _within(ranked, context)
+            inside = _within(ranked, context, self.geocoder.gazetteer.english_division)
             if not inside:
                 city = self._context_city(context, ctx)
                 if city is not None:
@@ -471,6 +503,8 @@ class SceneFinder:
         store = self.geocoder.gazetteer.store_countries()
         credible = {p.geonameid for p, _ in self._credible_readings(name, store)}
         ranked = _in_leading_country(ranked, scene.countries, credible)
+        if _tied(ranked):
+            return None  # villages of one name in several countries, nothing to choose by
         place, score = ranked[0]
         if place.iso3 not in scene.main and (
                 score < MIN_CONFIDENCE or not self.geocoder.gazetteer.match(name, fuzzy=False)):
@@ -490,6 +524,19 @@ class SceneFinder:
             if location.latitude is not None:
                 ctx.regions.append((location.latitude, location.longitude))
         return location, score
+
+    def _agrees(self, location: Location, context: str, ctx: ReportPlaces) -> bool:
+        """Whether a place lies in the area the words give it ("Chepkesin in Baringo North",
+        "Fafa (Ansongo, Gao)"): a division the context names, or near the town it names first."""
+        parts = {_division_key(part) for part in re.split(r"[,;/]| and ", context) if part.strip()}
+        for division in (location.admin1, location.admin2):
+            key = _division_key(division or "")
+            if key and any(key == part or key.startswith(part + " ") or part.startswith(key + " ")
+                           for part in parts):
+                return True
+        city = self._context_city(context, ctx)
+        return city is not None and location.latitude is not None and km(
+            location.latitude, location.longitude, city.latitude, city.longitude) <= CONTEXT_KM
 
     def _context_city(self, context: str, ctx: ReportPlaces) -> Place | None:
         """The populated place a context names first ("Nairobi" of "Eastleigh, Nairobi"), in
@@ -524,8 +571,8 @@ class SceneFinder:
                     regions.append(found[0])
         if regions:  # "in North Kivu province" says more than the dateline's capital
             return regions[0]
-        top = main[0] if main else None
         scene = self._scene(ctx)
+        top = main[0] if main and not _tied_countries(scene.countries, main) else None
         if scene.signed and top not in scene.signed:  # the words' country, not a namesake's abroad
             top = min(scene.signed, key=lambda k: (-scene.countries.get(k, 0.0), k))
         if ctx.dateline:
@@ -551,6 +598,7 @@ class _Toponym:
     district: bool = False  # the first name of a bracket after a place: its district
     offset: tuple[float, float | None] | None = None  # "25 km east of X": (km, bearing)
     part_of: bool = False  # "X area of <city>": `context` is the city X is a part of
+    bracketed: bool = False  # in the bracket after a place: its district or region ("Ansongo")
 
 
 def _offset(before: str) -> tuple[float, float | None] | None:
@@ -596,18 +644,40 @@ def _in_leading_country(ranked: list[tuple[Place, float]], countries: dict[str, 
     return here + [r for r in ranked if r not in here] if here else ranked
 
 
+def _tied(ranked: list[tuple[Place, float]]) -> bool:
+    """Whether the best reading has a rival in another country scored as high: the same
+    village's name in two imported countries with nothing in the report to tell them apart
+    (no country, party, people or other place of one of them, none larger). Choosing one
+    would be arbitrary."""
+    if len(ranked) < 2:
+        return False
+    best, top = ranked[0]
+    return any(p.iso3 != best.iso3 and abs(sc - top) <= TIE for p, sc in ranked[1:])
+
+
+def _tied_countries(countries: dict[str, float], main: list[str]) -> bool:
+    """Whether the report's leading countries are as well supported as each other."""
+    if len(main) < 2:
+        return False
+    return abs(countries.get(main[0], 0.0) - countries.get(main[1], 0.0)) <= TIE
+
+
 def _far(place, points: list[tuple[float, float]]) -> bool:
     """Whether a place lies more than FAR_KM from each of `points` (none: not far)."""
     return bool(points) and min(km(place.latitude, place.longitude, lat, lon) for lat, lon in points) > FAR_KM
 
 
-def _within(ranked: list, context: str) -> list:
-    """The candidates whose district or region the bracket names ("Fafa (Ansongo, Gao)")."""
+def _within(ranked: list, context: str, english=lambda name: name) -> list:
+    """The candidates whose district or region the bracket names ("Fafa (Ansongo, Gao)"), by
+    the division's own or English name ("Rafah (Rafah, North Sinai)": Shamāl Sīnā')."""
     parts = {_division_key(part) for part in re.split(r"[,;/]| and ", context) if part.strip()}
 
     def named(division: str | None) -> bool:  # "Veracruz" names "Veracruz de Ignacio de la Llave"
-        key = _division_key(division or "")
-        return bool(key) and any(key == part or key.startswith(part + " ") for part in parts if part)
+        for name in {division, english(division)}:
+            key = _division_key(name or "")
+            if key and any(key == part or key.startswith(part + " ") for part in parts if part):
+                return True
+        return False
 
     return [(p, sc) for p, sc in ranked if named(p.admin1) or named(p.admin2)]
 
@@ -651,17 +721,19 @@ def _international(source: str) -> bool:
     return any(name in folded for name in _international_media())
 
 
-def _party_country(mention: ActorMention) -> str | None:
-    """The country a named party belongs to, as a sign of where its report is. None for
-    foreign forces (an intervention force acts abroad: "Operation Barkhane" is France's) and
-    for a community's label that names its country in brackets, as ACLED's do ("Fulani
-    Ethnic Militia (Nigeria)": Fulani live on both sides of many borders)."""
+def _party_countries(kb: ActorKB, mention: ActorMention) -> tuple[str, ...]:
+    """The countries a named party belongs to or operates in (actors.toml: JNIM in Mali,
+    Burkina Faso, Niger, Benin and Togo; al-Shabaab in Somalia, Kenya and Ethiopia), as a
+    sign of where its report is. None for foreign forces (an intervention force acts abroad:
+    "Operation Barkhane" is France's) and for a community's label that names its country in
+    brackets, as ACLED's do ("Fulani Ethnic Militia (Nigeria)": Fulani live on both sides
+    of many borders)."""
     actor = mention.actor
     if mention.role != "named" or actor is None or actor.type == "External/Other forces":
-        return None
+        return ()
     if actor.type == "Identity militia" and _QUALIFIED.search(actor.name):
-        return None
-    return actor.country
+        return ()
+    return kb.operates_in(actor.name) or ((actor.country,) if actor.country else ())
 
 
 def _country_focus(kb: ActorKB, texts: list[str]) -> Counter[str]:
