@@ -257,6 +257,21 @@ def test_a_learned_village_weighs_as_much_as_its_namesake_abroad_and_the_scene_d
     assert ours.population >= abroad.population
 
 
+def test_a_learned_spelling_is_not_a_town_abroad_known_by_it_only_as_another_name():
+    gazetteer = Gazetteer.load()
+    abroad = [(p.iso3, q) for p, q in gazetteer.match("Tiro")]
+    assert ("LBN", 0.9) in abroad  # Tyre, Lebanon, of 135,000, has "Tiro" among its other names
+    village = LearnedPlace(name="Tiro", iso3="BFA", admin1="Est", latitude=12.2, longitude=1.3, count=2)
+    learned = PlacesSupplement(gazetteer, [village])
+    assert "LBN" not in [p.iso3 for p, _ in learned.match("Tiro")]
+    best = Geocoder(learned).best("Tiro")
+    assert best is not None and (best[0].iso3, best[0].latitude) == ("BFA", 12.2)
+    # a city known the world over by that other name stays a candidate
+    bombay = PlacesSupplement(gazetteer, [LearnedPlace(name="Bombay", iso3="KEN", latitude=-1.0,
+                                                       longitude=37.0)])
+    assert "IND" in [p.iso3 for p, _ in bombay.match("Bombay")]
+
+
 def test_learned_place_unknown_to_the_gazetteer_is_found_in_text():
     gazetteer = Gazetteer.load()
     text = "Gunmen attacked Zorkoundi on Monday."

@@ -23,6 +23,12 @@ SAME_PLACE_KM = 25.0  # a gazetteer entry this close to a learned one is that pl
 # "Lekki", 68 km east, took the Lekki toll gate shooting out of Lagos on the dev corpus).
 # Coded again and again, the coders' place is the one their region's reports mean.
 LARGE_TOWN = 100_000
+# A place in a country the coders never coded that only one of its alternate names ties to
+# the coders' own spelling ("Coro", Venezuela, for Mali's "Koro"; "Bāneh", Iran, for Burkina
+# Faso's "Banh"; "Véroia" for "Ber"; "Parma", USA, for "Pama") is not what a report writing
+# that spelling means, unless it is a city known the world over by many names. In another
+# of the coders' countries it stays ("Ouro", Burkina Faso, for Mali's "Ouo"): the scene decides.
+WORLD_CITY = 1_000_000
 # Capitalised runs of up to four words ("Boulkessi", "Gorom Gorom", "Ngouma Dogon Kouly").
 _NAME_RUN = re.compile(r"\b[A-Z][\w'’\-]*(?:\s+(?:[A-Z][\w'’\-]*|de|el|al|du|la)){0,3}")
 
@@ -85,6 +91,7 @@ class PlacesSupplement:
                 iso3=p.iso3, country=country.country, feature_class="P", feature_code="PPL",
                 population=0, admin1=p.admin1 or None, admin2=p.admin2 or None))
         self._counts = {fold_name(p.name): p.count for p in places}
+        self._coded = {p.iso3 for p in places}  # the countries the coders coded
 
     def __getattr__(self, name: str):
         return getattr(self._base, name)
@@ -116,6 +123,8 @@ class PlacesSupplement:
                 # as weighty as its namesake abroad ("Yoro", a village of Mali's coders and a
                 # Honduran town), so that the report's countries, and the user's, decide
                 size = max(size, place.population)
+            elif not place.is_country and place.population < WORLD_CITY and place.iso3 not in self._coded:
+                continue  # abroad, and that spelling only one of its other names
             kept.append((place, quality))
         # as populous as the gazetteer's entry at that spot, so that the learned point and
         # its admin names win without losing the town's weight
