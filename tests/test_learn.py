@@ -272,6 +272,28 @@ def test_a_learned_spelling_is_not_a_town_abroad_known_by_it_only_as_another_nam
     assert "IND" in [p.iso3 for p, _ in bombay.match("Bombay")]
 
 
+def test_a_town_a_later_sentence_names_again_is_not_a_new_event(tmp_path):
+    """A learned place makes a town of the report known; a later sentence that names it with
+    no day of its own ("one of the men arrested in Zorkoundi") goes back to the event there,
+    not into one of its own on the day the story had reached."""
+    from conflictwire.extract.pipeline import Extractor
+    from conflictwire.models import Article
+
+    village = LearnedPlace(name="Zorkoundi", iso3="MLI", admin1="Mopti", latitude=14.6, longitude=-3.9)
+    info = ModelInfo(name="t", created="2021-01-01T00:00:00Z", sources=["x.csv"])
+    (tmp_path / "model.json").write_text(info.model_dump_json(), encoding="utf-8")
+    model = LearnedModel(tmp_path, info, [village], [], None)
+    text = ("Soldiers arrested six suspected militants on Friday night in Zorkoundi, in the Mopti region, "
+            "the army said on Monday. On Sunday, police arrested two other men at a checkpoint in Segou. "
+            "The brother of one of the men arrested in Zorkoundi said he was a herder with no link to "
+            "armed groups.")
+    events = Extractor(model=model).extract_article(
+        Article(id="r1", text=text, published=date(2023, 5, 15), language="en"))
+    assert [(e.event_date, e.location.name if e.location else None) for e in events] == [
+        (date(2023, 5, 12), "Zorkoundi"), (date(2023, 5, 14), "Ségou")]
+    assert "The brother" in events[0].evidence[-1].text
+
+
 def test_learned_place_unknown_to_the_gazetteer_is_found_in_text():
     gazetteer = Gazetteer.load()
     text = "Gunmen attacked Zorkoundi on Monday."
