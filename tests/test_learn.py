@@ -294,6 +294,24 @@ def test_a_town_a_later_sentence_names_again_is_not_a_new_event(tmp_path):
     assert "The brother" in events[0].evidence[-1].text
 
 
+def test_a_name_one_letter_from_a_learned_village_is_that_village():
+    gazetteer = Gazetteer.load()
+    village = LearnedPlace(name="Zorkoundiba", iso3="BFA", admin1="Est", latitude=11.9, longitude=1.2,
+                           count=3)
+    learned = PlacesSupplement(gazetteer, [village, LearnedPlace(name="Kora", iso3="BFA", latitude=12.0,
+                                                                 longitude=1.0)])
+    text = "On March 11, gunmen killed two traders at the market in Zorkoudiba."
+    assert (56, 66, "Zorkoudiba") in learned.find_toponyms(text, countries=["BFA"])
+    assert learned.find_toponyms(text, countries=["LBN"]) == []  # a report about another country
+    ((place, quality),) = [(p, q) for p, q in learned.match("Zorkoudiba") if p.iso3 == "BFA"]
+    assert (place.latitude, place.admin1) == (11.9, "Est") and quality < 0.9
+    best = Geocoder(learned).best("Zorkoudiba")
+    assert best is not None and best[0].latitude == 11.9
+    assert learned.loosely("Zorkoundiba") == []  # its own name: the exact match
+    assert learned.loosely("Zorkounbidaa") == []  # two letters off
+    assert learned.loosely("Koro") == []  # short names one letter apart are other places
+
+
 def test_learned_place_unknown_to_the_gazetteer_is_found_in_text():
     gazetteer = Gazetteer.load()
     text = "Gunmen attacked Zorkoundi on Monday."
