@@ -332,6 +332,33 @@ def test_learned_actor_aliases_extend_a_copy_of_the_knowledge_base(tmp_path):
     assert not any(m.actor and m.actor.name == "Kel Tinbar Brigade" for m in kb.find("KTB fighters raided."))
 
 
+def test_a_community_militia_the_coders_coded_in_their_countries_is_theirs_there(tmp_path):
+    """The knowledge base ties "Fulani militiamen" to Nigeria's militia; coders who coded the
+    Fulani militias of Mali and Burkina Faso mean theirs in reports about those countries,
+    and the one they coded most where the report's country is not known."""
+    kb = ActorKB.load()
+    nigeria = "Fulani Ethnic Militia (Nigeria)"
+    ((packaged,),) = [[m.actor.name for m in kb.find("Suspected Fulani militiamen attacked a village.")
+                       if m.actor]]
+    assert packaged == nigeria
+    model = _model(tmp_path, None)
+    model.actors = [LearnedActor(name="Fulani Ethnic Militia (Mali)", type="Identity militia", country="MLI",
+                                 count=25),
+                    LearnedActor(name="Fulani Ethnic Militia (Burkina Faso)", type="Identity militia",
+                                 country="BFA", count=5)]
+    learned = model.actor_kb(kb)
+
+    def named(country: str | None) -> list[str]:
+        return [m.actor.name for m in learned.find("Suspected Fulani militiamen attacked a village.", "en",
+                                                   country) if m.actor]
+
+    assert named("MLI") == ["Fulani Ethnic Militia (Mali)"]
+    assert named("BFA") == ["Fulani Ethnic Militia (Burkina Faso)"]
+    assert named("NGA") == [nigeria]
+    assert named(None) == ["Fulani Ethnic Militia (Mali)"]  # coded most
+    assert kb.actor(nigeria, "MLI").name == nigeria  # the packaged knowledge base is as it was
+
+
 # --- the command ---------------------------------------------------------------------------------
 
 def test_learn_show_forget(tmp_path, capsys, monkeypatch):
