@@ -30,7 +30,7 @@ LARGE_TOWN = 100_000
 # of the coders' countries it stays ("Ouro", Burkina Faso, for Mali's "Ouo"): the scene decides.
 WORLD_CITY = 1_000_000
 # A name one letter from a learned one, by their transliteration skeletons, is that place
-# when nothing else of that name is known in the coders' countries: reporters and coders
+# when the gazetteer knows nothing of that name (nor one of its other names): reporters and coders
 # spell the same village apart ("Kompienbiga" and "Kompiembiga", "Boulkessi" and
 # "Boulikessi", "Nongodoum" and "Nongoudoum", "Bobo-Dioulassa"). Skeletons of six letters
 # or more only: "Koro" and "Kora" are two places.
@@ -125,7 +125,7 @@ class PlacesSupplement:
         base = self._base.match(name, fuzzy=fuzzy)
         learned = self._by_key.get(fold_name(name))
         if not learned:
-            if fuzzy and not any(q >= 0.9 and p.iso3 in self._coded for p, q in base):
+            if fuzzy and not any(q >= 0.9 for _, q in base):  # a name the gazetteer knows is that
                 loose = [p for k in self.loosely(name) for p in self._by_key[k]]
                 return base + [(replace(p, population=1000 * self._counts.get(fold_name(p.name), 1)),
                                 LOOSE_QUALITY) for p in loose]
