@@ -101,6 +101,35 @@ def test_classifier_learns_types_from_notes_and_survives_saving(tmp_path):
     assert loaded.predict("students staged a march")[2] == "Peaceful protest"
 
 
+def test_a_saved_classifier_codes_as_scikit_learn_would_without_importing_it(tmp_path):
+    import subprocess
+    import sys
+
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from conflictwire.extract.learned.classifier import prepare
+
+    saved = _classifier()
+    saved.save(tmp_path)
+    loaded = TypeClassifier.load(tmp_path)
+    assert loaded is not None
+    reference = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, preprocessor=prepare,
+                                vocabulary=loaded.vectors.vocabulary, dtype=np.float32)
+    reference.idf_ = loaded.vectors.idf.astype(np.float32)
+    texts = ["Gunmen attacked the village, and 12 traders were killed in the market.",
+             "A roadside bomb struck an army patrol; a landmine hit a truck.", "Nothing of the kind."]
+    for text, row in zip(texts, reference.transform(texts), strict=True):
+        expected = (row @ loaded.weights)[0] + loaded.bias
+        assert np.allclose([loaded.margins(text)[s] for s in loaded.labels], expected, atol=1e-5)
+    code = ("import sys\nfrom pathlib import Path\n"
+            "from conflictwire.extract.learned.classifier import TypeClassifier\n"
+            f"c = TypeClassifier.load(Path({str(tmp_path)!r}))\n"
+            "print(c.predict('a landmine hit a vehicle')[2], 'sklearn' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["Remote", "explosive/landmine/IED", "False"]
+
+
 def _model(tmp_path: Path, classifier: TypeClassifier | None, blender: Blender | None = None,
            languages: list[str] | None = None) -> LearnedModel:
     info = ModelInfo(name="t", created="2021-01-01T00:00:00Z", sources=["x.csv"], languages=languages)
