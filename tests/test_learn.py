@@ -341,6 +341,15 @@ def test_a_name_one_letter_from_a_learned_village_is_that_village():
     assert learned.loosely("Koro") == []  # short names one letter apart are other places
 
 
+def test_a_remembered_match_is_the_same_and_a_callers_own():
+    learned = PlacesSupplement(Gazetteer.load(), [LearnedPlace(name="Kati", iso3="MLI", latitude=14.2,
+                                                               longitude=-2.5, count=4)])
+    first = learned.match("Kati")
+    first.clear()  # what a caller does with its list is its own
+    again = learned.match("Kati")
+    assert again and again == learned.match("Kati") and again[0][0].latitude == 14.2
+
+
 def test_learned_place_unknown_to_the_gazetteer_is_found_in_text():
     gazetteer = Gazetteer.load()
     text = "Gunmen attacked Zorkoundi on Monday."
