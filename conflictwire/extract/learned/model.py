@@ -216,7 +216,9 @@ def communities_by_country(kb, actors: list[LearnedActor]):
     "Fulani militiamen" among its names) is, in a report about a country where the coders
     coded that community's militia, theirs ("Fulani Ethnic Militia (Mali)", "... (Burkina
     Faso)"), as the knowledge base's `by_country` resolves "Islamic State" by the report's
-    country. Only militias the coders named after the country of their events."""
+    country. Only militias the coders named after the country of their events. The entry
+    keeps its country: `ActorKB.identity_militia` names a militia of a known country for the
+    one it acts in, and would add a second country to a "(Nigeria)" of none."""
     theirs: dict[str, dict[str, LearnedActor]] = {}
     for a in actors:
         found = _QUALIFIED.match(a.name)
@@ -232,10 +234,10 @@ def communities_by_country(kb, actors: list[LearnedActor]):
             continue  # the coders coded this one's country too: their names stand as they are
         by_country = {c: a.name for c, a in others.items()} | ({entry.country: name} if entry.country else {})
         # a report whose country is not known is, for this user, about the country where
-        # their coders coded that militia most; and the name is no sign of its one country
+        # their coders coded that militia most
         default = max(others.values(), key=lambda a: (a.count, a.name)).name
         kb.entries[name] = dataclasses.replace(entry, by_country=tuple(sorted(by_country.items())),
-                                               default=default, country=None)
+                                               default=default)
     return kb
 
 
