@@ -101,6 +101,35 @@ def test_classifier_learns_types_from_notes_and_survives_saving(tmp_path):
     assert loaded.predict("students staged a march")[2] == "Peaceful protest"
 
 
+def test_a_saved_classifier_codes_as_scikit_learn_would_without_importing_it(tmp_path):
+    import subprocess
+    import sys
+
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from conflictwire.extract.learned.classifier import prepare
+
+    saved = _classifier()
+    saved.save(tmp_path)
+    loaded = TypeClassifier.load(tmp_path)
+    assert loaded is not None
+    reference = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, preprocessor=prepare,
+                                vocabulary=loaded.vectors.vocabulary, dtype=np.float32)
+    reference.idf_ = loaded.vectors.idf.astype(np.float32)
+    texts = ["Gunmen attacked the village, and 12 traders were killed in the market.",
+             "A roadside bomb struck an army patrol; a landmine hit a truck.", "Nothing of the kind."]
+    for text, row in zip(texts, reference.transform(texts), strict=True):
+        expected = (row @ loaded.weights)[0] + loaded.bias
+        assert np.allclose([loaded.margins(text)[s] for s in loaded.labels], expected, atol=1e-5)
+    code = ("import sys\nfrom pathlib import Path\n"
+            "from conflictwire.extract.learned.classifier import TypeClassifier\n"
+            f"c = TypeClassifier.load(Path({str(tmp_path)!r}))\n"
+            "print(c.predict('a landmine hit a vehicle')[2], 'sklearn' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["Remote", "explosive/landmine/IED", "False"]
+
+
 def _model(tmp_path: Path, classifier: TypeClassifier | None, blender: Blender | None = None,
            languages: list[str] | None = None) -> LearnedModel:
     info = ModelInfo(name="t", created="2021-01-01T00:00:00Z", sources=["x.csv"], languages=languages)
@@ -257,6 +286,70 @@ def test_a_learned_village_weighs_as_much_as_its_namesake_abroad_and_the_scene_d
     assert ours.population >= abroad.population
 
 
+def test_a_learned_spelling_is_not_a_town_abroad_known_by_it_only_as_another_name():
+    gazetteer = Gazetteer.load()
+    abroad = [(p.iso3, q) for p, q in gazetteer.match("Tiro")]
+    assert ("LBN", 0.9) in abroad  # Tyre, Lebanon, of 135,000, has "Tiro" among its other names
+    village = LearnedPlace(name="Tiro", iso3="BFA", admin1="Est", latitude=12.2, longitude=1.3, count=2)
+    learned = PlacesSupplement(gazetteer, [village])
+    assert "LBN" not in [p.iso3 for p, _ in learned.match("Tiro")]
+    best = Geocoder(learned).best("Tiro")
+    assert best is not None and (best[0].iso3, best[0].latitude) == ("BFA", 12.2)
+    # a city known the world over by that other name stays a candidate
+    bombay = PlacesSupplement(gazetteer, [LearnedPlace(name="Bombay", iso3="KEN", latitude=-1.0,
+                                                       longitude=37.0)])
+    assert "IND" in [p.iso3 for p, _ in bombay.match("Bombay")]
+
+
+def test_a_town_a_later_sentence_names_again_is_not_a_new_event(tmp_path):
+    """A learned place makes a town of the report known; a later sentence that names it with
+    no day of its own ("one of the men arrested in Zorkoundi") goes back to the event there,
+    not into one of its own on the day the story had reached."""
+    from conflictwire.extract.pipeline import Extractor
+    from conflictwire.models import Article
+
+    village = LearnedPlace(name="Zorkoundi", iso3="MLI", admin1="Mopti", latitude=14.6, longitude=-3.9)
+    info = ModelInfo(name="t", created="2021-01-01T00:00:00Z", sources=["x.csv"])
+    (tmp_path / "model.json").write_text(info.model_dump_json(), encoding="utf-8")
+    model = LearnedModel(tmp_path, info, [village], [], None)
+    text = ("Soldiers arrested six suspected militants on Friday night in Zorkoundi, in the Mopti region, "
+            "the army said on Monday. On Sunday, police arrested two other men at a checkpoint in Segou. "
+            "The brother of one of the men arrested in Zorkoundi said he was a herder with no link to "
+            "armed groups.")
+    events = Extractor(model=model).extract_article(
+        Article(id="r1", text=text, published=date(2023, 5, 15), language="en"))
+    assert [(e.event_date, e.location.name if e.location else None) for e in events] == [
+        (date(2023, 5, 12), "Zorkoundi"), (date(2023, 5, 14), "Ségou")]
+    assert "The brother" in events[0].evidence[-1].text
+
+
+def test_a_name_one_letter_from_a_learned_village_is_that_village():
+    gazetteer = Gazetteer.load()
+    village = LearnedPlace(name="Zorkoundiba", iso3="BFA", admin1="Est", latitude=11.9, longitude=1.2,
+                           count=3)
+    learned = PlacesSupplement(gazetteer, [village, LearnedPlace(name="Kora", iso3="BFA", latitude=12.0,
+                                                                 longitude=1.0)])
+    text = "On March 11, gunmen killed two traders at the market in Zorkoudiba."
+    assert (56, 66, "Zorkoudiba") in learned.find_toponyms(text, countries=["BFA"])
+    assert learned.find_toponyms(text, countries=["LBN"]) == []  # a report about another country
+    ((place, quality),) = [(p, q) for p, q in learned.match("Zorkoudiba") if p.iso3 == "BFA"]
+    assert (place.latitude, place.admin1) == (11.9, "Est") and quality < 0.9
+    best = Geocoder(learned).best("Zorkoudiba")
+    assert best is not None and best[0].latitude == 11.9
+    assert learned.loosely("Zorkoundiba") == []  # its own name: the exact match
+    assert learned.loosely("Zorkounbidaa") == []  # two letters off
+    assert learned.loosely("Koro") == []  # short names one letter apart are other places
+
+
+def test_a_remembered_match_is_the_same_and_a_callers_own():
+    learned = PlacesSupplement(Gazetteer.load(), [LearnedPlace(name="Kati", iso3="MLI", latitude=14.2,
+                                                               longitude=-2.5, count=4)])
+    first = learned.match("Kati")
+    first.clear()  # what a caller does with its list is its own
+    again = learned.match("Kati")
+    assert again and again == learned.match("Kati") and again[0][0].latitude == 14.2
+
+
 def test_learned_place_unknown_to_the_gazetteer_is_found_in_text():
     gazetteer = Gazetteer.load()
     text = "Gunmen attacked Zorkoundi on Monday."
@@ -275,6 +368,33 @@ def test_learned_actor_aliases_extend_a_copy_of_the_knowledge_base(tmp_path):
     names = {m.actor.name for m in learned.find("KTB fighters raided a market.") if m.actor}
     assert "Kel Tinbar Brigade" in names
     assert not any(m.actor and m.actor.name == "Kel Tinbar Brigade" for m in kb.find("KTB fighters raided."))
+
+
+def test_a_community_militia_the_coders_coded_in_their_countries_is_theirs_there(tmp_path):
+    """The knowledge base ties "Fulani militiamen" to Nigeria's militia; coders who coded the
+    Fulani militias of Mali and Burkina Faso mean theirs in reports about those countries,
+    and the one they coded most where the report's country is not known."""
+    kb = ActorKB.load()
+    nigeria = "Fulani Ethnic Militia (Nigeria)"
+    ((packaged,),) = [[m.actor.name for m in kb.find("Suspected Fulani militiamen attacked a village.")
+                       if m.actor]]
+    assert packaged == nigeria
+    model = _model(tmp_path, None)
+    model.actors = [LearnedActor(name="Fulani Ethnic Militia (Mali)", type="Identity militia", country="MLI",
+                                 count=25),
+                    LearnedActor(name="Fulani Ethnic Militia (Burkina Faso)", type="Identity militia",
+                                 country="BFA", count=5)]
+    learned = model.actor_kb(kb)
+
+    def named(country: str | None) -> list[str]:
+        return [m.actor.name for m in learned.find("Suspected Fulani militiamen attacked a village.", "en",
+                                                   country) if m.actor]
+
+    assert named("MLI") == ["Fulani Ethnic Militia (Mali)"]
+    assert named("BFA") == ["Fulani Ethnic Militia (Burkina Faso)"]
+    assert named("NGA") == [nigeria]
+    assert named(None) == ["Fulani Ethnic Militia (Mali)"]  # coded most
+    assert kb.actor(nigeria, "MLI").name == nigeria  # the packaged knowledge base is as it was
 
 
 # --- the command ---------------------------------------------------------------------------------

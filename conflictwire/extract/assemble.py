@@ -301,12 +301,26 @@ def _within_week(draft: Draft, day: date) -> bool:
     return draft.precision == 2 and draft.date is not None and 0 <= (draft.date - day).days <= 6
 
 
+def _back_at(draft: Draft, m: Mention) -> bool:
+    """A sentence that gives no day of its own, only the one the story was on, and names the
+    town of an earlier event returns to that event ("... arrested on Sunday in Ségou. The
+    brother of one of the men arrested in Sévaré said ..."): the story's day does not make it
+    another. Towns only (geo_precision 1): a region or country says too little."""
+    if m.date is not None or m.place is None or draft.place is None:
+        return False
+    if m.place.geo_precision != 1 or draft.place.geo_precision != 1 or m.place.latitude is None \
+            or draft.place.latitude is None:
+        return False
+    apart = km(m.place.latitude, m.place.longitude, draft.place.latitude, draft.place.longitude)
+    return apart <= SAME_PLACE_KM
+
+
 def _compatible(drafts: list[Draft], current: Draft | None, m: Mention) -> Draft | None:
     mine = families(m.triggers) - {"violence"} if m.triggers else set()
     day = m.date or m.context_date
     candidates = []
     for d in drafts:
-        if day and d.date and day != d.date and not _within_week(d, day):
+        if day and d.date and day != d.date and not _within_week(d, day) and not _back_at(d, m):
             continue
         if _apart(m.place, d.place):
             continue

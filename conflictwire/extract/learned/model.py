@@ -9,6 +9,7 @@ model), and each process loads a model once (`active_model`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -123,8 +124,9 @@ class LearnedModel:
         """The knowledge base with the learned actors added."""
         from ..actors import Entry
 
-        return kb.extended(Entry(name=a.name, type=a.type, country=a.country or None,
-                                 aliases=tuple(a.aliases)) for a in self.actors)
+        return communities_by_country(kb.extended(
+            Entry(name=a.name, type=a.type, country=a.country or None, aliases=tuple(a.aliases))
+            for a in self.actors), self.actors)
 
     def gazetteer(self, base):
         """The gazetteer with the learned places consulted first."""
@@ -203,6 +205,40 @@ class LearnedModel:
                  f"  blend: {blend_line(i)}",
                  f"  size: {sum(f.stat().st_size for f in self.folder.iterdir()) / 1e6:.1f} MB"]
         return "\n".join(lines)
+
+
+_QUALIFIED = re.compile(r"^(?P<base>.+) \((?P<country>[^()]+)\)$")  # "Fulani Ethnic Militia (Mali)"
+
+
+def communities_by_country(kb, actors: list[LearnedActor]):
+    """`kb` (a copy the learned actors extended) where a community's militia that the
+    packaged knowledge base ties to one country ("Fulani Ethnic Militia (Nigeria)", with
+    "Fulani militiamen" among its names) is, in a report about a country where the coders
+    coded that community's militia, theirs ("Fulani Ethnic Militia (Mali)", "... (Burkina
+    Faso)"), as the knowledge base's `by_country` resolves "Islamic State" by the report's
+    country. Only militias the coders named after the country of their events. The entry
+    keeps its country: `ActorKB.identity_militia` names a militia of a known country for the
+    one it acts in, and would add a second country to a "(Nigeria)" of none."""
+    theirs: dict[str, dict[str, LearnedActor]] = {}
+    for a in actors:
+        found = _QUALIFIED.match(a.name)
+        if a.type == "Identity militia" and a.country and found \
+                and found["country"] == kb.country_name(a.country):
+            theirs.setdefault(found["base"], {})[a.country] = a
+    for name, entry in list(kb.entries.items()):
+        found = _QUALIFIED.match(name)
+        if entry.type != "Identity militia" or not found or entry.by_country or entry.default:
+            continue
+        others = theirs.get(found["base"], {})
+        if not others or entry.country in others:
+            continue  # the coders coded this one's country too: their names stand as they are
+        by_country = {c: a.name for c, a in others.items()} | ({entry.country: name} if entry.country else {})
+        # a report whose country is not known is, for this user, about the country where
+        # their coders coded that militia most
+        default = max(others.values(), key=lambda a: (a.count, a.name)).name
+        kb.entries[name] = dataclasses.replace(entry, by_country=tuple(sorted(by_country.items())),
+                                               default=default)
+    return kb
 
 
 def blend_line(info: ModelInfo) -> str:
