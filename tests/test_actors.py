@@ -114,7 +114,7 @@ def test_demonym_qualified_nouns_french(kb: ActorKB) -> None:
     assert generic(kb, "La police du Niger et les forces de l'ordre de la RDC.", "fr") == [
         ("police du Niger", "police", "NER"), ("forces de l'ordre de la RDC", "police", "COD")]
     assert generic(kb, "des villageois et la gendarmerie nationale burkinabè", "fr") == [
-        ("villageois", "civilians", None), ("gendarmerie nationale burkinabè", "military", "BFA")]
+        ("villageois", "civilians", None), ("gendarmerie nationale burkinabè", "police", "BFA")]
 
 
 def test_plural_demonym_alone_is_civilians(kb: ActorKB) -> None:

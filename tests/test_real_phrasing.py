@@ -577,3 +577,34 @@ def test_a_member_of_a_community_killed_is_a_civilian(extractor):
     event = only(extract(extractor, "On Monday militiamen killed a member of the Fulani community in the "
                                     "village of Gainga."))
     assert event.event_type == "Violence against civilians"
+
+
+def test_gendarmes_are_a_police_force(extractor):
+    event = only(extract(extractor, "Gendarmes shot dead a suspected smuggler in Kaya, Burkina Faso, "
+                                    "on Monday."))
+    assert event.actor1.name == "Police Forces of Burkina Faso"
+
+
+@pytest.mark.parametrize("text", [
+    "Youths engaged police in running battles in Kisumu, Kenya, on Monday.",
+    "Opposition supporters engaged in running battles with police in Kisumu, Kenya, on Monday.",
+    "Traders blocked the main road in Kano, Nigeria, setting fire to tyres, on Monday.",
+])
+def test_street_fighting_and_burning_tyres_are_a_riot(extractor, text):
+    assert only(extract(extractor, text)).event_type == "Riots"
+
+
+def test_running_battles_between_two_armed_sides_stay_a_battle(extractor):
+    event = only(extract(extractor, "Soldiers and al-Shabaab militants fought running battles near Mandera, "
+                                    "Kenya, on Monday."))
+    assert event.event_type == "Battles"
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Residents beat a suspected thief in Meru, Kenya, on Monday.", "Riots"),
+    ("A candidate was attacked by voters in Kitui, Kenya, on Monday.", "Riots"),
+    ("Three villagers killed in an attack in Mandera, Kenya, on Monday.", "Violence against civilians"),
+    ("Herders attacked farmers in Baringo, Kenya, on Monday, killing two.", "Violence against civilians"),
+])
+def test_unorganised_people_who_attack_are_a_mob_and_victims_stay_victims(extractor, text, kind):
+    assert only(extract(extractor, text)).event_type == kind

@@ -369,8 +369,27 @@ def crowd_acts(m: Mention) -> bool:
     return _agents_act(m, [a for a in m.actors if a.role in ("protesters", "rioters")])
 
 
-def _agents_act(m: Mention, state: list[ActorMention]) -> bool:
-    """Whether one of `state` is the agent of a violence word of the sentence."""
+def people_act(m: Mention) -> bool:
+    """Whether unorganised people use violence ("residents beat a suspected thief", "attacked
+    by voters"): a group of them as the subject of a violence word with its object."""
+    people = [a for a in m.actors if a.role == "civilians" and not _NOBODY_IN_PARTICULAR.match(a.text)
+              and not _ARMED_TRADES.search(a.text)]
+    return _agents_act(m, people, with_object=True)
+
+
+# Herders and hunters who attack are read as their community's militia, not a mob.
+_ARMED_TRADES = re.compile(r"(?i)\b(?:herders?|herdsm[ae]n|pastoralists?|hunters?|raiders?)\b")
+# Between a subject and its verb: nothing, or an adverb ("residents also beat").
+_ADJACENT = re.compile(r"(?i)^\s*(?:\w+ly\s+|also\s+|then\s+)?$")
+# What follows an intransitive headline participle ("three villagers killed in ..."), never
+# an active verb's object ("villagers killed a thief").
+_NO_OBJECT_AFTER = re.compile(r"(?i)\s*(?:[,.;:()]|$|(?:in|at|on|during|when|after|while|as|near|"
+                              r"following|by|over|for|from|with|and|or|to|into|inside|outside|dans|à|lors|par|et)\b)")
+
+
+def _agents_act(m: Mention, state: list[ActorMention], with_object: bool = False) -> bool:
+    """Whether one of `state` is the agent of a violence word of the sentence (with_object:
+    only of a word followed by its object, for nouns a headline also names as victims)."""
     text = m.sentence.text
     violent = [t for t in m.triggers if t.sub == "violence"]
     for t in violent:
@@ -382,7 +401,9 @@ def _agents_act(m: Mention, state: list[ActorMention]) -> bool:
         passive = _PASSIVE_JUST_BEFORE.search(text[before[-1].end : t.start] if before else "") or (
             _PASSIVE_VERB.match(t.text))
         if before and not passive and not (
-                _AGAINST_JUST_BEFORE.search(text[max(0, t.start - 12) : t.start])):
+                _AGAINST_JUST_BEFORE.search(text[max(0, t.start - 12) : t.start])) and not (
+                with_object and (_NO_OBJECT_AFTER.match(text[t.end :])
+                                 or not _ADJACENT.match(text[before[-1].end : t.start]))):
             return True
         if any(a.start >= t.end and (_BY_JUST_BEFORE.search(text[t.end : a.start]) or (
                 _DURING_JUST_BEFORE.search(text[t.end : a.start])
@@ -398,7 +419,7 @@ _DURING_JUST_BEFORE = re.compile(r"(?i)\b(?:during|in|lors d.une?|pendant|au cou
 _OPERATION_AFTER = re.compile(r"(?i)\s*(?:raids?|operations?|crackdowns?|custody|opération|descente)\b")
 
 
-_NOBODY_IN_PARTICULAR = re.compile(r"(?i)^(?:people|persons|civilians|others)$")
+_NOBODY_IN_PARTICULAR = re.compile(r"(?i)^(?:\d+ |some |several |many )?(?:people|persons|civilians|others)$")
 
 
 def crowd_fights(m: Mention) -> bool:
@@ -920,7 +941,7 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         crowd=bool(told.protesters or told.rioters or told.civilians),
         peaceful=bool(_PEACEFUL.search(lead.sentence.text)), state_acts=forces_act(lead)
         and not any(f.victims == "forces" for f in lead.figures),
-        crowd_fights=crowd_fights(lead), crowd_acts=crowd_acts(lead),
+        crowd_fights=crowd_fights(lead), crowd_acts=crowd_acts(lead), people_act=people_act(lead),
         crowd_destroys=crowd_destroys(lead))
     event_type, sub = code_event(lead.triggers, [t for m in draft.mentions if m is not lead
                                                  for t in m.triggers], involved)

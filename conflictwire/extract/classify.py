@@ -39,6 +39,8 @@ RIOTING_CROWD = re.compile(r"(?i)riot|rampag|émeut|mob\b|mutin")
 MUTUAL = re.compile(r"(?i)clash|fight|battle|exchange|skirmish|shoot-?out|fought|repel|repuls|affront|"
                     r"accroch|combat")
 EXCHANGE = re.compile(r"(?i)exchang|échang")
+# Fighting words the press keeps for crowds against the police, not for armed groups.
+STREET_FIGHT = re.compile(r"(?i)running battles?")
 # Violence words that tell direct fire between the sides, not a remote means.
 DIRECT_FIRE = re.compile(r"(?i)gun ?fire|gunshots?|open(?:ed)? fire|small arms|machine ?guns?|shoot|\bshot\b|"
                          r"ambush|clash|fight|battl|exchang|skirmish|routed|repel|repuls|tirs|embuscade|"
@@ -82,6 +84,7 @@ class Involved:
     crowd_fights: bool = False  # unorganised people are named as the ones who clash
     crowd_acts: bool = False  # unorganised people (demonstrators, residents) used the violence
     crowd_destroys: bool = False  # unorganised people are named as the ones who loot or burn
+    people_act: bool = False  # unorganised people (residents, voters) used the violence
 
 
 CROWD = ("intervention", "riot", "Peaceful protest")
@@ -136,7 +139,7 @@ def code_event(lead: list[Trigger], others: list[Trigger], who: Involved) -> tup
         state_involved=who.state_involved, taker_is_state=who.taker_is_state,
         protesters=who.protesters and not remote, forces_fired_on_protesters=who.forces_fired_on_protesters,
         crowd=who.crowd, peaceful=who.peaceful, forces_harmed_alone=who.state_acts,
-        crowd_fights=who.crowd_fights, crowd_acts=who.crowd_acts)
+        crowd_fights=who.crowd_fights, crowd_acts=who.crowd_acts, people_act=who.people_act)
     if event_type == "Explosions/Remote violence":
         # The most specific means told anywhere in the event: "truck bombing" then "drove the
         # explosives-laden truck into the convoy" is a suicide bomb.
@@ -159,6 +162,7 @@ def classify(
     forces_harmed_alone: bool = False,
     crowd_fights: bool = False,
     crowd_acts: bool = False,
+    people_act: bool = False,
 ) -> tuple[str, str]:
     """(event_type, sub_event_type) for the triggers of one event, given who is involved."""
     subs = {t.sub for t in triggers}
@@ -188,6 +192,9 @@ def classify(
     rioting = any(t.sub == "riot" and RIOTING_CROWD.match(t.text) for t in triggers)
     if rioting and armed_sides - state_involved < 1 and not (strong & set(REMOTE_ORDER)):
         return "Riots", "Violent demonstration"
+    # "Residents beat a thief", "attacked by voters": unorganised people's violence is a mob's
+    if people_act and armed_sides - state_involved < 1 and not (strong & set(REMOTE_ORDER)):
+        return "Riots", "Mob violence"
     # A complex attack: a bomb, shells or air strikes with gunfire between two organised sides
     # ("an IED detonation followed by gunfire", "fired mortars and small arms at the positions")
     # is a battle; the means decide only a one-sided attack.
@@ -214,8 +221,10 @@ def classify(
         return "Battles", "Non-state actor overtakes territory"
     if "Armed clash" in subs and armed_sides >= 2:
         return "Battles", "Armed clash"
-    # "running battles between youths and police": one armed side and a crowd is a riot.
-    if "Armed clash" in subs and armed_sides < 2 and state_involved and crowd:
+    # "running battles between youths and police": one armed side and a crowd is a riot; so
+    # are running battles with the forces when no armed group is named (street fighting).
+    if "Armed clash" in subs and armed_sides < 2 and state_involved and (
+            crowd or any(t.sub == "Armed clash" and STREET_FIGHT.search(t.text) for t in triggers)):
         return "Riots", "Violent demonstration"
     # "clashes between rival clans left one dead": a fight told as mutual is a battle, and the
     # people it killed are its casualties, not a side that was attacked.
