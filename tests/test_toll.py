@@ -169,3 +169,29 @@ def test_one_death_told_with_the_or_a_possessive(sentence, dead):
 
 def test_the_militants_killed_are_no_count_of_one():
     assert [f for f in figures("Troops killed the militants in Gao.") if f.kind == "dead"] == []
+
+
+@pytest.mark.parametrize(("sentence", "dead"), [
+    ("12 Dozo hunters (Bambara) were killed and 5 wounded in the ambush.", 12),
+    ("Four soldiers were reportedly killed near the border.", 4),
+    ("Eight Dozo (Donso) hunters killed and 5 captured.", 8),
+    ("7 herders, most of whom were from the Peul community, were killed by gunmen.", 7),
+])
+def test_an_aside_or_an_adverb_between_count_and_verb_keeps_the_count(sentence, dead):
+    assert toll(sentence) == dead
+
+
+@pytest.mark.parametrize("sentence", [
+    "Gunmen robbed a bank in Garissa, killing a security guard in the process.",
+    "A Garissa county candidate (ODM) was shot dead by armed men.",
+    "Police shot dead wanted al-Shabaab member Ali Hassan in Lamu.",
+    "Militants abducted a councilman, then killed him in the village.",
+    "Gunmen kill missionary in Kitui.",
+])
+def test_one_death_told_with_more_words(sentence):
+    assert toll(sentence) == 1
+
+
+def test_lynching_verbs_count_and_things_are_no_toll():
+    assert toll("Villagers lynched three suspected thieves in Meru.") == 3
+    assert toll("A clash over land caused the death of one and several houses were destroyed.") == 1

@@ -397,7 +397,7 @@ def _agents_act(m: Mention, state: list[ActorMention], with_object: bool = False
         # the party named nearest before the word is its subject ("a crowd formed, and the
         # police fired": the police fired)
         nearest = max((a for a in m.actors if a.start <= t.start), key=lambda a: a.start, default=None)
-        before = [a for a in state if a is nearest]
+        before = [a for a in state if a is nearest and not _object_of(a, violent, text)]
         passive = _PASSIVE_JUST_BEFORE.search(text[before[-1].end : t.start] if before else "") or (
             _PASSIVE_VERB.match(t.text))
         if before and not passive and not (
@@ -410,6 +410,18 @@ def _agents_act(m: Mention, state: list[ActorMention], with_object: bool = False
                 and _OPERATION_AFTER.match(text[a.end : a.end + 20]))) for a in state):
             return True
     return False
+
+
+def _object_of(a: ActorMention, violent: list[Trigger], text: str) -> bool:
+    """Whether a party is the object of a violence word ("attacks military and kills one": the
+    military were attacked, so they did not kill)."""
+    return any(v.start < a.start and (a.start < v.end or _OBJECT_GAP.match(text[v.end : a.start]))
+               for v in violent)
+
+
+# Between a verb and its object: an article, a number or up to two qualifiers ("a Malian army").
+_OBJECT_GAP = re.compile(r"(?i)^\s*(?:(?:the|a|an|its|their|his|her|two|three|several|\d+)\s+)?"
+                         r"(?:(?!(?:and|or|but|while|as|then)\b)[\w-]+\s+){0,2}$")
 
 
 _BY_JUST_BEFORE = re.compile(r"(?i)\b(?:by|par)\s+(?:(?:the|an?|les?|la|une?|des)\s+)?$")

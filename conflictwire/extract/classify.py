@@ -123,7 +123,11 @@ def code_event(lead: list[Trigger], others: list[Trigger], who: Involved) -> tup
     riot_by_crowd = "riot" in subs and (who.crowd or who.protesters or who.armed_sides == 0)
     # ... but people attacked ("raiders attack villagers and steal cattle") are its victims
     people_attacked = who.civilians_targeted and "violence" in subs
+    # ... and an attack on the other side's post ("attacked the police station and burned it")
+    # is a fight between two armed sides, harm or none
+    sides_attacked = who.armed_sides >= 2 and "violence" in subs
     if not harmed and "Looting/property destruction" in subs and not riot_by_crowd and not people_attacked \
+            and not sides_attacked \
             and not subs & {
             "Armed clash", "territory", "Peaceful protest", *REMOTE_ORDER}:
         return "Strategic developments", "Looting/property destruction"

@@ -114,7 +114,7 @@ def _single_death(words: dict[str, list[str]]) -> tuple[re.Pattern[str], ...]:
     no_object = (r"(?=\s+(?:by|on|in|at|near|after|during|when|while|as|following|overnight|to|of|"
                  r"yesterday|today|last|early|late|par|dans|à|près|lors)\b|\s*[,.;:]|\s*$)")
     subject = (r"(?:^|\b(?:a|an|one|the|his|her|their|un|une|le|la|son|sa|leur|[A-Z][\w-]+(?:'s|’s))\s+)"
-               r"(?:[\w'’-]+\s+){0,3}?" rf"(?:{person})(?:\s+[\w'’-]+){{0,4}}?\s+")
+               r"(?:[\w'’-]+\s+){0,3}?" rf"(?:{person})(?:\s+\([^()]{{1,40}}\))?(?:\s+[\w'’-]+){{0,4}}?\s+")
     someone = (r"\b(?:(?i:a|an|one|his|her|their|un|une|son|sa)|[A-Z][\w-]+(?:'s|’s))\s+"
                r"(?:[\w'’-]+\s+){0,3}?")
     # "killed a butcher", "kill an al Shabaab recruiter": one person, whatever the noun, but
@@ -135,8 +135,10 @@ def _single_death(words: dict[str, list[str]]) -> tuple[re.Pattern[str], ...]:
         re.compile(rf"(?i)\b(?:{active})\s+(?:his|her|their|its|the|son|sa|le|la)\s+"
                    rf"(?:[\w'’-]+\s+){{0,2}}?(?:{person})\b(?!s)"),
         # "Grenade attack kills police officer": a headline's lone noun is one person
-        re.compile(rf"(?i)\b(?:{active})\s+(?:[\w'’-]+\s+){{0,2}}?(?:{person})\b(?!s)"),
+        re.compile(rf"(?i)\b(?:{active})\s+(?:[\w'’-]+\s+){{0,3}}?(?:{person})\b(?!s)"),
         re.compile(rf"(?i)\b(?:{active})\s+{anyone}"),
+        # "abducted a councilman, then killed him": the pronoun is the one person
+        re.compile(rf"(?i)\b(?:{active})\s+(?:him|her)\b"),
     )
 
 
@@ -175,17 +177,18 @@ def _kind_of(text: str, start: int, end: int) -> tuple[Kind | None, str]:
     if injury:
         return "injured", head
     # "50 people, including five children, were killed": the aside does not count.
-    tail = re.sub(r",\s*(?:including|among them|dont|parmi lesquels|y compris)[^,]{0,40},", "",
-                  after)[:45]
+    tail = re.sub(r",\s*(?:including|among them|(?:most|many|all|some) of (?:whom|them)|mostly|mainly|dont|"
+                  r"parmi lesquels|y compris)[^,]{0,40},", "",
+                  after)[:60]
     death = lex.death_after.search(tail)
     if death and not lex.injury_after.search(tail[: death.start()]) and re.fullmatch(
-        r"[\w\s'’-]*?(?:were|was|have been|had been|are|ont été|sont|a été)?\s*", tail[: death.start()]
+        r"[\w\s'’()-]*?(?:were|was|have been|had been|are|ont été|sont|a été)?\s*", tail[: death.start()]
     ):
         return "dead", tail
     # "40 soldiers and members of the VDP, the auxiliaries who fight beside the army, were
     # killed": a long subject, then its passive verb, with no other number in between.
     far = text[end : end + 170]
-    verb = re.search(r"\b(?:were|have been|had been|ont été|sont)\s+(?:\w+\s+)?", far)
+    verb = re.search(r"\b(?:were|have been|had been|ont été|sont)\s+(?:\w+ly\s+)?", far)  # "were reportedly"
     if verb and not re.search(r"\d|;|\bsaid\b", far[: verb.start()]):
         rest = far[verb.end() :]
         if lex.death_after.match(rest):
@@ -207,6 +210,9 @@ def _same_clause(between: str) -> bool:
         _VERB.search(between) or lex.death_after.search(between) or lex.injury_after.search(between))
 
 
+_THINGS = re.compile(r"(?i)\s*(?:\w+\s+)?(?:houses?|homes?|huts?|shops?|buildings?|vehicles?|cars?|trucks?|"
+                     r"motorbikes?|motorcycles?|cattle|livestock|goats?|cows?|camels?|granaries|maisons?|"
+                     r"véhicules?|motos?|boutiques?)\b")
 _AGENT = re.compile(r"(?i)\b(?:by|par)\b")
 # an active killing verb with its object after a count: the count is the subject, the killers
 _KILLERS_COUNTED = re.compile(
@@ -283,10 +289,11 @@ def figures(sentence: str, lang: str = "en") -> list[Figure]:
         echo = _DIGITS_ECHO.match(sentence, q.end)  # « vingt-trois (23) personnes »
         kind, words = _kind_of(sentence, q.start, echo.end() if echo else q.end)
         if kind is None and previous and _same_clause(sentence[previous[0] : q.start]):
-            kind = previous[1]
             after = sentence[q.end : q.end + 50]
             stop = _STOP.search(after)
             words = after[: stop.start()] if stop else after
+            # "the death of one and several houses destroyed": things are not a toll
+            kind = None if _THINGS.match(words) else previous[1]
         if kind is None:
             continue
         previous = (q.end, kind)
