@@ -608,3 +608,12 @@ def test_running_battles_between_two_armed_sides_stay_a_battle(extractor):
 ])
 def test_unorganised_people_who_attack_are_a_mob_and_victims_stay_victims(extractor, text, kind):
     assert only(extract(extractor, text)).event_type == kind
+
+
+@pytest.mark.parametrize("text", [
+    "On Monday militants killed a trader accused of collaborating with the army near Djibo.",
+    "On Monday gunmen shot dead two men on suspicion of being informants for the soldiers in Djibo.",
+    "On Monday militants killed the brother of an army general in Djibo.",
+])
+def test_a_party_that_only_describes_the_victim_takes_no_part(extractor, text):
+    assert only(extract(extractor, text)).event_type == "Violence against civilians"

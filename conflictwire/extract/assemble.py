@@ -614,6 +614,22 @@ _AFFILIATION_BEFORE = re.compile(r"(?:linked to|affiliated (?:with|to)|allied (?
 
 _COORDINATED = re.compile(r"\b([A-Z][\w.]+)\s+(?:and|et)\s+$")
 
+# "a civilian accused of collaborating with the army", "the brother of a general", "a police
+# interpreter": a party named to describe a victim takes no part in the event.
+_DESCRIBING_BEFORE = re.compile(
+    r"(?i)\b(?:accused of|on suspicion of|suspicion of|collaborat\w* with|cooperat\w* with|"
+    r"working (?:for|with)|informants? (?:for|of|to)|spying for|(?:sought|took) refuge (?:in|at)|"
+    r"(?:brother|sister|son|daughter|wife|husband|father|mother|relative|nephew|cousin)(?:-in-law)? of|"
+    r"accusés? de|soupçonnés? de collaborer avec|collaborateurs? d[eu]s?)\s+(?:[\w-]+\s+){0,4}$")
+_DESCRIBED_AFTER = re.compile(r"(?i)^\s+(?:interpreters?|translators?|informants?|informers?|collaborators?|"
+                              r"drivers?|cooks?|wives|wife|famil(?:y|ies)|relatives?|interprètes?|informateurs?)\b")
+
+
+def describes_victim(text: str, a: ActorMention) -> bool:
+    """Whether a party is named only to describe someone else (see _DESCRIBING_BEFORE)."""
+    return bool(_DESCRIBING_BEFORE.search(text[max(0, a.start - 60) : a.start])
+                or _DESCRIBED_AFTER.match(text[a.end : a.end + 20]))
+
 
 def kb_demonym(word: str) -> str | None:
     return ActorKB.load().demonym_country(word)
@@ -635,7 +651,7 @@ def participants(m: Mention) -> list[ActorMention]:
     for a in m.actors:
         if any(s <= a.start and a.end <= e for s, e in speakers):
             continue
-        if affiliated(text, a):
+        if affiliated(text, a) or describes_victim(text, a):
             continue
         kept.append(a)
         # "Syrian and Russian warplanes": the first adjective names a second actor.
