@@ -617,3 +617,20 @@ def test_unorganised_people_who_attack_are_a_mob_and_victims_stay_victims(extrac
 ])
 def test_a_party_that_only_describes_the_victim_takes_no_part(extractor, text):
     assert only(extract(extractor, text)).event_type == "Violence against civilians"
+
+
+@pytest.mark.parametrize("text", [
+    "Farmers blocked the highway in Kinangop, Kenya, on Monday to protest a wind project. "
+    "During the protest a house and a vehicle were burnt down.",
+    "Traders protested the closure of the market in Nakuru, Kenya, on Monday. "
+    "They later engaged police in running battles.",
+    "Police used tear gas to disperse rowdy traders protesting new fees in Nakuru, Kenya, on Monday.",
+])
+def test_a_crowd_turning_violent_later_in_the_report_makes_a_riot(extractor, text):
+    assert only(extract(extractor, text)).event_type == "Riots"
+
+
+def test_taking_part_in_a_car_parade_is_no_looting(extractor):
+    event = only(extract(extractor, "Protesters took part in a car demonstration towards the government "
+                                    "buildings in Beirut on Monday."))
+    assert event.event_type == "Protests"

@@ -97,7 +97,15 @@ def typing_words(lead: list[Trigger], others: list[Trigger]) -> list[Trigger]:
     taken = next((t.start for t in own if t.sub == "territory"), None)
     if taken is not None:  # "rebels seized the city as warplanes struck": the seizure is the news
         own = [t for t in own if not (t.sub in REMOTE_ORDER and t.start > taken)]
-    return own + [t for t in others if t.sub in CROWD]
+    # a demonstration's later sentences may tell what the crowd did: burnt property or
+    # running battles with the police make it a riot
+    demonstrating = any(t.sub in CROWD for t in own)
+
+    def crowd_deed(t: Trigger) -> bool:
+        return t.sub == "Looting/property destruction" or bool(
+            t.sub == "Armed clash" and STREET_FIGHT.search(t.text))
+
+    return own + [t for t in others if t.sub in CROWD or (demonstrating and crowd_deed(t))]
 
 
 def code_event(lead: list[Trigger], others: list[Trigger], who: Involved) -> tuple[str, str]:
