@@ -634,3 +634,21 @@ def test_taking_part_in_a_car_parade_is_no_looting(extractor):
     event = only(extract(extractor, "Protesters took part in a car demonstration towards the government "
                                     "buildings in Beirut on Monday."))
     assert event.event_type == "Protests"
+
+
+@pytest.mark.parametrize("text", [
+    "On Monday French forces conducted an operation near Gao, Mali. Airstrikes hit three targets, "
+    "followed by a ground operation by commandos that killed ten militants.",
+    "On Monday militants carried out an IED and armed assault on an army convoy near Djibo, "
+    "killing two soldiers.",
+    "On Monday observers recorded 12 explosions and shots involving small arms near Avdiivka, Ukraine.",
+])
+def test_remote_means_with_ground_fighting_are_a_battle(extractor, text):
+    assert only(extract(extractor, text)).event_type == "Battles"
+
+
+def test_gunfire_told_after_a_bombing_keeps_it_a_bombing(extractor):
+    event = only(extract(extractor, "On Monday a suicide bomber attacked a crowd near a market in Maiduguri, "
+                                    "Nigeria, killing 12 civilians. Witnesses said gunfire followed the "
+                                    "explosion."))
+    assert (event.event_type, event.sub_event_type) == ("Explosions/Remote violence", "Suicide bomb")

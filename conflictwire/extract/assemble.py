@@ -30,7 +30,15 @@ from ..models import (
 )
 from . import toll as tolls
 from .actors import ActorKB
-from .classify import REMOTE_ORDER, Involved, code_event, families
+from .classify import (
+    QUIET_DEVELOPMENTS,
+    REMOTE_ORDER,
+    VIOLENT,
+    Involved,
+    code_event,
+    families,
+    tells_ground_fight,
+)
 from .detect import Trigger, compile_alternation
 from .places.gazetteer import haversine_km as km
 from .timex import anaphoric_offset
@@ -472,8 +480,14 @@ def late_report(mentions: list[Mention]) -> None:
 
 
 def lead_mention(draft: Draft) -> Mention:
-    """The sentence that first tells the event: the first that could start one."""
-    return next((m for m in draft.mentions if m.strong), draft.mentions[0])
+    """The sentence that first tells the event: the first that could start one, unless it only
+    announces an operation whose violence a later sentence tells ("forces conducted an operation
+    near Gao. Airstrikes killed ten militants")."""
+    strong = [m for m in draft.mentions if m.strong]
+    first = strong[0] if strong else draft.mentions[0]
+    if first.triggers and all(t.sub in QUIET_DEVELOPMENTS for t in first.triggers):
+        return next((m for m in strong if any(t.sub in VIOLENT for t in m.triggers)), first)
+    return first
 
 
 # Victims who are state agents ("a police officer", "two soldiers", "a forest guard"):
@@ -970,6 +984,7 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         peaceful=bool(_PEACEFUL.search(lead.sentence.text)), state_acts=forces_act(lead)
         and not any(f.victims == "forces" for f in lead.figures),
         crowd_fights=crowd_fights(lead), crowd_acts=crowd_acts(lead), people_act=people_act(lead),
+        ground_fight=any(tells_ground_fight(m.sentence.text, m is lead) for m in draft.mentions),
         crowd_destroys=crowd_destroys(lead))
     event_type, sub = code_event(lead.triggers, [t for m in draft.mentions if m is not lead
                                                  for t in m.triggers], involved)

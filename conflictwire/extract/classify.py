@@ -49,6 +49,21 @@ DIRECT_FIRE = re.compile(r"(?i)gun ?fire|gunshots?|open(?:ed)? fire|small arms|m
 QUIET_DEVELOPMENTS = ("Non-violent transfer of territory", "Headquarters or base established",
                       "Change to group/activity")
 EXPLOSION = re.compile(r"(?i)(?:blasts?|explosions?)$")
+# Words that show fighting at close range or on the ground beside any remote means: "airstrikes
+# followed by a ground operation", "IED + armed assault" anywhere in an event's telling, and
+# shooting ("explosions and shots involving small arms") in the sentence that tells it (told
+# later, "gunfire followed the explosion" may be shooting at the crowd). The codebook's complex
+# attack is a battle.
+GROUND_FIGHT = re.compile(
+    r"(?i)\b(?:armed assault|ground (?:operations?|offensives?|assaults?|troops|forces|attacks?)|commandos?|"
+    r"heliborne|air-ground|fired back|returned fire|exchanged? (?:of )?fire|shoot-?outs?|clash(?:es|ed)?|"
+    r"gunfights?|gun battles?|combats?|accrochages?)\b")
+SHOOTING = re.compile(r"(?i)\b(?:small arms|gun ?fire|gunshots?|shots|bursts? of fire|machine ?guns?|tirs)\b")
+
+
+def tells_ground_fight(text: str, lead: bool) -> bool:
+    """Whether a sentence tells close-range or ground fighting (see GROUND_FIGHT)."""
+    return bool(GROUND_FIGHT.search(text) or (lead and SHOOTING.search(text)))
 DEMONSTRATION = {"Peaceful protest", "intervention", "riot", "Mob violence"}
 VIOLENT = set(REMOTE_ORDER) | {"Armed clash", "violence", "territory", "Abduction/forced disappearance",
                                "Sexual violence"}
@@ -85,6 +100,7 @@ class Involved:
     crowd_acts: bool = False  # unorganised people (demonstrators, residents) used the violence
     crowd_destroys: bool = False  # unorganised people are named as the ones who loot or burn
     people_act: bool = False  # unorganised people (residents, voters) used the violence
+    ground_fight: bool = False  # the telling shows close-range or ground fighting (GROUND_FIGHT)
 
 
 CROWD = ("intervention", "riot", "Peaceful protest")
@@ -151,7 +167,8 @@ def code_event(lead: list[Trigger], others: list[Trigger], who: Involved) -> tup
         state_involved=who.state_involved, taker_is_state=who.taker_is_state,
         protesters=who.protesters and not remote, forces_fired_on_protesters=who.forces_fired_on_protesters,
         crowd=who.crowd, peaceful=who.peaceful, forces_harmed_alone=who.state_acts,
-        crowd_fights=who.crowd_fights, crowd_acts=who.crowd_acts, people_act=who.people_act)
+        crowd_fights=who.crowd_fights, crowd_acts=who.crowd_acts, people_act=who.people_act,
+        ground_fight=who.ground_fight)
     if event_type == "Explosions/Remote violence":
         # The most specific means told anywhere in the event: "truck bombing" then "drove the
         # explosives-laden truck into the convoy" is a suicide bomb.
@@ -175,6 +192,7 @@ def classify(
     crowd_fights: bool = False,
     crowd_acts: bool = False,
     people_act: bool = False,
+    ground_fight: bool = False,
 ) -> tuple[str, str]:
     """(event_type, sub_event_type) for the triggers of one event, given who is involved."""
     subs = {t.sub for t in triggers}
@@ -210,8 +228,8 @@ def classify(
     # A complex attack: a bomb, shells or air strikes with gunfire between two organised sides
     # ("an IED detonation followed by gunfire", "fired mortars and small arms at the positions")
     # is a battle; the means decide only a one-sided attack.
-    if armed_sides >= 2 and strong & set(REMOTE_ORDER) and any(
-            t.sub in ("violence", "Armed clash") and DIRECT_FIRE.search(t.text) for t in triggers):
+    if armed_sides >= 2 and strong & set(REMOTE_ORDER) and (ground_fight or any(
+            t.sub in ("violence", "Armed clash") and DIRECT_FIRE.search(t.text) for t in triggers)):
         return "Battles", "Armed clash"
     # Artillery exchanged between two sides is a battle fought at range, not a one-sided attack.
     if any(t.sub == "Armed clash" and EXCHANGE.search(t.text) for t in triggers) and not (
@@ -250,6 +268,8 @@ def classify(
     # of its means and no fight is remote violence, by a device unless more is said
     violent = [t for t in triggers if t.sub == "violence"]
     if violent and all(EXPLOSION.match(t.text) for t in violent) and not subs & {"Armed clash", "territory"}:
+        if ground_fight:  # "explosions and shots involving small arms": an exchange of fire
+            return "Battles", "Armed clash"
         return "Explosions/Remote violence", "Remote explosive/landmine/IED"
     if subs & {"violence", "Armed clash", "territory"}:
         if civilians_targeted and armed_sides < 2:
