@@ -652,3 +652,17 @@ def test_gunfire_told_after_a_bombing_keeps_it_a_bombing(extractor):
                                     "Nigeria, killing 12 civilians. Witnesses said gunfire followed the "
                                     "explosion."))
     assert (event.event_type, event.sub_event_type) == ("Explosions/Remote violence", "Suicide bomb")
+
+
+def test_the_killing_a_crowd_protests_against_is_not_its_toll(extractor):
+    event = only(extract(extractor, "On Monday students protested in Koudougou, Burkina Faso, against the "
+                                    "killing of a fellow student by police."))
+    assert (event.event_type, event.fatalities) == ("Protests", 0)
+
+
+@pytest.mark.parametrize("text", [
+    "Miners protested in Kaya, Burkina Faso, on Monday over unpaid wages. Police intervene.",
+    "Traders protested in Kisumu, Kenya, on Monday. Police used water canons to disperse the crowd.",
+])
+def test_the_forces_stepping_in_told_in_other_words_is_an_intervention(extractor, text):
+    assert only(extract(extractor, text)).sub_event_type == "Protest with intervention"

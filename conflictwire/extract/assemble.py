@@ -250,7 +250,13 @@ def telling_clause_end(text: str, lang: str) -> int:
     after an attack that killed 12", «, au lendemain de l'attaque de »): the end of the text
     when it has no such clause, or when the clause opens the sentence."""
     match = cues(lang).other_event.search(text)
-    return match.start() if match and match.start() > 0 else len(text)
+    opens = match is not None and _OPENING.fullmatch(text[: match.start()])
+    return match.start() if match and not opens else len(text)
+
+
+# What may stand before a clause that still opens the sentence: nothing, or its date ("On 29
+# April 2020, following the death of a shopkeeper, traders protested").
+_OPENING = re.compile(r"(?i)\s*(?:(?:on|in|around|about|late|early|le|au|en|dans)\s+[^,]{0,25},?\s*)?")
 
 
 def off_topic(text: str, lang: str) -> bool:
