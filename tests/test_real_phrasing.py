@@ -666,3 +666,9 @@ def test_the_killing_a_crowd_protests_against_is_not_its_toll(extractor):
 ])
 def test_the_forces_stepping_in_told_in_other_words_is_an_intervention(extractor, text):
     assert only(extract(extractor, text)).sub_event_type == "Protest with intervention"
+
+
+def test_a_captive_later_found_dead_is_an_attack_and_counts(extractor):
+    event = only(extract(extractor, "On Monday a herder was abducted by gunmen near Diafarabe, Mali. "
+                                    "He was later found dead."))
+    assert (event.sub_event_type, event.fatalities) == ("Attack", 1)

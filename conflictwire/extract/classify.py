@@ -33,6 +33,9 @@ HARM = re.compile(r"(?i)kill|shot|shoot|dead|died|death|wound|injur|hurt|beat|as
 # Violence words that tell a death.
 KILLED = re.compile(r"(?i)kill|dead|died|death|murder|behead|execut|slaughter|massacr|corpse|bod(?:y|ies)|"
                     r"tu[ée]|abattu|égorg|assassin")
+# Violence words that tell a captive's death, not a bystander's ("was later found dead").
+FOUND_DEAD = re.compile(r"(?i)found dead|bod(?:y|ies)|corpses?|remains|execut|behead|retrouvée? mort|"
+                        r"cadavres?")
 # Riot words that name a violent crowd, not a violent act anyone could commit ("torched").
 RIOTING_CROWD = re.compile(r"(?i)riot|rampag|émeut|mob\b|mutin")
 # Armed-clash words that tell both sides fighting (an ambush may strike the unarmed).
@@ -121,7 +124,15 @@ def typing_words(lead: list[Trigger], others: list[Trigger]) -> list[Trigger]:
         return t.sub == "Looting/property destruction" or bool(
             t.sub == "Armed clash" and STREET_FIGHT.search(t.text))
 
-    return own + [t for t in others if t.sub in CROWD or (demonstrating and crowd_deed(t))]
+    # "abducted ... He was later found dead": the captive killed is the event (an attack); a
+    # guard killed as a captive is taken is not
+    abducted = any(t.sub == "Abduction/forced disappearance" for t in own)
+
+    def death_of_abducted(t: Trigger) -> bool:
+        return abducted and t.sub == "violence" and bool(FOUND_DEAD.search(t.text))
+
+    return own + [t for t in others if t.sub in CROWD or (demonstrating and crowd_deed(t))
+                  or death_of_abducted(t)]
 
 
 def code_event(lead: list[Trigger], others: list[Trigger], who: Involved) -> tuple[str, str]:

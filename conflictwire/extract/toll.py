@@ -137,6 +137,8 @@ def _single_death(words: dict[str, list[str]]) -> tuple[re.Pattern[str], ...]:
         # "Grenade attack kills police officer": a headline's lone noun is one person
         re.compile(rf"(?i)\b(?:{active})\s+(?:[\w'’-]+\s+){{0,3}}?(?:{person})\b(?!s)"),
         re.compile(rf"(?i)\b(?:{active})\s+{anyone}"),
+        # "He was later found dead": a pronoun for one person
+        re.compile(rf"(?i)\b(?:he|she|il|elle)\s+{aux}(?:\w+\s+)?(?:{passive})\b"),
         # "abducted a councilman, then killed him": the pronoun is the one person
         re.compile(rf"(?i)\b(?:{active})\s+(?:him|her)\b"),
     )
