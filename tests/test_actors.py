@@ -355,7 +355,7 @@ def test_a_militia_known_in_one_country_is_named_for_the_one_it_acts_in():
 
 
 @pytest.mark.parametrize(("country", "name"), [
-    ("UKR", "Military Forces of Russia (DPR/LPR)"),
+    ("UKR", "NAF: United Armed Forces of Novorossiya"),
     ("NGA", "Military Forces of Nigeria"),
 ])
 def test_an_acronym_two_forces_share_is_read_with_the_reports_country(country, name):

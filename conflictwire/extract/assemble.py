@@ -368,7 +368,7 @@ _PASSIVE_JUST_BEFORE = re.compile(r"(?i)\b(?:was|were|been|being|is|are|a été|
 _AGAINST_JUST_BEFORE = re.compile(r"(?i)\b(?:on|against|contre)\s+(?:the\s+|a\s+|an\s+)?$")
 
 
-# "Military Forces of Mali" and "Police Forces of Mali" are one state's; "of Russia (DPR/LPR)" another's
+# "Military Forces of Mali" and "Police Forces of Mali" are one state's; "of Russia" another's
 _STATE_OF = re.compile(r"^(?:(?:Military|Police) Forces|Government) of (?:the )?")
 
 
