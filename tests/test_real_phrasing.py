@@ -672,3 +672,11 @@ def test_a_captive_later_found_dead_is_an_attack_and_counts(extractor):
     event = only(extract(extractor, "On Monday a herder was abducted by gunmen near Diafarabe, Mali. "
                                     "He was later found dead."))
     assert (event.sub_event_type, event.fatalities) == ("Attack", 1)
+
+
+def test_a_battle_with_one_side_named_has_an_unidentified_enemy(extractor):
+    event = only(extract(extractor, "On Monday an army checkpoint was attacked near Gao, Mali; the soldiers "
+                                    "repelled the attack."))
+    assert event.event_type == "Battles"
+    assert (event.actor1.name, event.actor2.name) == ("Unidentified Armed Group (Mali)",
+                                                      "Military Forces of Mali")

@@ -841,6 +841,9 @@ def choose_actors(event_type: str, sub: str, s: Sides, kb: ActorKB, iso3: str | 
         a1 = armed[0] if armed else (state[0] if state else kb.generic_actor("unidentified", iso3))
         rest = [x for x in state + armed if x is not a1]
         a2 = rest[0] if rest else None
+        if a2 is None and a1.type == "State forces":
+            # a battle has two sides: the forces' unnamed enemy ("a checkpoint was attacked")
+            a1, a2 = kb.generic_actor("unidentified", iso3), a1
     used = {a.name for a in (a1, a2) if a}
     assoc1, assoc2 = [], []
     if a1 and a1.type in NON_STATE:  # "X and/or Y militants": Y stands with actor 1
