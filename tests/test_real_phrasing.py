@@ -680,3 +680,12 @@ def test_a_battle_with_one_side_named_has_an_unidentified_enemy(extractor):
     assert event.event_type == "Battles"
     assert (event.actor1.name, event.actor2.name) == ("Unidentified Armed Group (Mali)",
                                                       "Military Forces of Mali")
+
+
+@pytest.mark.parametrize(("text", "actor2"), [
+    ("On Monday a mob lynched a suspected thief at a market in Meru, Kenya.", "Civilians (Kenya)"),
+    ("On Monday police arrested a journalist in Nairobi, Kenya, over a post on social media.",
+     "Civilians (Kenya)"),
+])
+def test_a_mobs_victims_and_those_arrested_are_civilians(extractor, text, actor2):
+    assert only(extract(extractor, text)).actor2.name == actor2

@@ -813,6 +813,8 @@ def choose_actors(event_type: str, sub: str, s: Sides, kb: ActorKB, iso3: str | 
                                                "type": "Rioters"}) if s.protesters
             else kb.generic_actor("rioters", iso3))
         a2 = state[0] if state else (s.civilians[0] if s.civilians else None)
+        if a2 is None and sub == "Mob violence":  # a mob's victims: people (ACLED's Civilians)
+            a2 = kb.generic_actor("civilians", iso3)
     elif event_type == "Strategic developments":
         if sub == "Agreement":
             a1 = kb.state_forces(iso3, "government") if iso3 else (state[0] if state else None)
@@ -823,6 +825,8 @@ def choose_actors(event_type: str, sub: str, s: Sides, kb: ActorKB, iso3: str | 
                                          else armed[0] if armed else None)
             a2 = armed[0] if armed and a1 is not armed[0] else (
                 s.protesters[0] if s.protesters else s.civilians[0] if s.civilians else None)
+            if a2 is None and sub == "Arrests":  # those arrested, when no group is named: civilians
+                a2 = kb.generic_actor("civilians", iso3)
     elif event_type == "Violence against civilians":
         a1 = armed[0] if armed else (state[0] if state else kb.generic_actor("unidentified", iso3))
         a2 = s.civilians[0] if s.civilians else kb.generic_actor("civilians", iso3)
