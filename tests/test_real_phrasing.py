@@ -689,3 +689,9 @@ def test_a_battle_with_one_side_named_has_an_unidentified_enemy(extractor):
 ])
 def test_a_mobs_victims_and_those_arrested_are_civilians(extractor, text, actor2):
     assert only(extract(extractor, text)).actor2.name == actor2
+
+
+def test_an_armed_group_attacking_a_village_attacks_civilians_even_unhurt(extractor):
+    event = only(extract(extractor, "On Monday militiamen attacked and torched the hamlet of Boila, Mali, "
+                                    "no casualties reported."))
+    assert (event.event_type, event.sub_event_type) == ("Violence against civilians", "Attack")

@@ -552,6 +552,15 @@ def _is_armed_non_state(mention: ActorMention) -> bool:
     return bool(mention.role == "named" and mention.actor and mention.actor.type in NON_STATE)
 
 
+# Places of civilian life attacked ("attacked and torched the hamlet", "attacked a truck"): the
+# people there are the target, even when no one is reported hurt.
+_CIVILIAN_TARGET = re.compile(
+    r"(?i)\b(?:attack(?:ed|s|ing)?|raid(?:ed|s)?|stormed|attaqu(?:é|ée|és|ent|ait))\s+(?:and \w+\s+)?"
+    r"(?:the |a |an |several |two |three |le |la |les |un |une |des )?(?:[\w-]+\s+){0,2}?"
+    r"(?:villages?|hamlets?|homes?|houses?|homesteads?|markets?|trucks?|buses|bus|settlements?|farms?|"
+    r"churche?s?|mosques?|schools?|hameaux?|villages?|marchés?|maisons?)\b")
+
+
 # Lethal or serious force against a crowd ("Excessive force against protesters"); tear gas,
 # rubber bullets, water cannon and warning shots are an intervention.
 _FIRED = re.compile(r"(?i)\b(?:fired(?! (?:tear|rubber|water|warning|in(?:to)? the air))|firing|shot|"
@@ -989,7 +998,8 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         # forces of two states (Ukraine's and Russia's) are two sides; a state's army and police one
         armed_sides=min(len({_STATE_OF.sub("", a.name) for a in told.state}), 2) + min(len(told.armed), 2)
         + armed_victims,
-        civilians_targeted=bool(told.civilians) or any(f.victims == "civilians" for f in lead.figures),
+        civilians_targeted=bool(told.civilians) or any(f.victims == "civilians" for f in lead.figures)
+        or bool(_CIVILIAN_TARGET.search(lead.sentence.text)),
         state_involved=bool(told.state), taker_is_state=taker_is_state(draft),
         protesters=bool(s.protesters), forces_fired_on_protesters=fired,
         casualties=any(f.value > 0 for m in draft.mentions for f in m.figures),
