@@ -434,7 +434,7 @@ def test_a_date_line_before_the_lead_leaves_it_the_lead(extractor):
 
 @pytest.mark.parametrize(("text", "kind"), [
     ("On Monday militants ransacked the polling station in Kobaka.", "Strategic developments"),
-    ("On Monday militiamen attacked the village of Bidi and set four houses ablaze; no casualties were "
+    ("On Monday militiamen set four houses ablaze in the village of Bidi; no casualties were "
      "reported.", "Strategic developments"),
     ("On Monday rioting youths ransacked the town hall of Kobaka.", "Riots"),
 ])
