@@ -695,3 +695,11 @@ def test_an_armed_group_attacking_a_village_attacks_civilians_even_unhurt(extrac
     event = only(extract(extractor, "On Monday militiamen attacked and torched the hamlet of Boila, Mali, "
                                     "no casualties reported."))
     assert (event.event_type, event.sub_event_type) == ("Violence against civilians", "Attack")
+
+
+@pytest.mark.parametrize(("text", "events"), [
+    ("Members of the Ogiek community protest against the bid to evict them from a farm in Nakuru, Kenya.", 1),
+    ("Paraguay has passed reforms expanding military powers in the fight against guerrilla insurgents.", 0),
+])
+def test_a_lead_has_nothing_to_refer_back_to_but_abstract_nouns_are_no_news(extractor, text, events):
+    assert len(extract(extractor, text)) == events

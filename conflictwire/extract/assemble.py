@@ -81,9 +81,13 @@ class Mention:
         if self.background or self.statement or self.earlier or self.generic:
             return False
         text = self.sentence.text
+        # the lead has nothing before it to refer back to: there only a noun right after its
+        # determiner ("the fight against crime") or a generic one ("every abduction") is no event,
+        # and "Members of the Ogiek community protest" is
+        referring = _LEAD_REFERRING if self.lead else _REFERRING
         hard = [t for t in self.triggers if not t.cue and t.weight >= 0.8
                 and (_PAST_VERB.search(t.text)
-                     or not _REFERRING.search(text[max(0, t.start - 30) : t.start]))]
+                     or not referring.search(text[max(0, t.start - 30) : t.start]))]
         cues = [t for t in self.triggers
                 if t.cue and t.sub in ("violence", "territory", "riot", "intervention")]
         if hard:
@@ -95,6 +99,8 @@ class Mention:
         return bool(cues and (self.actors or self.figures or self.lead))
 
 
+_LEAD_REFERRING = re.compile(r"(?i)\b(?:(?:every|each|any|such|chaque)\s+(?:[\w-]+\s+){0,2}|"
+                             r"(?:the|this|that|these|those|la|le|les|cette|ce|ces)\s+)$")
 # "the abduction came days before...", "every mass abduction since": a noun that refers
 # to an event already told, or to events in general, does not tell a new one.
 _REFERRING = re.compile(r"(?i)\b(?:the|this|that|these|those|every|each|any|such|la|le|les|l'|l’|cette|"
