@@ -703,3 +703,9 @@ def test_an_armed_group_attacking_a_village_attacks_civilians_even_unhurt(extrac
 ])
 def test_a_lead_has_nothing_to_refer_back_to_but_abstract_nouns_are_no_news(extractor, text, events):
     assert len(extract(extractor, text)) == events
+
+
+def test_a_road_blocked_to_press_a_demand_is_a_protest(extractor):
+    event = only(extract(extractor, "On Monday a group of people blocked the highway near Acapulco, Mexico, "
+                                    "demanding food subsidies."))
+    assert event.event_type == "Protests"
