@@ -709,3 +709,17 @@ def test_a_road_blocked_to_press_a_demand_is_a_protest(extractor):
     event = only(extract(extractor, "On Monday a group of people blocked the highway near Acapulco, Mexico, "
                                     "demanding food subsidies."))
     assert event.event_type == "Protests"
+
+
+@pytest.mark.parametrize("text", [
+    "On Monday ODM supporters of two candidates clashed at a party rally in Magunga, Kenya.",
+    "On Monday political rivals clashed at a church meeting in Thika, Kenya.",
+])
+def test_a_partys_supporters_clashing_are_a_riot_not_a_battle(extractor, text):
+    assert only(extract(extractor, text)).event_type == "Riots"
+
+
+def test_a_gangs_members_killed_by_police_stay_a_battle(extractor):
+    event = only(extract(extractor, "On Monday police shot dead five Mungiki members in Kariobangi, "
+                                    "Nairobi."))
+    assert event.event_type != "Protests"

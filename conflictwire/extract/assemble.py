@@ -456,8 +456,38 @@ _NOBODY_IN_PARTICULAR = re.compile(r"(?i)^(?:\d+ |some |several |many )?(?:peopl
 
 def crowd_fights(m: Mention) -> bool:
     """Whether unorganised people are named before the clash as its parties ("Villagers
-    clashed with traders", "supporters of two candidates clash")."""
-    return _crowd_does(m, "Armed clash")
+    clashed with traders", "supporters of two candidates clash", "ODM supporters clashed",
+    "rival political groups clash")."""
+    if _crowd_does(m, "Armed clash"):
+        return True
+    clash = next((t for t in m.triggers if t.sub == "Armed clash"), None)
+    if clash is None:
+        return False
+    before = m.sentence.text[: clash.start]
+    armed = any(a.end <= clash.start and (a.role in ("unidentified", "identity", "private_security")
+                                          or (a.role == "named" and not partisans(m.sentence.text, a)))
+                for a in m.actors)
+    return bool(_PARTISANS.search(before)) and not armed
+
+
+# A party's people rather than its fighters: "ODM supporters", "supporters of the APC",
+# "factions of ODM members", "rival political groups".
+_PARTISANS = re.compile(r"(?i)\b(?:supporters|followers|loyalists|partisans|sympathi[sz]ers|factions?|"
+                        r"political (?:parties|rivals|groups|clans)|party members|rival (?:groups|camps)|"
+                        r"youths?|students|fans|sympathisants|militants du)\b")
+_PARTISANS_AFTER = re.compile(r"(?i)^\s*(?:supporters|followers|loyalists|partisans|sympathi[sz]ers|"
+                              r"youths?|activists|sympathisants)\b")
+_PARTISANS_BEFORE = re.compile(r"(?i)\b(?:supporters|followers|loyalists|partisans|factions|"
+                               r"sympathi[sz]ers|sympathisants|militants) (?:of|du|de)\s+"
+                               r"(?:the\s+|l.|la\s+)?$")
+
+
+def partisans(text: str, a: ActorMention) -> bool:
+    """Whether a political organisation is named for its people, not its fighters ("ODM
+    supporters", "members of the APC")."""
+    return bool(a.actor is not None and a.actor.type == "Political militia" and (
+        _PARTISANS_AFTER.match(text[a.end : a.end + 20])
+        or _PARTISANS_BEFORE.search(text[max(0, a.start - 30) : a.start])))
 
 
 def crowd_destroys(m: Mention) -> bool:
@@ -719,6 +749,11 @@ def sides(draft: Draft, kb: ActorKB, iso3: str | None, story_group: Actor | None
             previous = a if a.role == "named" else previous
             if a.role == "named" and a.actor and a.actor.type == "Identity militia":
                 a = a.model_copy(update={"actor": kb.identity_militia(a.actor, iso3)})
+            if a.role == "named" and a.actor and partisans(m.sentence.text, a):
+                # a party's supporters are a crowd, not an armed side
+                _add_actor(s.rioters if crowd_fights(m) else s.protesters,
+                           kb.generic_actor("rioters" if crowd_fights(m) else "protesters", country), a.text)
+                continue
             if a.role == "named" and a.actor:
                 bucket = s.state if a.actor.type == "State forces" else (
                     s.civilians if a.actor.type == "Civilians" else
