@@ -216,7 +216,7 @@ def test_a_clause_about_another_event_lends_it_nothing(extractor):
 def test_youths_fighting_police_are_rioters(extractor):
     event = only(extract(extractor, (
         "Running battles between youths and police broke out in Kisumu, Kenya, on Monday.")))
-    assert (event.event_type, event.sub_event_type) == ("Riots", "Violent demonstration")
+    assert event.event_type == "Riots"  # a mob's: no demonstration is told
 
 
 def test_a_community_killed_in_the_passive_is_its_civilians(extractor):
@@ -723,3 +723,15 @@ def test_a_gangs_members_killed_by_police_stay_a_battle(extractor):
     event = only(extract(extractor, "On Monday police shot dead five Mungiki members in Kariobangi, "
                                     "Nairobi."))
     assert event.event_type != "Protests"
+
+
+@pytest.mark.parametrize(("text", "sub"), [
+    ("On Monday residents stoned police officers who came to arrest a suspect in Rongo, Kenya.",
+     "Mob violence"),
+    ("On Monday youths protesting a fuel price rise stoned police officers in Rongo, Kenya.",
+     "Violent demonstration"),
+    ("On Monday rioters burned tyres on the main road in Rongo, Kenya.", "Violent demonstration"),
+])
+def test_a_violent_crowd_with_no_demonstration_told_is_a_mob(extractor, text, sub):
+    event = only(extract(extractor, text))
+    assert (event.event_type, event.sub_event_type) == ("Riots", sub)

@@ -37,6 +37,7 @@ from .classify import (
     Involved,
     code_event,
     families,
+    tells_demonstration,
     tells_ground_fight,
 )
 from .detect import Trigger, compile_alternation
@@ -1049,6 +1050,7 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         and not any(f.victims == "forces" for f in lead.figures),
         crowd_fights=crowd_fights(lead), crowd_acts=crowd_acts(lead), people_act=people_act(lead),
         ground_fight=any(tells_ground_fight(m.sentence.text, m is lead) for m in draft.mentions),
+        demonstration=any(tells_demonstration(m.sentence.text) for m in draft.mentions),
         crowd_destroys=crowd_destroys(lead))
     event_type, sub = code_event(lead.triggers, [t for m in draft.mentions if m is not lead
                                                  for t in m.triggers], involved)

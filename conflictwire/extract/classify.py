@@ -64,6 +64,21 @@ GROUND_FIGHT = re.compile(
 SHOOTING = re.compile(r"(?i)\b(?:small arms|gun ?fire|gunshots?|shots|bursts? of fire|machine ?guns?|tirs)\b")
 
 
+# What makes a riot a violent demonstration rather than mob violence: a demonstration or its
+# demand told, a road blocked, or the crowd called rioters ("riots broke out"). A violent crowd
+# with none of these (a lynching, rival supporters fighting, residents stoning the police) is a
+# mob: ACLED codes 582 such riots as mob violence and 110 as violent demonstrations.
+DEMONSTRATING = re.compile(
+    r"(?i)protest|demonstrat|\bmarch|\brall(?:y|ies)|\bstrik(?:e|ers|ing)\b|sit-in|picket|boycott|"
+    r"to demand|demanding|in reaction|denounc|petition|grievance|\briot|barricad|\bblock|tyres|tires|"
+    r"bonfire|\broads?\b|highway|\bstreets?\b|manifest|grève|émeut|revendi")
+
+
+def tells_demonstration(text: str) -> bool:
+    """Whether an event's telling shows a demonstration (see DEMONSTRATING)."""
+    return bool(DEMONSTRATING.search(text))
+
+
 def tells_ground_fight(text: str, lead: bool) -> bool:
     """Whether a sentence tells close-range or ground fighting (see GROUND_FIGHT)."""
     return bool(GROUND_FIGHT.search(text) or (lead and SHOOTING.search(text)))
@@ -104,6 +119,7 @@ class Involved:
     crowd_destroys: bool = False  # unorganised people are named as the ones who loot or burn
     people_act: bool = False  # unorganised people (residents, voters) used the violence
     ground_fight: bool = False  # the telling shows close-range or ground fighting (GROUND_FIGHT)
+    demonstration: bool = True  # the telling shows a demonstration, a blockade or rioters (DEMONSTRATING)
 
 
 CROWD = ("intervention", "riot", "Peaceful protest")
@@ -180,6 +196,8 @@ def code_event(lead: list[Trigger], others: list[Trigger], who: Involved) -> tup
         crowd=who.crowd, peaceful=who.peaceful, forces_harmed_alone=who.state_acts,
         crowd_fights=who.crowd_fights, crowd_acts=who.crowd_acts, people_act=who.people_act,
         ground_fight=who.ground_fight)
+    if (event_type, sub) == ("Riots", "Violent demonstration") and not who.demonstration:
+        sub = "Mob violence"
     if event_type == "Explosions/Remote violence":
         # The most specific means told anywhere in the event: "truck bombing" then "drove the
         # explosives-laden truck into the convoy" is a suicide bomb.
