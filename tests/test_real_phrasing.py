@@ -735,3 +735,9 @@ def test_a_gangs_members_killed_by_police_stay_a_battle(extractor):
 def test_a_violent_crowd_with_no_demonstration_told_is_a_mob(extractor, text, sub):
     event = only(extract(extractor, text))
     assert (event.event_type, event.sub_event_type) == ("Riots", sub)
+
+
+def test_the_forces_killing_armed_robbers_fight_them(extractor):
+    event = only(extract(extractor, "On Monday police shot dead five suspected carjackers in Ruiru, Kenya, "
+                                    "after a car chase."))
+    assert event.event_type == "Battles"

@@ -1046,8 +1046,9 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         protesters=bool(s.protesters), forces_fired_on_protesters=fired,
         casualties=any(f.value > 0 for m in draft.mentions for f in m.figures),
         crowd=bool(told.protesters or told.rioters or told.civilians),
+        # the forces killing armed men ("police shot dead five suspected robbers") fight them
         peaceful=bool(_PEACEFUL.search(lead.sentence.text)), state_acts=forces_act(lead)
-        and not any(f.victims == "forces" for f in lead.figures),
+        and not any(f.victims in ("forces", "militants") for f in lead.figures),
         crowd_fights=crowd_fights(lead), crowd_acts=crowd_acts(lead), people_act=people_act(lead),
         ground_fight=any(tells_ground_fight(m.sentence.text, m is lead) for m in draft.mentions),
         demonstration=any(tells_demonstration(m.sentence.text) for m in draft.mentions),
