@@ -145,6 +145,9 @@ MIN_CONFIDENCE = 0.6
 FAR_KM = 400.0  # below this a place outside the report's countries is not taken
 SURE_SCORE = 0.8  # a reading this good stands even far from the report's named regions
 PRECISION_WEIGHT = {1: 3.0, 2: 2.0, 3: 0.5}
+UNBACKED_VOTE = 0.25  # a place name's vote for a country no other sign of the report supports
+WORLD_CITY = 1_000_000  # a city this large is known the world over
+FOREIGN_KM = 500.0  # a place this far from every country the report's signs favour is foreign
 TIE = 1e-9  # scores this close are equal
 
 
@@ -172,6 +175,12 @@ class SceneContext:
     # the countries the words other than place names and parties point to: country names,
     # the demonyms of police and civilians (at home), the source
     signed: frozenset[str] = frozenset()
+    # the countries the signs other than place names favour (country names, demonyms, parties,
+    # peoples, the source): empty when the report gives none
+    evidence: frozenset[str] = frozenset()
+    supported: frozenset[str] = frozenset()  # every country such a sign points to, however weakly
+    # the names of the report's places that have readings in one country only, and that country
+    unambiguous: dict[str, str] = field(default_factory=dict)
 
 
 class SceneFinder:
@@ -190,7 +199,7 @@ class SceneFinder:
             for _start, _end, name in self.geocoder.gazetteer.find_toponyms(text):
                 best = self.geocoder.best([name])
                 if best and best[1] >= 0.8 and (best[0].population >= 100_000 or best[0].is_admin) \
-                        and self._unrivalled(name, best[0]):
+                        and self._own_reading(name, best[0]) and self._unrivalled(name, best[0]):
                     focus[best[0].iso3] += weight
         # Named parties belong to a country ("Mungiki", "Police Forces of Kenya", "ODM"): a
         # weaker sign than a named place. The source's country is a prior, below the text.
@@ -207,6 +216,13 @@ class SceneFinder:
         if dateline:
             ctx.dateline_end, ctx.dateline = dateline.end(), dateline.group(1).title()
         return ctx
+
+    def _own_reading(self, name: str, place: Place) -> bool:
+        """Whether `name` is the place's own name, or an alternate name of a city known the
+        world over ("Bombay"): not a loose spelling, nor one of a city's many alternate names
+        that a village elsewhere bears as its own ("Pensa" is one of Penza's)."""
+        return any(p.geonameid == place.geonameid and (q >= 1.0 or p.population >= WORLD_CITY)
+                   for p, q in self.geocoder.gazetteer.match(name, fuzzy=False))
 
     def _unrivalled(self, name: str, place: Place) -> bool:
         """Whether `place` is what `name` means anywhere: every reading of another country is
@@ -364,11 +380,15 @@ class SceneFinder:
         text = f"{ctx.article.title or ''}\n{ctx.article.text[:SCENE_TEXT]}"
         votes: dict[str, float] = {}
 
-        def vote(iso3: str, weight: float) -> None:
+        signs: dict[str, float] = {}  # the votes of every sign but place names
+
+        def vote(iso3: str, weight: float, sign: bool = True) -> None:
             votes[iso3] = votes.get(iso3, 0.0) + weight
+            if sign:
+                signs[iso3] = signs.get(iso3, 0.0) + weight
 
         for iso3 in gaz.store_countries():
-            vote(iso3, STORE_PRIOR)  # the user imported the countries their reports are about
+            vote(iso3, STORE_PRIOR, sign=False)  # the user imported the countries their reports are about
         if ctx.prior:
             vote(ctx.prior, 1.0)
         for people in _peoples_pattern().finditer(text):
@@ -398,7 +418,7 @@ class SceneFinder:
                     vote(country, PARTY_WEIGHT / len(homes))
         named: list[list] = []
         for iso3, share in ctx.countries.items():
-            vote(iso3, LEAD_PRIOR * share)
+            vote(iso3, LEAD_PRIOR * share, sign=False)
         weights: dict[str, float] = {}  # each name votes once, as strongly as its best mention
         parties = [(a.start, a.end) for a in mentions if a.role in ("named", "identity")]
         for start, end, name in gaz.find_toponyms(text, countries=gaz.store_countries(), cue=_CUE):
@@ -410,14 +430,28 @@ class SceneFinder:
             if _ELSEWHERE.search(before) or _SOURCE_PLACE.search(before):
                 weight = 0.5  # "flown to Mexico City": the country, not the scene's area
             weights[name] = max(weights.get(name, 0.0), weight)
+        evidence = _leading(signs)
+        readings_of = {name: self._credible_readings(name, gaz.store_countries()) for name in weights}
+        unambiguous = {name: next(iter(homes)) for name, readings in readings_of.items()
+                       if len(homes := {p.iso3 for p, _ in readings}) == 1}
+        # the countries the user imported are theirs: a village there is no homonym
+        supported = frozenset(k for k, v in signs.items() if v > 0) | frozenset(gaz.store_countries())
+        draft = SceneContext({}, [], [], evidence=evidence, supported=supported, unambiguous=unambiguous)
         for name, weight in weights.items():
-            readings = self._credible_readings(name, gaz.store_countries())
+            readings = readings_of[name]
             best: dict[str, float] = {}  # each country's best reading, voting as likely as it is
+            backed: set[str] = set()
+            facts = self._name_facts(name)
             for p, sc in readings:
                 best[p.iso3] = max(best.get(p.iso3, 0.0), sc)
+                if self._backed(p, name, draft, facts):
+                    backed.add(p.iso3)
             total_score = sum(best.values())
             for iso3 in sorted(best):  # in a fixed order: ties break alike every run
-                vote(iso3, weight * best[iso3] / total_score)
+                # a homonym far from the country the report's actors and names point to
+                # cannot outvote them
+                factor = 1.0 if iso3 in backed else UNBACKED_VOTE
+                vote(iso3, factor * weight * best[iso3] / total_score, sign=False)
             if readings and weight >= 2.0:  # only the scenes' names mark the area
                 named.append([p for p, _ in gaz.match(name, fuzzy=False) if not p.is_country])
         total = sum(votes.values()) or 1.0
@@ -435,7 +469,8 @@ class SceneFinder:
             here = [p for p in places if p.iso3 == top and p.admin_level > 1]
             if len(here) == 1:
                 anchors.append((here[0].latitude, here[0].longitude))
-        ctx.scene = SceneContext(countries, anchors, main, frozenset(signed))
+        ctx.scene = SceneContext(countries, anchors, main, frozenset(signed), evidence, supported,
+                                 unambiguous)
         return ctx.scene
 
     def _credible_readings(self, name: str, store: Iterable[str] = ()) -> list[tuple[Place, float]]:
@@ -500,6 +535,10 @@ class SceneFinder:
         ranked = [(p, sc) for p, sc in ranked if sc >= SURE_SCORE or not _far(p, ctx.regions)]
         if not ranked:
             return None
+        facts = self._name_facts(name)
+        ranked = [(p, sc) for p, sc in ranked if self._backed(p, name, scene, facts)]
+        if not ranked:
+            return None  # only homonyms far from the report's country: the country stays
         store = self.geocoder.gazetteer.store_countries()
         credible = {p.geonameid for p, _ in self._credible_readings(name, store)}
         ranked = _in_leading_country(ranked, scene.countries, credible)
@@ -524,6 +563,39 @@ class SceneFinder:
             if location.latitude is not None:
                 ctx.regions.append((location.latitude, location.longitude))
         return location, score
+
+    def _name_facts(self, name: str) -> tuple[frozenset[int], frozenset[str]]:
+        """The entries that bear `name` as their own, and the countries with a division of
+        that name (whose namesake town is its seat: "Douentza" and the cercle of Douentza)."""
+        exact = self.geocoder.gazetteer.match(name, fuzzy=False)
+        return (frozenset(p.geonameid for p, q in exact if q >= 1.0),
+                frozenset(p.iso3 for p, q in exact if p.is_admin and not p.is_country))
+
+    def _backed(self, place: Place, name: str, scene: SceneContext,
+                facts: tuple[frozenset[int], frozenset[str]]) -> bool:
+        """Whether a reading of `name` may be the scene given what else the report says: it
+        lies in a country a sign of the report points to (its country names, demonyms,
+        parties, peoples; "AQIM" operates in Mali) or in the country of another of its
+        places; or it bears the name as its own and is a city known the world over or lies
+        near those countries (a border town). A place far from everything else the report
+        names ("Kain" of a Burkinabe air strike is not Belgium's), or abroad and bearing the
+        name only as an alternate or loose spelling ("Kassa" is one of Košice's), is not it."""
+        if not scene.evidence or place.iso3 in scene.supported or place.is_country:
+            return True
+        if any(iso3 == place.iso3 for other, iso3 in scene.unambiguous.items() if other != name):
+            return True
+        if place.is_admin or place.population >= WORLD_CITY:
+            return True  # a division or a city known the world over, however spelt
+        own, divisions = facts
+        if place.geonameid not in own:
+            return False  # an alternate name or a loose spelling abroad
+        return _known(place) or place.iso3 in divisions or self._near_evidence(place, scene)
+
+    def _near_evidence(self, place: Place, scene: SceneContext) -> bool:
+        """Whether a place lies near a country the report's signs favour (a border town)."""
+        gaz = self.geocoder.gazetteer
+        return min(gaz.km_to_country(place.latitude, place.longitude, iso3)
+                   for iso3 in scene.evidence) <= FOREIGN_KM
 
     def _agrees(self, location: Location, context: str, ctx: ReportPlaces) -> bool:
         """Whether a place lies in the area the words give it ("Chepkesin in Baringo North",
@@ -575,6 +647,9 @@ class SceneFinder:
         top = main[0] if main and not _tied_countries(scene.countries, main) else None
         if scene.signed and top not in scene.signed:  # the words' country, not a namesake's abroad
             top = min(scene.signed, key=lambda k: (-scene.countries.get(k, 0.0), k))
+        elif scene.evidence and top not in scene.evidence:
+            # the actors' and names' country, not that of a homonym of an unknown village
+            top = _best_of(scene.evidence, scene.countries)
         if ctx.dateline:
             found = self._locate(ctx.dateline, ctx)
             if found and (top is None or found[0].iso3 == top):
@@ -653,6 +728,30 @@ def _tied(ranked: list[tuple[Place, float]]) -> bool:
         return False
     best, top = ranked[0]
     return any(p.iso3 != best.iso3 and abs(sc - top) <= TIE for p, sc in ranked[1:])
+
+
+def _known(place: Place) -> bool:
+    """Whether a place is known beyond its surroundings: a division or the seat of one (a
+    capital, a region's or district's chief town). Foreign forces
+    ("French troops", "a Togolese peacekeeper") are named in reports of such places abroad;
+    a village far from the report's countries is a homonym."""
+    return place.is_admin or place.feature_code.startswith("PPLA") or place.feature_code == "PPLC"
+
+
+def _best_of(candidates: frozenset[str], votes: dict[str, float]) -> str | None:
+    """The best voted of `candidates`, None when two tie."""
+    ranked = sorted(candidates, key=lambda k: (-votes.get(k, 0.0), k))
+    if len(ranked) > 1 and abs(votes.get(ranked[0], 0.0) - votes.get(ranked[1], 0.0)) <= TIE:
+        return None
+    return ranked[0] if ranked else None
+
+
+def _leading(votes: dict[str, float]) -> frozenset[str]:
+    """The countries voted for at least half as strongly as the best one."""
+    if not votes:
+        return frozenset()
+    top = max(votes.values())
+    return frozenset(k for k, v in votes.items() if v > 0 and v >= MAIN_SHARE * top)
 
 
 def _tied_countries(countries: dict[str, float], main: list[str]) -> bool:
