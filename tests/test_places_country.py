@@ -53,3 +53,12 @@ def test_a_group_of_several_countries_alone_decides_nothing(extractor: Extractor
                                 "killed two herders.")
     assert location.iso3 is None
 
+
+@pytest.mark.parametrize("text, iso3", [
+    # a coalition of one country (place_ties.toml)
+    ("Police fired tear gas at NASA supporters who had gathered outside a church on Sunday.", "KEN"),
+    # a settlement of a city that the packaged gazetteer lacks
+    ("Youths in Mathare burned tyres and blocked the road on Tuesday.", "KEN"),
+])
+def test_a_name_of_one_country_gives_the_country(extractor: Extractor, text: str, iso3: str) -> None:
+    assert scene(extractor, text).iso3 == iso3

@@ -396,6 +396,8 @@ class SceneFinder:
             ranks = sum(range(1, len(homes) + 1))
             for i, iso3 in enumerate(homes):  # the country most of the people lives in first
                 vote(iso3, PEOPLE_WEIGHT * (len(homes) - i) / ranks)
+        for tie in _ties_pattern().finditer(text):  # "NASA supporters", "riots in Kibera"
+            vote(_ties()[tie.group(1)], HOME_WEIGHT)
         mentions = self.kb.find(text, ctx.lang)
         signed = {ctx.prior} if ctx.prior else set()
         at_home = {a.start for a in mentions if a.role in HOME_ROLES}
@@ -807,6 +809,18 @@ def _peoples_pattern() -> re.Pattern[str]:
     """A people's name as a word of its own ("Dogon", "Tuaregs"; not "Bobo-Dioulasso")."""
     names = "|".join(re.escape(n) for n in sorted(_peoples(), key=len, reverse=True)) or "(?!)"
     return re.compile(rf"(?<![\w-])({names})s?(?![\w-])")
+
+
+@lru_cache(maxsize=1)
+def _ties() -> dict[str, str]:
+    """Name -> the one country it belongs to (place_ties.toml)."""
+    return {name: iso3 for name, iso3 in load_data("place_ties.toml").get("ties", {}).items() if iso3}
+
+
+@lru_cache(maxsize=1)
+def _ties_pattern() -> re.Pattern[str]:
+    names = "|".join(re.escape(n) for n in sorted(_ties(), key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?<![\w-])({names})(?![\w-])")
 
 
 @lru_cache(maxsize=1)
