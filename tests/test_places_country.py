@@ -31,6 +31,8 @@ def scene(extractor: Extractor, text: str) -> Location:
      "killing several fighters.", "BFA"),
     # "Kassa" is one of Košice's (Slovakia) alternate names: no crossing on an alternate name
     ("On Friday, gunmen attacked the village of Kassa and killed two Malian herders.", "MLI"),
+    # a village across the border that bears the name: the people's country (Dogon, Mali) keeps it
+    ("On Sunday, gunmen attacked the Dogon village of Bougou and burned granaries.", "MLI"),
     # a loose spelling of a city abroad (Penza, Russia) in the lead is no sign of the country
     ("Burkinabe soldiers repelled an attack on their post in Pensa on Tuesday.", "BFA"),
 ])

@@ -147,6 +147,7 @@ SURE_SCORE = 0.8  # a reading this good stands even far from the report's named 
 PRECISION_WEIGHT = {1: 3.0, 2: 2.0, 3: 0.5}
 UNBACKED_VOTE = 0.25  # a place name's vote for a country no other sign of the report supports
 WORLD_CITY = 1_000_000  # a city this large is known the world over
+BORDER_TOWN = 10_000  # a town this large near the report's countries may be the scene
 FOREIGN_KM = 500.0  # a place this far from every country the report's signs favour is foreign
 TIE = 1e-9  # scores this close are equal
 
@@ -594,7 +595,10 @@ class SceneFinder:
         return _known(place) or place.iso3 in divisions or self._near_evidence(place, scene)
 
     def _near_evidence(self, place: Place, scene: SceneContext) -> bool:
-        """Whether a place lies near a country the report's signs favour (a border town)."""
+        """Whether a place is a town near a country the report's signs favour (a border town):
+        a village of that name across the border is as likely one the gazetteer lacks at home."""
+        if place.population < BORDER_TOWN:
+            return False
         gaz = self.geocoder.gazetteer
         return min(gaz.km_to_country(place.latitude, place.longitude, iso3)
                    for iso3 in scene.evidence) <= FOREIGN_KM
