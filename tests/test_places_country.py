@@ -64,3 +64,9 @@ def test_a_group_of_several_countries_alone_decides_nothing(extractor: Extractor
 ])
 def test_a_name_of_one_country_gives_the_country(extractor: Extractor, text: str, iso3: str) -> None:
     assert scene(extractor, text).iso3 == iso3
+
+
+def test_a_sentence_opening_preposition_is_not_part_of_the_name(extractor: Extractor) -> None:
+    text = "Outside Kisumu's main hospital, relatives of the dead blocked the road."
+    found = extractor.geocoder.gazetteer.find_toponyms(text)
+    assert [name for _, _, name in found] == ["Kisumu"]
