@@ -70,3 +70,13 @@ def test_a_sentence_opening_preposition_is_not_part_of_the_name(extractor: Extra
     text = "Outside Kisumu's main hospital, relatives of the dead blocked the road."
     found = extractor.geocoder.gazetteer.find_toponyms(text)
     assert [name for _, _, name in found] == ["Kisumu"]
+
+
+@pytest.mark.parametrize("text", [
+    "Youths in Kayole burned tyres and blocked the road on Tuesday.",
+    # England's Eastleigh is a namesake abroad: the neighbourhood's name points to Kenya
+    "A police officer shot dead an unarmed man in Eastleigh on Sunday, a video shows.",
+])
+def test_a_neighbourhood_the_gazetteer_lacks_is_its_city(extractor: Extractor, text: str) -> None:
+    location = scene(extractor, text)
+    assert (location.name, location.iso3, location.geo_precision) == ("Nairobi", "KEN", 2)

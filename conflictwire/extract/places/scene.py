@@ -270,6 +270,8 @@ class SceneFinder:
         people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in PERSON_LABELS]
         spans = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in TOPONYM_LABELS]
         spans += self.geocoder.gazetteer.find_toponyms(text, countries=countries, cue=_CUE)
+        spans += [(m.start(1), m.end(1), m.group(1)) for m in _ties_pattern().finditer(text)
+                  if m.group(1) in _districts()]  # neighbourhoods the gazetteer lacks
         found: dict[tuple[str, str], _Toponym] = {}
         for start, end, name in spans:
             if any(s <= start < e or s < end <= e for s, e in blocked):
@@ -507,6 +509,29 @@ class SceneFinder:
 
     def _locate(self, name: str, ctx: ReportPlaces, prefer: str = "town", context: str | None = None,
                 district: bool = False, part_of: bool = False) -> tuple[Location, float] | None:
+        """A place name resolved in the report's context (`_read`), else the city a known
+        neighbourhood of that name lies in ("Kibera": Nairobi, geo_precision 2)."""
+        found = self._read(name, ctx, prefer, context, district, part_of)
+        return found if found is not None else self._city_of_district(name, ctx)
+
+    def _city_of_district(self, name: str, ctx: ReportPlaces) -> tuple[Location, float] | None:
+        """The city of a neighbourhood the gazetteer lacks (place_ties.toml), unless the
+        report's signs point to other countries only."""
+        known = _districts().get(name)
+        if known is None:
+            return None
+        iso3, city = known
+        scene = self._scene(ctx)
+        if scene.evidence and iso3 not in scene.supported:
+            return None
+        towns = [p for p, _ in self.geocoder.gazetteer.match(city, fuzzy=False)
+                 if p.iso3 == iso3 and p.feature_class == "P"]
+        if not towns:
+            return None
+        return self._about(max(towns, key=lambda p: p.population)), SURE_SCORE
+
+    def _read(self, name: str, ctx: ReportPlaces, prefer: str = "town", context: str | None = None,
+              district: bool = False, part_of: bool = False) -> tuple[Location, float] | None:
         """A place name resolved in the report's context, or None when no reading is credible.
         `context`: the bracket after the name ("Ansongo, Gao"), its district and region;
         `district`: the name is the first of such a bracket, so a part of its region is
@@ -816,9 +841,22 @@ def _peoples_pattern() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def _districts() -> dict[str, tuple[str, str]]:
+    """A city's neighbourhood -> (the city's country, the city) (place_ties.toml)."""
+    found: dict[str, tuple[str, str]] = {}
+    for iso3, cities in load_data("place_ties.toml").get("districts", {}).items():
+        for city, parts in cities.items():
+            found.update({part: (iso3, city) for part in parts})
+    return found
+
+
+@lru_cache(maxsize=1)
 def _ties() -> dict[str, str]:
-    """Name -> the one country it belongs to (place_ties.toml)."""
-    return {name: iso3 for name, iso3 in load_data("place_ties.toml").get("ties", {}).items() if iso3}
+    """Name -> the one country it belongs to (place_ties.toml): a coalition, an institution,
+    a city's neighbourhood."""
+    ties = {name: iso3 for name, (iso3, _) in _districts().items()}
+    ties.update({name: iso3 for name, iso3 in load_data("place_ties.toml").get("ties", {}).items() if iso3})
+    return ties
 
 
 @lru_cache(maxsize=1)
