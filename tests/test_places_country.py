@@ -80,3 +80,12 @@ def test_a_sentence_opening_preposition_is_not_part_of_the_name(extractor: Extra
 def test_a_neighbourhood_the_gazetteer_lacks_is_its_city(extractor: Extractor, text: str) -> None:
     location = scene(extractor, text)
     assert (location.name, location.iso3, location.geo_precision) == ("Nairobi", "KEN", 2)
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen attacked a police post near the Somali border on Sunday, Kenyan police said.",
+    "Raiders from neighbouring Ethiopia killed four fishermen on Sunday, Kenyan police said.",
+    "A Somalia-based group attacked a bus on Sunday, wounding three, Kenyan police said.",
+])
+def test_a_border_a_base_or_an_origin_is_not_the_scene(extractor: Extractor, text: str) -> None:
+    assert scene(extractor, text).iso3 == "KEN"

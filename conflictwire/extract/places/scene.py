@@ -127,6 +127,13 @@ HOME_WEIGHT = 1.0
 PEOPLE_WEIGHT = 0.5  # a people's name ("the Dogon village", "Pokot raiders"), shared among its
 # countries by rank (place_peoples.toml lists the country most of the people lives in first)
 HOME_ROLES = frozenset({"police", "civilians"})
+# "near the Somali border", "the Uganda-Kenya border", "a Somalia-based group", "raiders from
+# neighbouring Ethiopia": the country beyond the scene, or an actor's base, not where it is.
+_BEYOND_AFTER = re.compile(r"(?i)(?:-based\b|(?:\s*-\s*[A-Z][\w'’]+)?\s+borders?\b|"
+                           r"\s+side\s+of\s+the\s+border)")
+_BEYOND_BEFORE = re.compile(r"(?i)\b(?:from|towards?)\s+(?:the\s+)?(?:neighbou?ring\s+)?$")
+_WITHIN_BEFORE = re.compile(r"(?i)\b(?:inside|within)\s+(?:the\s+)?$")
+_BORDER_WITH = re.compile(r"(?i)(?:['’]s)?\s+borders?\s+with\b")
 _ABROAD_AFTER = re.compile(r"(?i)\s+(?:peace-?keep\w*|nationals?|embass(?:y|ies)|ambassadors?|diplomats?|"
                            r"tourists?|expatriates?|refugees?|asylum[- ]seekers?|migrants?|consulates?|"
                            r"envoys?)\b")
@@ -218,6 +225,12 @@ class SceneFinder:
             ctx.dateline_end, ctx.dateline = dateline.end(), dateline.group(1).title()
         return ctx
 
+    def _country_beyond(self, text: str, start: int, end: int) -> bool:
+        """Whether text[start:end] names a country beyond the scene (`_beyond`); a town "from"
+        which a route starts is still the scene."""
+        named = self.kb.countries_in(text[start:end])
+        return bool(named) and named[0][2] >= end - start - 1 and _beyond(text, start, end)
+
     def _own_reading(self, name: str, place: Place) -> bool:
         """Whether `name` is the place's own name, or an alternate name of a city known the
         world over ("Bombay"): not a loose spelling, nor one of a city's many alternate names
@@ -281,6 +294,8 @@ class SceneFinder:
                 continue  # where the wounded were taken, where a source spoke
             if _PEOPLE_AFTER.match(text, end) and " " not in name:
                 continue  # "the Dogon village of Lema", "Kikuyu farmers": a people, not a place
+            if self._country_beyond(text, start, end):
+                continue  # "near the Somali border", "raiders from Ethiopia": not the scene
             locative = self._locative(text, start, end, before, people, verbs)
             if locative is None:
                 continue
@@ -407,6 +422,8 @@ class SceneFinder:
         for iso3, start, end in self.kb.countries_in(text):
             # "in Mali" says where; "Malian troops", "U.S. officials" say who; "Kenyan police",
             # "Malian villagers" are at home; "an Egyptian peacekeeper", "Somali refugees" abroad
+            if _beyond(text, start, end):
+                continue
             if _LOCATIVE.search(text[max(0, start - 40) : start]):
                 vote(iso3, 2.0)
             elif not _ABROAD_AFTER.match(text, end):
@@ -430,6 +447,8 @@ class SceneFinder:
             if any(s <= start < e or s < end <= e for s, e in parties) or (
                     _PEOPLE_AFTER.match(text, end) and " " not in name):
                 continue  # "Jubilee Party", "Pokot raiders", "the Dogon village": not places
+            if self._country_beyond(text, start, end):
+                continue  # "near the Somali border", "raiders from Ethiopia"
             before = text[max(0, start - 40) : start]
             weight = 2.0 if (_LOCATIVE.search(before) or _PAREN_BEFORE.search(before)) else 1.0
             if _ELSEWHERE.search(before) or _SOURCE_PLACE.search(before):
@@ -891,10 +910,23 @@ def _party_countries(kb: ActorKB, mention: ActorMention) -> tuple[str, ...]:
     return kb.operates_in(actor.name) or ((actor.country,) if actor.country else ())
 
 
+def _beyond(text: str, start: int, end: int) -> bool:
+    """Whether the country named at text[start:end] is beyond the scene: a border, a base,
+    the origin of attackers ("from neighbouring Ethiopia") or a destination."""
+    before = text[max(0, start - 30) : start]
+    if _WITHIN_BEFORE.search(before) or _BORDER_WITH.match(text, end):
+        return False  # "inside the Kenyan border", "near Kenya's border with Ethiopia": this side
+    if _BEYOND_AFTER.match(text, end) or _BEYOND_BEFORE.search(before):
+        return True
+    pair = re.search(r"[A-Z][\w'’]+\s*-\s*$", before)
+    return bool(pair) and bool(re.match(r"\s+borders?\b", text[end:]))
+
+
 def _country_focus(kb: ActorKB, texts: list[str]) -> Counter[str]:
     """Countries named in the title (3), the lead (2) and the rest (1)."""
     focus: Counter[str] = Counter()
     for weight, text in zip((3, 2) + (1,) * len(texts), texts, strict=False):
-        for iso3, _, _ in kb.countries_in(text):
-            focus[iso3] += weight
+        for iso3, start, end in kb.countries_in(text):
+            if not _beyond(text, start, end):
+                focus[iso3] += weight
     return focus
