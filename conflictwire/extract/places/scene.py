@@ -396,52 +396,79 @@ class SceneFinder:
             return ctx.scene
         gaz = self.geocoder.gazetteer
         text = f"{ctx.article.title or ''}\n{ctx.article.text[:SCENE_TEXT]}"
-        votes: dict[str, float] = {}
+        mentions = self.kb.find(text, ctx.lang)
+        signs, signed = self._signs(ctx, text, mentions)
+        votes = {iso3: STORE_PRIOR for iso3 in gaz.store_countries()}  # the user's own countries
+        _add(votes, signs)
+        _add(votes, {iso3: LEAD_PRIOR * share for iso3, share in ctx.countries.items()})
+        evidence = _leading(signs)
+        # the countries the user imported are theirs: a village there is no homonym
+        supported = frozenset(k for k, v in signs.items() if v > 0) | frozenset(gaz.store_countries())
+        weights = self._place_name_weights(text, mentions)
+        readings_of = {name: self._credible_readings(name, gaz.store_countries()) for name in weights}
+        unambiguous = {name: next(iter(homes)) for name, readings in readings_of.items()
+                       if len(homes := {p.iso3 for p, _ in readings}) == 1}
+        draft = SceneContext({}, [], [], evidence=evidence, supported=supported, unambiguous=unambiguous)
+        named: list[list] = []
+        for name, weight in weights.items():
+            _add(votes, self._name_votes(name, weight, readings_of[name], draft))
+            if readings_of[name] and weight >= 2.0:  # only the scenes' names mark the area
+                named.append([p for p, _ in gaz.match(name, fuzzy=False) if not p.is_country])
+        total = sum(votes.values()) or 1.0
+        countries = {k: v / total for k, v in votes.items() if v > 0}
+        main = _main_countries(countries)
+        anchors = []
+        if not _tied_countries(countries, main):  # else no name's reading marks the report's area
+            for places in named:  # a name with one reading in the report's country marks its area
+                here = [p for p in places if p.iso3 == main[0] and p.admin_level > 1]
+                if len(here) == 1:
+                    anchors.append((here[0].latitude, here[0].longitude))
+        ctx.scene = SceneContext(countries, anchors, main, frozenset(signed), evidence, supported,
+                                 unambiguous)
+        return ctx.scene
 
-        signs: dict[str, float] = {}  # the votes of every sign but place names
-
-        def vote(iso3: str, weight: float, sign: bool = True) -> None:
-            votes[iso3] = votes.get(iso3, 0.0) + weight
-            if sign:
-                signs[iso3] = signs.get(iso3, 0.0) + weight
-
-        for iso3 in gaz.store_countries():
-            vote(iso3, STORE_PRIOR, sign=False)  # the user imported the countries their reports are about
+    def _signs(self, ctx: ReportPlaces, text: str, mentions: list[ActorMention],
+               ) -> tuple[dict[str, float], set[str]]:
+        """The votes for countries of every sign but place names (the source, peoples, names
+        of one country, country names and demonyms, parties), and the countries the words
+        say the report is about (a country's name, the demonym of people at home)."""
+        signs: dict[str, float] = {}
         if ctx.prior:
-            vote(ctx.prior, 1.0)
+            _add(signs, {ctx.prior: 1.0})
         for people in _peoples_pattern().finditer(text):
             homes = _peoples()[people.group(1)]
             ranks = sum(range(1, len(homes) + 1))
             for i, iso3 in enumerate(homes):  # the country most of the people lives in first
-                vote(iso3, PEOPLE_WEIGHT * (len(homes) - i) / ranks)
+                _add(signs, {iso3: PEOPLE_WEIGHT * (len(homes) - i) / ranks})
         for tie in _ties_pattern().finditer(text):  # "NASA supporters", "riots in Kibera"
-            vote(_ties()[tie.group(1)], HOME_WEIGHT)
-        mentions = self.kb.find(text, ctx.lang)
+            _add(signs, {_ties()[tie.group(1)]: HOME_WEIGHT})
         signed = {ctx.prior} if ctx.prior else set()
         at_home = {a.start for a in mentions if a.role in HOME_ROLES}
         for iso3, start, end in self.kb.countries_in(text):
             # "in Mali" says where; "Malian troops", "U.S. officials" say who; "Kenyan police",
             # "Malian villagers" are at home; "an Egyptian peacekeeper", "Somali refugees" abroad
-            if _beyond(text, start, end):
+            locative = bool(_LOCATIVE.search(text[max(0, start - 40) : start]))
+            if _beyond(text, start, end) or (not locative and _ABROAD_AFTER.match(text, end)):
                 continue
-            if _LOCATIVE.search(text[max(0, start - 40) : start]):
-                vote(iso3, 2.0)
-            elif not _ABROAD_AFTER.match(text, end):
-                vote(iso3, HOME_WEIGHT if start in at_home else DEMONYM_WEIGHT)
+            if locative:
+                _add(signs, {iso3: 2.0})
+            else:
+                _add(signs, {iso3: HOME_WEIGHT if start in at_home else DEMONYM_WEIGHT})
                 if start not in at_home and not self._is_country_name(text[start:end]):
                     continue  # "Turkish forces", "Malian army": forces fight abroad too
-            else:
-                continue
             signed.add(iso3)
         for a in mentions:
             if a.start < PARTY_TEXT:
                 homes = _party_countries(self.kb, a)
                 for country in homes:  # JNIM: Mali, Burkina Faso, Niger, Benin, Togo
-                    vote(country, PARTY_WEIGHT / len(homes))
-        named: list[list] = []
-        for iso3, share in ctx.countries.items():
-            vote(iso3, LEAD_PRIOR * share, sign=False)
-        weights: dict[str, float] = {}  # each name votes once, as strongly as its best mention
+                    _add(signs, {country: PARTY_WEIGHT / len(homes)})
+        return signs, signed
+
+    def _place_name_weights(self, text: str, mentions: list[ActorMention]) -> dict[str, float]:
+        """Each place name of the report, as strongly as its best mention says it is the
+        scene's area (2 "in X", 1 a mention, 0.5 where the wounded were taken)."""
+        gaz = self.geocoder.gazetteer
+        weights: dict[str, float] = {}
         parties = [(a.start, a.end) for a in mentions if a.role in ("named", "identity")]
         for start, end, name in gaz.find_toponyms(text, countries=gaz.store_countries(), cue=_CUE):
             if any(s <= start < e or s < end <= e for s, e in parties) or (
@@ -454,48 +481,22 @@ class SceneFinder:
             if _ELSEWHERE.search(before) or _SOURCE_PLACE.search(before):
                 weight = 0.5  # "flown to Mexico City": the country, not the scene's area
             weights[name] = max(weights.get(name, 0.0), weight)
-        evidence = _leading(signs)
-        readings_of = {name: self._credible_readings(name, gaz.store_countries()) for name in weights}
-        unambiguous = {name: next(iter(homes)) for name, readings in readings_of.items()
-                       if len(homes := {p.iso3 for p, _ in readings}) == 1}
-        # the countries the user imported are theirs: a village there is no homonym
-        supported = frozenset(k for k, v in signs.items() if v > 0) | frozenset(gaz.store_countries())
-        draft = SceneContext({}, [], [], evidence=evidence, supported=supported, unambiguous=unambiguous)
-        for name, weight in weights.items():
-            readings = readings_of[name]
-            best: dict[str, float] = {}  # each country's best reading, voting as likely as it is
-            backed: set[str] = set()
-            facts = self._name_facts(name)
-            for p, sc in readings:
-                best[p.iso3] = max(best.get(p.iso3, 0.0), sc)
-                if self._backed(p, name, draft, facts):
-                    backed.add(p.iso3)
-            total_score = sum(best.values())
-            for iso3 in sorted(best):  # in a fixed order: ties break alike every run
-                # a homonym far from the country the report's actors and names point to
-                # cannot outvote them
-                factor = 1.0 if iso3 in backed else UNBACKED_VOTE
-                vote(iso3, factor * weight * best[iso3] / total_score, sign=False)
-            if readings and weight >= 2.0:  # only the scenes' names mark the area
-                named.append([p for p, _ in gaz.match(name, fuzzy=False) if not p.is_country])
-        total = sum(votes.values()) or 1.0
-        countries = {k: v / total for k, v in votes.items() if v > 0}
-        top = min(countries, key=lambda k: (-countries[k], k)) if countries else None
-        # the report's own countries: those half as well supported as the best
-        main = [k for k in sorted(countries, key=lambda k: (-countries[k], k))
-                if countries[k] >= MAIN_SHARE * countries[top]] if top else []
-        # at most two, and any as well supported as the second (no arbitrary cut among equals)
-        main = [k for i, k in enumerate(main) if i < 2 or countries[k] >= countries[main[1]] - TIE]
-        anchors = []
-        if _tied_countries(countries, main):
-            named = []  # no country leads: no name's reading marks the report's area
-        for places in named:  # a name with one reading in the report's country marks its area
-            here = [p for p in places if p.iso3 == top and p.admin_level > 1]
-            if len(here) == 1:
-                anchors.append((here[0].latitude, here[0].longitude))
-        ctx.scene = SceneContext(countries, anchors, main, frozenset(signed), evidence, supported,
-                                 unambiguous)
-        return ctx.scene
+        return weights
+
+    def _name_votes(self, name: str, weight: float, readings: list[tuple[Place, float]],
+                    draft: SceneContext) -> dict[str, float]:
+        """A place name's votes: each country's best reading as likely as it is; a homonym
+        far from the country the report's actors and names point to cannot outvote them."""
+        best: dict[str, float] = {}
+        backed: set[str] = set()
+        facts = self._name_facts(name)
+        for p, sc in readings:
+            best[p.iso3] = max(best.get(p.iso3, 0.0), sc)
+            if self._backed(p, name, draft, facts):
+                backed.add(p.iso3)
+        total = sum(best.values())
+        return {iso3: (1.0 if iso3 in backed else UNBACKED_VOTE) * weight * best[iso3] / total
+                for iso3 in sorted(best)}  # in a fixed order: ties break alike every run
 
     def _credible_readings(self, name: str, store: Iterable[str] = ()) -> list[tuple[Place, float]]:
         """The entries a name most likely means, out of context, with their scores: the
@@ -786,6 +787,22 @@ def _known(place: Place) -> bool:
     ("French troops", "a Togolese peacekeeper") are named in reports of such places abroad;
     a village far from the report's countries is a homonym."""
     return place.is_admin or place.feature_code.startswith("PPLA") or place.feature_code == "PPLC"
+
+
+def _add(votes: dict[str, float], more: dict[str, float]) -> None:
+    """Add `more`'s votes to `votes`, in `more`'s order."""
+    for iso3, weight in more.items():
+        votes[iso3] = votes.get(iso3, 0.0) + weight
+
+
+def _main_countries(countries: dict[str, float]) -> list[str]:
+    """The report's own countries: those half as well supported as the best, at most two, and
+    any as well supported as the second (no arbitrary cut among equals)."""
+    if not countries:
+        return []
+    ranked = sorted(countries, key=lambda k: (-countries[k], k))
+    main = [k for k in ranked if countries[k] >= MAIN_SHARE * countries[ranked[0]]]
+    return [k for i, k in enumerate(main) if i < 2 or countries[k] >= countries[main[1]] - TIE]
 
 
 def _best_of(candidates: frozenset[str], votes: dict[str, float]) -> str | None:
