@@ -89,3 +89,10 @@ def test_a_neighbourhood_the_gazetteer_lacks_is_its_city(extractor: Extractor, t
 ])
 def test_a_border_a_base_or_an_origin_is_not_the_scene(extractor: Extractor, text: str) -> None:
     assert scene(extractor, text).iso3 == "KEN"
+
+
+def test_a_branch_named_after_a_region_breaks_its_groups_tie(extractor: Extractor) -> None:
+    # JNIM operates in five countries; its Macina branch mostly in central Mali
+    location = scene(extractor, "On Sunday, Katiba Macina militants attacked the village of Zorokoundou "
+                                "and killed two herders.")
+    assert location.iso3 == "MLI"

@@ -442,6 +442,8 @@ class SceneFinder:
                 _add(signs, {iso3: PEOPLE_WEIGHT * (len(homes) - i) / ranks})
         for tie in _ties_pattern().finditer(text):  # "NASA supporters", "riots in Kibera"
             _add(signs, {_ties()[tie.group(1)]: HOME_WEIGHT})
+        for branch in _branches_pattern().finditer(text):  # "Katiba Macina (JNIM) militants"
+            _add(signs, {_branches()[branch.group(1).lower()]: PARTY_WEIGHT})
         signed = {ctx.prior} if ctx.prior else set()
         at_home = {a.start for a in mentions if a.role in HOME_ROLES}
         for iso3, start, end in self.kb.countries_in(text):
@@ -899,6 +901,18 @@ def _ties() -> dict[str, str]:
 def _ties_pattern() -> re.Pattern[str]:
     names = "|".join(re.escape(n) for n in sorted(_ties(), key=len, reverse=True)) or "(?!)"
     return re.compile(rf"(?<![\w-])({names})(?![\w-])")
+
+
+@lru_cache(maxsize=1)
+def _branches() -> dict[str, str]:
+    """A group's branch, lower-cased -> the one country it operates in mostly (place_ties.toml)."""
+    return {name.lower(): iso3 for name, iso3 in load_data("place_ties.toml").get("branches", {}).items()}
+
+
+@lru_cache(maxsize=1)
+def _branches_pattern() -> re.Pattern[str]:
+    names = "|".join(re.escape(n) for n in sorted(_branches(), key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?i)(?<![\w-])({names})(?![\w-])")
 
 
 @lru_cache(maxsize=1)
