@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import math
 import os
 import pickle
 import re
@@ -49,6 +50,7 @@ from conflictwire.extract.folding import PLACE_ELISION, fold_name
 
 SCHEMA = 5  # bump when the pickled layout or the build logic changes
 STORE_NAME = "geonames_extra.sqlite"
+COUNTRY_SPAN_PLACES = 3000  # a country's places measured for the distance to it
 
 # Feature codes: a populated place, a capital, a seat of a first-level division, a section
 # of a populated place (neighbourhood), divisions and countries; more come from imports.
@@ -1009,6 +1011,16 @@ class Gazetteer:
             self._country_cities = dict(by)
         iso2 = self._iso3_to_2.get(iso3.upper(), "")
         return self._country_cities.get(iso2, [])
+
+    def km_to_country(self, lat: float, lon: float, iso3: str) -> float:
+        """Distance from a point to the nearest known populated place of a country (inf when
+        none is known): how far a place lies from a country the report is about."""
+        d = self._d
+        rows = self.cities_of(iso3)
+        if not rows:
+            return math.inf
+        # the most populous places span a country well enough, and keep this quick for large ones
+        return min(haversine_km(lat, lon, d.lat[r], d.lon[r]) for r in rows[:COUNTRY_SPAN_PLACES])
 
     def populated_near(
         self, lat: float, lon: float, iso3: str, *, min_population: int = 50000,

@@ -127,6 +127,13 @@ HOME_WEIGHT = 1.0
 PEOPLE_WEIGHT = 0.5  # a people's name ("the Dogon village", "Pokot raiders"), shared among its
 # countries by rank (place_peoples.toml lists the country most of the people lives in first)
 HOME_ROLES = frozenset({"police", "civilians"})
+# "near the Somali border", "the Uganda-Kenya border", "a Somalia-based group", "raiders from
+# neighbouring Ethiopia": the country beyond the scene, or an actor's base, not where it is.
+_BEYOND_AFTER = re.compile(r"(?i)(?:-based\b|(?:\s*-\s*[A-Z][\w'’]+)?\s+borders?\b|"
+                           r"\s+side\s+of\s+the\s+border)")
+_BEYOND_BEFORE = re.compile(r"(?i)\b(?:from|towards?)\s+(?:the\s+)?(?:neighbou?ring\s+)?$")
+_WITHIN_BEFORE = re.compile(r"(?i)\b(?:inside|within)\s+(?:the\s+)?$")
+_BORDER_WITH = re.compile(r"(?i)(?:['’]s)?\s+borders?\s+with\b")
 _ABROAD_AFTER = re.compile(r"(?i)\s+(?:peace-?keep\w*|nationals?|embass(?:y|ies)|ambassadors?|diplomats?|"
                            r"tourists?|expatriates?|refugees?|asylum[- ]seekers?|migrants?|consulates?|"
                            r"envoys?)\b")
@@ -145,6 +152,10 @@ MIN_CONFIDENCE = 0.6
 FAR_KM = 400.0  # below this a place outside the report's countries is not taken
 SURE_SCORE = 0.8  # a reading this good stands even far from the report's named regions
 PRECISION_WEIGHT = {1: 3.0, 2: 2.0, 3: 0.5}
+UNBACKED_VOTE = 0.25  # a place name's vote for a country no other sign of the report supports
+WORLD_CITY = 1_000_000  # a city this large is known the world over
+BORDER_TOWN = 10_000  # a town this large near the report's countries may be the scene
+FOREIGN_KM = 500.0  # a place this far from every country the report's signs favour is foreign
 TIE = 1e-9  # scores this close are equal
 
 
@@ -172,6 +183,12 @@ class SceneContext:
     # the countries the words other than place names and parties point to: country names,
     # the demonyms of police and civilians (at home), the source
     signed: frozenset[str] = frozenset()
+    # the countries the signs other than place names favour (country names, demonyms, parties,
+    # peoples, the source): empty when the report gives none
+    evidence: frozenset[str] = frozenset()
+    supported: frozenset[str] = frozenset()  # every country such a sign points to, however weakly
+    # the names of the report's places that have readings in one country only, and that country
+    unambiguous: dict[str, str] = field(default_factory=dict)
 
 
 class SceneFinder:
@@ -190,7 +207,7 @@ class SceneFinder:
             for _start, _end, name in self.geocoder.gazetteer.find_toponyms(text):
                 best = self.geocoder.best([name])
                 if best and best[1] >= 0.8 and (best[0].population >= 100_000 or best[0].is_admin) \
-                        and self._unrivalled(name, best[0]):
+                        and self._own_reading(name, best[0]) and self._unrivalled(name, best[0]):
                     focus[best[0].iso3] += weight
         # Named parties belong to a country ("Mungiki", "Police Forces of Kenya", "ODM"): a
         # weaker sign than a named place. The source's country is a prior, below the text.
@@ -207,6 +224,19 @@ class SceneFinder:
         if dateline:
             ctx.dateline_end, ctx.dateline = dateline.end(), dateline.group(1).title()
         return ctx
+
+    def _country_beyond(self, text: str, start: int, end: int) -> bool:
+        """Whether text[start:end] names a country beyond the scene (`_beyond`); a town "from"
+        which a route starts is still the scene."""
+        named = self.kb.countries_in(text[start:end])
+        return bool(named) and named[0][2] >= end - start - 1 and _beyond(text, start, end)
+
+    def _own_reading(self, name: str, place: Place) -> bool:
+        """Whether `name` is the place's own name, or an alternate name of a city known the
+        world over ("Bombay"): not a loose spelling, nor one of a city's many alternate names
+        that a village elsewhere bears as its own ("Pensa" is one of Penza's)."""
+        return any(p.geonameid == place.geonameid and (q >= 1.0 or p.population >= WORLD_CITY)
+                   for p, q in self.geocoder.gazetteer.match(name, fuzzy=False))
 
     def _unrivalled(self, name: str, place: Place) -> bool:
         """Whether `place` is what `name` means anywhere: every reading of another country is
@@ -253,6 +283,8 @@ class SceneFinder:
         people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in PERSON_LABELS]
         spans = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in TOPONYM_LABELS]
         spans += self.geocoder.gazetteer.find_toponyms(text, countries=countries, cue=_CUE)
+        spans += [(m.start(1), m.end(1), m.group(1)) for m in _ties_pattern().finditer(text)
+                  if m.group(1) in _districts()]  # neighbourhoods the gazetteer lacks
         found: dict[tuple[str, str], _Toponym] = {}
         for start, end, name in spans:
             if any(s <= start < e or s < end <= e for s, e in blocked):
@@ -262,6 +294,8 @@ class SceneFinder:
                 continue  # where the wounded were taken, where a source spoke
             if _PEOPLE_AFTER.match(text, end) and " " not in name:
                 continue  # "the Dogon village of Lema", "Kikuyu farmers": a people, not a place
+            if self._country_beyond(text, start, end):
+                continue  # "near the Somali border", "raiders from Ethiopia": not the scene
             locative = self._locative(text, start, end, before, people, verbs)
             if locative is None:
                 continue
@@ -362,81 +396,109 @@ class SceneFinder:
             return ctx.scene
         gaz = self.geocoder.gazetteer
         text = f"{ctx.article.title or ''}\n{ctx.article.text[:SCENE_TEXT]}"
-        votes: dict[str, float] = {}
+        mentions = self.kb.find(text, ctx.lang)
+        signs, signed = self._signs(ctx, text, mentions)
+        votes = {iso3: STORE_PRIOR for iso3 in gaz.store_countries()}  # the user's own countries
+        _add(votes, signs)
+        _add(votes, {iso3: LEAD_PRIOR * share for iso3, share in ctx.countries.items()})
+        evidence = _leading(signs)
+        # the countries the user imported are theirs: a village there is no homonym
+        supported = frozenset(k for k, v in signs.items() if v > 0) | frozenset(gaz.store_countries())
+        weights = self._place_name_weights(text, mentions)
+        readings_of = {name: self._credible_readings(name, gaz.store_countries()) for name in weights}
+        unambiguous = {name: next(iter(homes)) for name, readings in readings_of.items()
+                       if len(homes := {p.iso3 for p, _ in readings}) == 1}
+        draft = SceneContext({}, [], [], evidence=evidence, supported=supported, unambiguous=unambiguous)
+        named: list[list] = []
+        for name, weight in weights.items():
+            _add(votes, self._name_votes(name, weight, readings_of[name], draft))
+            if readings_of[name] and weight >= 2.0:  # only the scenes' names mark the area
+                named.append([p for p, _ in gaz.match(name, fuzzy=False) if not p.is_country])
+        total = sum(votes.values()) or 1.0
+        countries = {k: v / total for k, v in votes.items() if v > 0}
+        main = _main_countries(countries)
+        anchors = []
+        if not _tied_countries(countries, main):  # else no name's reading marks the report's area
+            for places in named:  # a name with one reading in the report's country marks its area
+                here = [p for p in places if p.iso3 == main[0] and p.admin_level > 1]
+                if len(here) == 1:
+                    anchors.append((here[0].latitude, here[0].longitude))
+        ctx.scene = SceneContext(countries, anchors, main, frozenset(signed), evidence, supported,
+                                 unambiguous)
+        return ctx.scene
 
-        def vote(iso3: str, weight: float) -> None:
-            votes[iso3] = votes.get(iso3, 0.0) + weight
-
-        for iso3 in gaz.store_countries():
-            vote(iso3, STORE_PRIOR)  # the user imported the countries their reports are about
+    def _signs(self, ctx: ReportPlaces, text: str, mentions: list[ActorMention],
+               ) -> tuple[dict[str, float], set[str]]:
+        """The votes for countries of every sign but place names (the source, peoples, names
+        of one country, country names and demonyms, parties), and the countries the words
+        say the report is about (a country's name, the demonym of people at home)."""
+        signs: dict[str, float] = {}
         if ctx.prior:
-            vote(ctx.prior, 1.0)
+            _add(signs, {ctx.prior: 1.0})
         for people in _peoples_pattern().finditer(text):
             homes = _peoples()[people.group(1)]
             ranks = sum(range(1, len(homes) + 1))
             for i, iso3 in enumerate(homes):  # the country most of the people lives in first
-                vote(iso3, PEOPLE_WEIGHT * (len(homes) - i) / ranks)
-        mentions = self.kb.find(text, ctx.lang)
+                _add(signs, {iso3: PEOPLE_WEIGHT * (len(homes) - i) / ranks})
+        for tie in _ties_pattern().finditer(text):  # "NASA supporters", "riots in Kibera"
+            _add(signs, {_ties()[tie.group(1)]: HOME_WEIGHT})
+        for branch in _branches_pattern().finditer(text):  # "Katiba Macina (JNIM) militants"
+            _add(signs, {_branches()[branch.group(1).lower()]: PARTY_WEIGHT})
         signed = {ctx.prior} if ctx.prior else set()
         at_home = {a.start for a in mentions if a.role in HOME_ROLES}
         for iso3, start, end in self.kb.countries_in(text):
             # "in Mali" says where; "Malian troops", "U.S. officials" say who; "Kenyan police",
             # "Malian villagers" are at home; "an Egyptian peacekeeper", "Somali refugees" abroad
-            if _LOCATIVE.search(text[max(0, start - 40) : start]):
-                vote(iso3, 2.0)
-            elif not _ABROAD_AFTER.match(text, end):
-                vote(iso3, HOME_WEIGHT if start in at_home else DEMONYM_WEIGHT)
+            locative = bool(_LOCATIVE.search(text[max(0, start - 40) : start]))
+            if _beyond(text, start, end) or (not locative and _ABROAD_AFTER.match(text, end)):
+                continue
+            if locative:
+                _add(signs, {iso3: 2.0})
+            else:
+                _add(signs, {iso3: HOME_WEIGHT if start in at_home else DEMONYM_WEIGHT})
                 if start not in at_home and not self._is_country_name(text[start:end]):
                     continue  # "Turkish forces", "Malian army": forces fight abroad too
-            else:
-                continue
             signed.add(iso3)
         for a in mentions:
             if a.start < PARTY_TEXT:
                 homes = _party_countries(self.kb, a)
                 for country in homes:  # JNIM: Mali, Burkina Faso, Niger, Benin, Togo
-                    vote(country, PARTY_WEIGHT / len(homes))
-        named: list[list] = []
-        for iso3, share in ctx.countries.items():
-            vote(iso3, LEAD_PRIOR * share)
-        weights: dict[str, float] = {}  # each name votes once, as strongly as its best mention
+                    _add(signs, {country: PARTY_WEIGHT / len(homes)})
+        return signs, signed
+
+    def _place_name_weights(self, text: str, mentions: list[ActorMention]) -> dict[str, float]:
+        """Each place name of the report, as strongly as its best mention says it is the
+        scene's area (2 "in X", 1 a mention, 0.5 where the wounded were taken)."""
+        gaz = self.geocoder.gazetteer
+        weights: dict[str, float] = {}
         parties = [(a.start, a.end) for a in mentions if a.role in ("named", "identity")]
         for start, end, name in gaz.find_toponyms(text, countries=gaz.store_countries(), cue=_CUE):
             if any(s <= start < e or s < end <= e for s, e in parties) or (
                     _PEOPLE_AFTER.match(text, end) and " " not in name):
                 continue  # "Jubilee Party", "Pokot raiders", "the Dogon village": not places
+            if self._country_beyond(text, start, end):
+                continue  # "near the Somali border", "raiders from Ethiopia"
             before = text[max(0, start - 40) : start]
             weight = 2.0 if (_LOCATIVE.search(before) or _PAREN_BEFORE.search(before)) else 1.0
             if _ELSEWHERE.search(before) or _SOURCE_PLACE.search(before):
                 weight = 0.5  # "flown to Mexico City": the country, not the scene's area
             weights[name] = max(weights.get(name, 0.0), weight)
-        for name, weight in weights.items():
-            readings = self._credible_readings(name, gaz.store_countries())
-            best: dict[str, float] = {}  # each country's best reading, voting as likely as it is
-            for p, sc in readings:
-                best[p.iso3] = max(best.get(p.iso3, 0.0), sc)
-            total_score = sum(best.values())
-            for iso3 in sorted(best):  # in a fixed order: ties break alike every run
-                vote(iso3, weight * best[iso3] / total_score)
-            if readings and weight >= 2.0:  # only the scenes' names mark the area
-                named.append([p for p, _ in gaz.match(name, fuzzy=False) if not p.is_country])
-        total = sum(votes.values()) or 1.0
-        countries = {k: v / total for k, v in votes.items() if v > 0}
-        top = min(countries, key=lambda k: (-countries[k], k)) if countries else None
-        # the report's own countries: those half as well supported as the best
-        main = [k for k in sorted(countries, key=lambda k: (-countries[k], k))
-                if countries[k] >= MAIN_SHARE * countries[top]] if top else []
-        # at most two, and any as well supported as the second (no arbitrary cut among equals)
-        main = [k for i, k in enumerate(main) if i < 2 or countries[k] >= countries[main[1]] - TIE]
-        anchors = []
-        if _tied_countries(countries, main):
-            named = []  # no country leads: no name's reading marks the report's area
-        for places in named:  # a name with one reading in the report's country marks its area
-            here = [p for p in places if p.iso3 == top and p.admin_level > 1]
-            if len(here) == 1:
-                anchors.append((here[0].latitude, here[0].longitude))
-        ctx.scene = SceneContext(countries, anchors, main, frozenset(signed))
-        return ctx.scene
+        return weights
+
+    def _name_votes(self, name: str, weight: float, readings: list[tuple[Place, float]],
+                    draft: SceneContext) -> dict[str, float]:
+        """A place name's votes: each country's best reading as likely as it is; a homonym
+        far from the country the report's actors and names point to cannot outvote them."""
+        best: dict[str, float] = {}
+        backed: set[str] = set()
+        facts = self._name_facts(name)
+        for p, sc in readings:
+            best[p.iso3] = max(best.get(p.iso3, 0.0), sc)
+            if self._backed(p, name, draft, facts):
+                backed.add(p.iso3)
+        total = sum(best.values())
+        return {iso3: (1.0 if iso3 in backed else UNBACKED_VOTE) * weight * best[iso3] / total
+                for iso3 in sorted(best)}  # in a fixed order: ties break alike every run
 
     def _credible_readings(self, name: str, store: Iterable[str] = ()) -> list[tuple[Place, float]]:
         """The entries a name most likely means, out of context, with their scores: the
@@ -469,6 +531,29 @@ class SceneFinder:
 
     def _locate(self, name: str, ctx: ReportPlaces, prefer: str = "town", context: str | None = None,
                 district: bool = False, part_of: bool = False) -> tuple[Location, float] | None:
+        """A place name resolved in the report's context (`_read`), else the city a known
+        neighbourhood of that name lies in ("Kibera": Nairobi, geo_precision 2)."""
+        found = self._read(name, ctx, prefer, context, district, part_of)
+        return found if found is not None else self._city_of_district(name, ctx)
+
+    def _city_of_district(self, name: str, ctx: ReportPlaces) -> tuple[Location, float] | None:
+        """The city of a neighbourhood the gazetteer lacks (place_ties.toml), unless the
+        report's signs point to other countries only."""
+        known = _districts().get(name)
+        if known is None:
+            return None
+        iso3, city = known
+        scene = self._scene(ctx)
+        if scene.evidence and iso3 not in scene.supported:
+            return None
+        towns = [p for p, _ in self.geocoder.gazetteer.match(city, fuzzy=False)
+                 if p.iso3 == iso3 and p.feature_class == "P"]
+        if not towns:
+            return None
+        return self._about(max(towns, key=lambda p: p.population)), SURE_SCORE
+
+    def _read(self, name: str, ctx: ReportPlaces, prefer: str = "town", context: str | None = None,
+              district: bool = False, part_of: bool = False) -> tuple[Location, float] | None:
         """A place name resolved in the report's context, or None when no reading is credible.
         `context`: the bracket after the name ("Ansongo, Gao"), its district and region;
         `district`: the name is the first of such a bracket, so a part of its region is
@@ -500,6 +585,10 @@ class SceneFinder:
         ranked = [(p, sc) for p, sc in ranked if sc >= SURE_SCORE or not _far(p, ctx.regions)]
         if not ranked:
             return None
+        facts = self._name_facts(name)
+        ranked = [(p, sc) for p, sc in ranked if self._backed(p, name, scene, facts)]
+        if not ranked:
+            return None  # only homonyms far from the report's country: the country stays
         store = self.geocoder.gazetteer.store_countries()
         credible = {p.geonameid for p, _ in self._credible_readings(name, store)}
         ranked = _in_leading_country(ranked, scene.countries, credible)
@@ -524,6 +613,42 @@ class SceneFinder:
             if location.latitude is not None:
                 ctx.regions.append((location.latitude, location.longitude))
         return location, score
+
+    def _name_facts(self, name: str) -> tuple[frozenset[int], frozenset[str]]:
+        """The entries that bear `name` as their own, and the countries with a division of
+        that name (whose namesake town is its seat: "Douentza" and the cercle of Douentza)."""
+        exact = self.geocoder.gazetteer.match(name, fuzzy=False)
+        return (frozenset(p.geonameid for p, q in exact if q >= 1.0),
+                frozenset(p.iso3 for p, q in exact if p.is_admin and not p.is_country))
+
+    def _backed(self, place: Place, name: str, scene: SceneContext,
+                facts: tuple[frozenset[int], frozenset[str]]) -> bool:
+        """Whether a reading of `name` may be the scene given what else the report says: it
+        lies in a country a sign of the report points to (its country names, demonyms,
+        parties, peoples; "AQIM" operates in Mali) or in the country of another of its
+        places; or it bears the name as its own and is a city known the world over or lies
+        near those countries (a border town). A place far from everything else the report
+        names ("Kain" of a Burkinabe air strike is not Belgium's), or abroad and bearing the
+        name only as an alternate or loose spelling ("Kassa" is one of Košice's), is not it."""
+        if not scene.evidence or place.iso3 in scene.supported or place.is_country:
+            return True
+        if any(iso3 == place.iso3 for other, iso3 in scene.unambiguous.items() if other != name):
+            return True
+        if place.is_admin or place.population >= WORLD_CITY:
+            return True  # a division or a city known the world over, however spelt
+        own, divisions = facts
+        if place.geonameid not in own:
+            return False  # an alternate name or a loose spelling abroad
+        return _known(place) or place.iso3 in divisions or self._near_evidence(place, scene)
+
+    def _near_evidence(self, place: Place, scene: SceneContext) -> bool:
+        """Whether a place is a town near a country the report's signs favour (a border town):
+        a village of that name across the border is as likely one the gazetteer lacks at home."""
+        if place.population < BORDER_TOWN:
+            return False
+        gaz = self.geocoder.gazetteer
+        return min(gaz.km_to_country(place.latitude, place.longitude, iso3)
+                   for iso3 in scene.evidence) <= FOREIGN_KM
 
     def _agrees(self, location: Location, context: str, ctx: ReportPlaces) -> bool:
         """Whether a place lies in the area the words give it ("Chepkesin in Baringo North",
@@ -575,6 +700,9 @@ class SceneFinder:
         top = main[0] if main and not _tied_countries(scene.countries, main) else None
         if scene.signed and top not in scene.signed:  # the words' country, not a namesake's abroad
             top = min(scene.signed, key=lambda k: (-scene.countries.get(k, 0.0), k))
+        elif scene.evidence and top not in scene.evidence:
+            # the actors' and names' country, not that of a homonym of an unknown village
+            top = _best_of(scene.evidence, scene.countries)
         if ctx.dateline:
             found = self._locate(ctx.dateline, ctx)
             if found and (top is None or found[0].iso3 == top):
@@ -655,6 +783,46 @@ def _tied(ranked: list[tuple[Place, float]]) -> bool:
     return any(p.iso3 != best.iso3 and abs(sc - top) <= TIE for p, sc in ranked[1:])
 
 
+def _known(place: Place) -> bool:
+    """Whether a place is known beyond its surroundings: a division or the seat of one (a
+    capital, a region's or district's chief town). Foreign forces
+    ("French troops", "a Togolese peacekeeper") are named in reports of such places abroad;
+    a village far from the report's countries is a homonym."""
+    return place.is_admin or place.feature_code.startswith("PPLA") or place.feature_code == "PPLC"
+
+
+def _add(votes: dict[str, float], more: dict[str, float]) -> None:
+    """Add `more`'s votes to `votes`, in `more`'s order."""
+    for iso3, weight in more.items():
+        votes[iso3] = votes.get(iso3, 0.0) + weight
+
+
+def _main_countries(countries: dict[str, float]) -> list[str]:
+    """The report's own countries: those half as well supported as the best, at most two, and
+    any as well supported as the second (no arbitrary cut among equals)."""
+    if not countries:
+        return []
+    ranked = sorted(countries, key=lambda k: (-countries[k], k))
+    main = [k for k in ranked if countries[k] >= MAIN_SHARE * countries[ranked[0]]]
+    return [k for i, k in enumerate(main) if i < 2 or countries[k] >= countries[main[1]] - TIE]
+
+
+def _best_of(candidates: frozenset[str], votes: dict[str, float]) -> str | None:
+    """The best voted of `candidates`, None when two tie."""
+    ranked = sorted(candidates, key=lambda k: (-votes.get(k, 0.0), k))
+    if len(ranked) > 1 and abs(votes.get(ranked[0], 0.0) - votes.get(ranked[1], 0.0)) <= TIE:
+        return None
+    return ranked[0] if ranked else None
+
+
+def _leading(votes: dict[str, float]) -> frozenset[str]:
+    """The countries voted for at least half as strongly as the best one."""
+    if not votes:
+        return frozenset()
+    top = max(votes.values())
+    return frozenset(k for k, v in votes.items() if v > 0 and v >= MAIN_SHARE * top)
+
+
 def _tied_countries(countries: dict[str, float], main: list[str]) -> bool:
     """Whether the report's leading countries are as well supported as each other."""
     if len(main) < 2:
@@ -711,6 +879,43 @@ def _peoples_pattern() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def _districts() -> dict[str, tuple[str, str]]:
+    """A city's neighbourhood -> (the city's country, the city) (place_ties.toml)."""
+    found: dict[str, tuple[str, str]] = {}
+    for iso3, cities in load_data("place_ties.toml").get("districts", {}).items():
+        for city, parts in cities.items():
+            found.update({part: (iso3, city) for part in parts})
+    return found
+
+
+@lru_cache(maxsize=1)
+def _ties() -> dict[str, str]:
+    """Name -> the one country it belongs to (place_ties.toml): a coalition, an institution,
+    a city's neighbourhood."""
+    ties = {name: iso3 for name, (iso3, _) in _districts().items()}
+    ties.update({name: iso3 for name, iso3 in load_data("place_ties.toml").get("ties", {}).items() if iso3})
+    return ties
+
+
+@lru_cache(maxsize=1)
+def _ties_pattern() -> re.Pattern[str]:
+    names = "|".join(re.escape(n) for n in sorted(_ties(), key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?<![\w-])({names})(?![\w-])")
+
+
+@lru_cache(maxsize=1)
+def _branches() -> dict[str, str]:
+    """A group's branch, lower-cased -> the one country it operates in mostly (place_ties.toml)."""
+    return {name.lower(): iso3 for name, iso3 in load_data("place_ties.toml").get("branches", {}).items()}
+
+
+@lru_cache(maxsize=1)
+def _branches_pattern() -> re.Pattern[str]:
+    names = "|".join(re.escape(n) for n in sorted(_branches(), key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?i)(?<![\w-])({names})(?![\w-])")
+
+
+@lru_cache(maxsize=1)
 def _international_media() -> tuple[str, ...]:
     return tuple(fold_name(n) for n in load_data("place_stopwords.toml").get("international_media", []))
 
@@ -736,10 +941,23 @@ def _party_countries(kb: ActorKB, mention: ActorMention) -> tuple[str, ...]:
     return kb.operates_in(actor.name) or ((actor.country,) if actor.country else ())
 
 
+def _beyond(text: str, start: int, end: int) -> bool:
+    """Whether the country named at text[start:end] is beyond the scene: a border, a base,
+    the origin of attackers ("from neighbouring Ethiopia") or a destination."""
+    before = text[max(0, start - 30) : start]
+    if _WITHIN_BEFORE.search(before) or _BORDER_WITH.match(text, end):
+        return False  # "inside the Kenyan border", "near Kenya's border with Ethiopia": this side
+    if _BEYOND_AFTER.match(text, end) or _BEYOND_BEFORE.search(before):
+        return True
+    pair = re.search(r"[A-Z][\w'’]+\s*-\s*$", before)
+    return bool(pair) and bool(re.match(r"\s+borders?\b", text[end:]))
+
+
 def _country_focus(kb: ActorKB, texts: list[str]) -> Counter[str]:
     """Countries named in the title (3), the lead (2) and the rest (1)."""
     focus: Counter[str] = Counter()
     for weight, text in zip((3, 2) + (1,) * len(texts), texts, strict=False):
-        for iso3, _, _ in kb.countries_in(text):
-            focus[iso3] += weight
+        for iso3, start, end in kb.countries_in(text):
+            if not _beyond(text, start, end):
+                focus[iso3] += weight
     return focus
