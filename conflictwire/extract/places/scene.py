@@ -929,8 +929,8 @@ def _international(source: str) -> bool:
 def _party_countries(kb: ActorKB, mention: ActorMention) -> tuple[str, ...]:
     """The countries a named party belongs to or operates in (actors.toml: JNIM in Mali,
     Burkina Faso, Niger, Benin and Togo; al-Shabaab in Somalia, Kenya and Ethiopia), as a
-    sign of where its report is. None for foreign forces (an intervention force acts abroad:
-    "Operation Barkhane" is France's) and for a community's label that names its country in
+    sign of where its report is. None for foreign forces (a peacekeeping mission acts abroad)
+    and for a community's label that names its country in
     brackets, as ACLED's do ("Fulani Ethnic Militia (Nigeria)": Fulani live on both sides
     of many borders)."""
     actor = mention.actor
