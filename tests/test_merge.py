@@ -79,3 +79,9 @@ def test_two_reports_of_the_same_kind_a_day_apart_stay_two_events():
                        published=f"2020-05-{day:02d}", language="en") for day in (5, 6)]
     events = merge_events(Extractor().extract_batch(reports))
     assert sorted(str(e.event_date) for e in events) == ["2020-05-05", "2020-05-06"]
+
+
+def test_two_reports_placed_only_in_the_country_stay_apart():
+    niger = Location(name="Niger", iso3="NER", country="Niger", latitude=17.6, longitude=8.1, geo_precision=3)
+    events = [report("a", date(2024, 5, 5), 3, place=niger), report("b", date(2024, 5, 5), 15, place=niger)]
+    assert len(merge_events(events)) == 2

@@ -44,6 +44,8 @@ def _days_agree(a: Event, b: Event) -> bool:
 def _places_agree(a: Event, b: Event) -> bool:
     """The same place, or one within reach of the other at the coarser of their precisions."""
     la, lb = a.location, b.location
+    if _country_only(la) or _country_only(lb):
+        return False  # "in Mali": two events of a country's day cannot be told to be one
     if None in (la.latitude, la.longitude, lb.latitude, lb.longitude):
         return la.admin1 is None or lb.admin1 is None or la.admin1 == lb.admin1
     if max(la.geo_precision, lb.geo_precision) == 3 and la.admin1 and lb.admin1:
@@ -51,6 +53,11 @@ def _places_agree(a: Event, b: Event) -> bool:
         return la.admin1 == lb.admin1
     reach = REACH_KM.get(max(la.geo_precision, lb.geo_precision), REACH_KM[3])
     return km(la.latitude, la.longitude, lb.latitude, lb.longitude) <= reach
+
+
+def _country_only(loc) -> bool:
+    """A place known only as its country (its point is the country's)."""
+    return loc.geo_precision == 3 and not loc.admin1
 
 
 def _actor_names(e: Event) -> set[str]:
