@@ -195,3 +195,13 @@ def test_one_death_told_with_more_words(sentence):
 def test_lynching_verbs_count_and_things_are_no_toll():
     assert toll("Villagers lynched three suspected thieves in Meru.") == 3
     assert toll("A clash over land caused the death of one and several houses were destroyed.") == 1
+
+
+@pytest.mark.parametrize("sentence", [
+    "An electoral official, Jane Doe, was killed near the market.",
+    "Police arrested and beat a man to death in Kisumu.",
+    "A body has been found dumped in a pit latrine in the village.",
+    "A mob kills suspected cattle rustler in Meru.",
+])
+def test_one_death_told_with_an_apposition_a_split_verb_or_a_body(sentence):
+    assert toll(sentence) == 1

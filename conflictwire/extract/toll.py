@@ -114,7 +114,8 @@ def _single_death(words: dict[str, list[str]]) -> tuple[re.Pattern[str], ...]:
     no_object = (r"(?=\s+(?:by|on|in|at|near|after|during|when|while|as|following|overnight|to|of|"
                  r"yesterday|today|last|early|late|par|dans|à|près|lors)\b|\s*[,.;:]|\s*$)")
     subject = (r"(?:^|\b(?:a|an|one|the|his|her|their|un|une|le|la|son|sa|leur|[A-Z][\w-]+(?:'s|’s))\s+)"
-               r"(?:[\w'’-]+\s+){0,3}?" rf"(?:{person})(?:\s+\([^()]{{1,40}}\))?(?:\s+[\w'’-]+){{0,4}}?\s+")
+               r"(?:[\w'’-]+\s+){0,3}?" rf"(?:{person})(?:\s+\([^()]{{1,40}}\)|,[^,.;]{{1,40}},)?"
+               r"(?:\s+[\w'’-]+){0,4}?\s+")
     someone = (r"\b(?:(?i:a|an|one|his|her|their|un|une|son|sa)|[A-Z][\w-]+(?:'s|’s))\s+"
                r"(?:[\w'’-]+\s+){0,3}?")
     # "killed a butcher", "kill an al Shabaab recruiter": one person, whatever the noun, but
@@ -130,7 +131,12 @@ def _single_death(words: dict[str, list[str]]) -> tuple[re.Pattern[str], ...]:
         re.compile(rf"(?i){subject}{aux}(?:\w+\s+)?(?:{passive})\b"),
         re.compile(rf"(?i){subject}(?:{passive}){no_object}"),
         re.compile(rf"(?i)\b(?:{active})\s+(?:a|an|one|un|une)\s+{_NOT_A_QUANTITY}"
-                   rf"(?:[\w'’-]+\s+){{0,2}}?(?:{person})s?\b"),
+                   rf"(?:[\w'’-]+\s+){{0,3}}?(?:{person})s?\b"),
+        # "beat a man to death", "stoned the thief to death"
+        re.compile(rf"(?i)\b(?:beat|beaten|stabbed|hacked|burned|burnt|stoned|tortured|clubbed)\s+"
+                   rf"(?:a|an|one|the|his|her)\s+(?:[\w'’-]+\s+){{0,2}}?(?:{person})\s+to death\b"),
+        # "a body was found dumped in a latrine": one death
+        re.compile(r"(?i)\b(?:a|the|his|her)\s+(?:[\w'’-]+\s+)?body\b[^.;]{0,40}?\b(?:found|discovered|recovered)\b"),
         # "kill his bodyguard", "killed the driver": a possessive or "the" before one person
         re.compile(rf"(?i)\b(?:{active})\s+(?:his|her|their|its|the|son|sa|le|la)\s+"
                    rf"(?:[\w'’-]+\s+){{0,2}}?(?:{person})\b(?!s)"),
