@@ -205,3 +205,12 @@ def test_lynching_verbs_count_and_things_are_no_toll():
 ])
 def test_one_death_told_with_an_apposition_a_split_verb_or_a_body(sentence):
     assert toll(sentence) == 1
+
+
+def test_acled_policy_adds_a_partys_count_of_a_group_no_other_figure_counts():
+    from conflictwire.extract.toll import event_toll
+    found = figures("One soldier and two assailants were killed in the attack, the army said.")
+    assert event_toll(found, "dead", "conservative") == 1  # the army's count of its enemy is a claim
+    assert event_toll(found, "dead", "acled") == 3
+    found = figures("Eight people were killed, police said. Police said they killed four gunmen.")
+    assert event_toll(found, "dead", "acled") == 8  # a count of everyone already holds them

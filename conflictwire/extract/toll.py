@@ -334,10 +334,18 @@ def event_toll(found: list[Figure], kind: Kind, policy: TollPolicy = "conservati
     """The toll under the user's policy: rule 4; under "acled", a party's specific count
     when no admissible figure contradicts it."""
     toll = conservative_toll(found, kind)
-    if toll is not None or policy == "conservative":
+    if policy == "conservative":
         return toll
-    claimed = [replace(f, admissible=True) for f in found if f.party_claim and f.kind == kind]
-    return conservative_toll(claimed, kind)
+    # ACLED's practice: a party's count of a group no admissible figure counts adds to the
+    # toll ("one soldier and two assailants were killed": 3)
+    counted = {f.victims for f in found if f.kind == kind and f.admissible}
+    if toll is not None and "generic" in counted:
+        return toll
+    claimed = [replace(f, admissible=True) for f in found
+               if f.party_claim and f.kind == kind and f.victims not in counted]
+    if not claimed:
+        return toll
+    return conservative_toll([f for f in found if f.admissible] + claimed, kind)
 
 
 def conservative_toll(found: list[Figure], kind: Kind) -> int | None:
