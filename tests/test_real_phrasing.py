@@ -741,3 +741,16 @@ def test_the_forces_killing_armed_robbers_fight_them(extractor):
     event = only(extract(extractor, "On Monday police shot dead five suspected carjackers in Ruiru, Kenya, "
                                     "after a car chase."))
     assert event.event_type == "Battles"
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("On Monday a truce was signed between the Pokot and Marakwet communities in Kapenguria, Kenya.",
+     "Strategic developments"),
+    ("On Monday workers held a sit in outside the ministry in Ouagadougou, Burkina Faso.", "Protests"),
+    ("On Monday traders burnt down three villas in Watamu, Kenya, after their kiosks were demolished.",
+     "Riots"),
+    ("On Monday armed bandits hijacked a bus on the road to Niamey near Fada, Burkina Faso.",
+     "Strategic developments"),
+])
+def test_common_phrasings_of_developments_protests_and_destruction(extractor, text, kind):
+    assert only(extract(extractor, text)).event_type == kind
