@@ -96,3 +96,15 @@ def test_a_branch_named_after_a_region_breaks_its_groups_tie(extractor: Extracto
     location = scene(extractor, "On Sunday, Katiba Macina militants attacked the village of Zorokoundou "
                                 "and killed two herders.")
     assert location.iso3 == "MLI"
+
+
+@pytest.mark.parametrize("source, iso3", [
+    ("Sidwaya", "BFA"),  # a national daily: its country, when the text names none
+    ("Daily Nation; Reuters", "KEN"),
+    ("AFP", None),  # a wire reports on every country
+])
+def test_a_national_outlet_gives_its_country_when_the_text_names_none(extractor: Extractor, source, iso3):
+    text = "On Sunday, unknown gunmen attacked the village of Zorokoundou and killed two herders."
+    events = extractor.extract_batch([Article(id="t", text=text, published="2025-03-10", language="en",
+                                              source=source)])
+    assert events and events[0].location.iso3 == iso3

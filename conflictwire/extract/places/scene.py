@@ -268,6 +268,8 @@ class SceneFinder:
             bracketed = source[:start].rstrip().endswith("(")
             if bracketed or (not international and self._is_country_name(source[start:end])):
                 found.add(iso3)
+        if not found:  # a national outlet's name ("Sidwaya", "Daily Nation"): its country
+            found = _outlet_countries(source)
         return found.pop() if len(found) == 1 else None
 
     def _is_country_name(self, words: str) -> bool:
@@ -918,6 +920,24 @@ def _branches_pattern() -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def _international_media() -> tuple[str, ...]:
     return tuple(fold_name(n) for n in load_data("place_stopwords.toml").get("international_media", []))
+
+
+@lru_cache(maxsize=1)
+def _outlets() -> dict[str, str]:
+    """A national outlet's folded name -> its country (place_outlets.toml)."""
+    outlets = load_data("place_outlets.toml").get("outlets", {})
+    return {fold_name(name): iso3 for name, iso3 in outlets.items()}
+
+
+def _outlet_countries(source: str) -> set[str]:
+    """The countries of the national outlets a source names, each part of it ("Le Pays;
+    Sidwaya") as a whole or by its start."""
+    found = set()
+    for part in re.split(r"[;,/]", source):
+        folded = fold_name(part).strip()
+        found |= {iso3 for name, iso3 in _outlets().items()
+                  if folded == name or folded.startswith(name + " ")}
+    return found
 
 
 def _international(source: str) -> bool:
