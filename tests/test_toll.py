@@ -214,3 +214,7 @@ def test_acled_policy_adds_a_partys_count_of_a_group_no_other_figure_counts():
     assert event_toll(found, "dead", "acled") == 3
     found = figures("Eight people were killed, police said. Police said they killed four gunmen.")
     assert event_toll(found, "dead", "acled") == 8  # a count of everyone already holds them
+
+
+def test_tens_is_coded_ten_as_acled_does():
+    assert toll("Tens of civilians were killed in the raid.") == 10
