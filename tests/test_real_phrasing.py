@@ -754,3 +754,13 @@ def test_the_forces_killing_armed_robbers_fight_them(extractor):
 ])
 def test_common_phrasings_of_developments_protests_and_destruction(extractor, text, kind):
     assert only(extract(extractor, text)).event_type == kind
+
+
+def test_a_partys_militants_in_english_are_its_fighters_in_french_its_activists():
+    from conflictwire.extract.actors import ActorKB
+    from conflictwire.extract.assemble import partisans
+    kb = ActorKB.load()
+    for text, expected in [("Militants of the ANC attacked a police station.", False),
+                           ("Supporters of the ANC marched in Durban.", True)]:
+        anc = next(a for a in kb.find(text, "en") if a.role == "named")
+        assert partisans(text, anc) is expected, text

@@ -479,8 +479,8 @@ _PARTISANS = re.compile(r"(?i)\b(?:supporters|followers|loyalists|partisans|symp
 _PARTISANS_AFTER = re.compile(r"(?i)^\s*(?:supporters|followers|loyalists|partisans|sympathi[sz]ers|"
                               r"youths?|activists|sympathisants)\b")
 _PARTISANS_BEFORE = re.compile(r"(?i)\b(?:supporters|followers|loyalists|partisans|factions|"
-                               r"sympathi[sz]ers|sympathisants|militants) (?:of|du|de)\s+"
-                               r"(?:the\s+|l.|la\s+)?$")
+                               r"sympathi[sz]ers) of\s+(?:the\s+)?$|\b(?:sympathisants|militants|partisans) "
+                               r"(?:du|de)\s+(?:l.|la\s+)?$")
 
 
 def partisans(text: str, a: ActorMention) -> bool:
@@ -752,8 +752,8 @@ def sides(draft: Draft, kb: ActorKB, iso3: str | None, story_group: Actor | None
                 a = a.model_copy(update={"actor": kb.identity_militia(a.actor, iso3)})
             if a.role == "named" and a.actor and partisans(m.sentence.text, a):
                 # a party's supporters are a crowd, not an armed side
-                _add_actor(s.rioters if crowd_fights(m) else s.protesters,
-                           kb.generic_actor("rioters" if crowd_fights(m) else "protesters", country), a.text)
+                role = "rioters" if crowd_fights(m) else "protesters"
+                _add_actor(getattr(s, role), kb.generic_actor(role, country), a.text)
                 continue
             if a.role == "named" and a.actor:
                 bucket = s.state if a.actor.type == "State forces" else (

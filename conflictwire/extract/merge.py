@@ -9,7 +9,7 @@ two are published the same day); every report's figure stays in `claims`.
 
 from __future__ import annotations
 
-from ..models import Event
+from ..models import Event, Location
 from .places.gazetteer import haversine_km as km
 
 # How far from a report's point the event may be, by the report's geo_precision (EVENTS.md:
@@ -55,7 +55,7 @@ def _places_agree(a: Event, b: Event) -> bool:
     return km(la.latitude, la.longitude, lb.latitude, lb.longitude) <= reach
 
 
-def _country_only(loc) -> bool:
+def _country_only(loc: Location) -> bool:
     """A place known only as its country (its point is the country's)."""
     return loc.geo_precision == 3 and not loc.admin1
 

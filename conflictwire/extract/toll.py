@@ -62,6 +62,7 @@ class _Lexicon:
     state: re.Pattern[str]
     group: re.Pattern[str]
     one_dead: tuple[re.Pattern[str], ...]
+    things: re.Pattern[str]
 
 
 def _mixed(patterns: list[str]) -> re.Pattern[str]:
@@ -96,6 +97,8 @@ def _lexicon() -> _Lexicon:
         state=_mixed(data["sources"]["state"]),
         group=_mixed(data["sources"]["group"]),
         one_dead=_single_death(data["single_death"]),
+        # "...and several houses destroyed": what follows a count is no person
+        things=re.compile(r"(?i)\s*(?:\w+\s+)?(?:" + "|".join(data["victims"]["things"]) + r")\b"),
     )
 
 
@@ -218,9 +221,6 @@ def _same_clause(between: str) -> bool:
         _VERB.search(between) or lex.death_after.search(between) or lex.injury_after.search(between))
 
 
-_THINGS = re.compile(r"(?i)\s*(?:\w+\s+)?(?:houses?|homes?|huts?|shops?|buildings?|vehicles?|cars?|trucks?|"
-                     r"motorbikes?|motorcycles?|cattle|livestock|goats?|cows?|camels?|granaries|maisons?|"
-                     r"véhicules?|motos?|boutiques?)\b")
 _AGENT = re.compile(r"(?i)\b(?:by|par)\b")
 # an active killing verb with its object after a count: the count is the subject, the killers
 _KILLERS_COUNTED = re.compile(
@@ -301,7 +301,7 @@ def figures(sentence: str, lang: str = "en") -> list[Figure]:
             stop = _STOP.search(after)
             words = after[: stop.start()] if stop else after
             # "the death of one and several houses destroyed": things are not a toll
-            kind = None if _THINGS.match(words) else previous[1]
+            kind = None if lex.things.match(words) else previous[1]
         if kind is None:
             continue
         previous = (q.end, kind)
