@@ -213,6 +213,20 @@ def test_a_clause_about_another_event_lends_it_nothing(extractor):
     assert event.location.name.startswith("Kidal")
 
 
+def test_a_sentence_that_comes_back_from_the_cause_tells_its_own_event(extractor):
+    event = only(extract(extractor, (
+        "On Monday, traders in Sikasso, Mali, protested against the arrest of two men accused of "
+        "theft, the protesters burned tyres and ransacked the town hall.")))
+    assert event.event_type == "Riots"  # the crowd's deeds come after the cause
+
+
+def test_the_cause_of_a_protest_lends_it_no_violence(extractor):
+    event = only(extract(extractor, (
+        "On Monday, traders in Sikasso, Mali, protested against the killing of a trader who was "
+        "shot dead by robbers.")))
+    assert (event.event_type, event.fatalities) == ("Protests", 0)
+
+
 def test_youths_fighting_police_are_rioters(extractor):
     event = only(extract(extractor, (
         "Running battles between youths and police broke out in Kisumu, Kenya, on Monday.")))

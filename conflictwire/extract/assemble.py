@@ -136,6 +136,7 @@ class _Cues:
     market: object
     disaster: object
     other_event: object
+    resumption: object
     responsibility: object
     denial: object
     claim_statement: object
@@ -155,6 +156,7 @@ def cues(lang: str) -> _Cues:
         market=compile_alternation(data["domain"]["market"]),
         disaster=compile_alternation(data["domain"]["disaster"]),
         other_event=re.compile(r"(?i)" + "|".join(f"(?:{p})" for p in data["other_event"][key])),
+        resumption=re.compile(r"(?i)" + "|".join(f"(?:{p})" for p in data["other_event"][f"resume_{key}"])),
         responsibility=compile_alternation(claims["responsibility"]),
         denial=compile_alternation(claims["denial"]),
         claim_statement=compile_alternation(claims["statement"]),
@@ -252,13 +254,17 @@ def judge_time(m: Mention, published: date | None, last_date: date | None,
         m.statement = True
 
 
-def telling_clause_end(text: str, lang: str) -> int:
-    """Where a sentence stops telling its event and starts on another one ("..., two days
-    after an attack that killed 12", «, au lendemain de l'attaque de »): the end of the text
-    when it has no such clause, or when the clause opens the sentence."""
-    match = cues(lang).other_event.search(text)
-    opens = match is not None and _OPENING.fullmatch(text[: match.start()])
-    return match.start() if match and not opens else len(text)
+def other_event_span(text: str, lang: str) -> tuple[int, int] | None:
+    """The clause of a sentence that leaves its event for another one ("..., two days after an
+    attack that killed 12", «, au lendemain de l'attaque de »): from where it opens to where
+    the sentence comes back to its own event ("..., the protesters burned tyres"), else to
+    its end. None when it has no such clause, or when the clause opens the sentence."""
+    c = cues(lang)
+    match = c.other_event.search(text)
+    if match is None or _OPENING.fullmatch(text[: match.start()]):
+        return None
+    resumed = c.resumption.search(text, match.end())
+    return match.start(), resumed.start() if resumed else len(text)
 
 
 # What may stand before a clause that still opens the sentence: nothing, or its date ("On 29

@@ -162,12 +162,16 @@ class Extractor:
         text = sentence.text
         # "..., two days after an attack that killed 12": the event is told before the clause
         # about another one; its words, parties, dates, counts and places are not this event's.
-        told = assemble.telling_clause_end(text, ctx.lang)
-        own = text[:told]
-        actors = [a for a in self.kb.find(text, ctx.lang, report_country(ctx)) if a.start < told]
+        start, end = assemble.other_event_span(text, ctx.lang) or (len(text), len(text))
+        own = text[:start] + " " * (end - start) + text[end:]
+
+        def told(offset: int) -> bool:
+            return not start <= offset < end
+
+        actors = [a for a in self.kb.find(text, ctx.lang, report_country(ctx)) if told(a.start)]
         m = assemble.Mention(
             sentence=sentence,
-            triggers=assemble.crowd_blockades([t for t in triggers if t.start < told], actors),
+            triggers=assemble.crowd_blockades([t for t in triggers if told(t.start)], actors),
             actors=actors,
             dates=find_dates(own, ctx.article.published, ctx.lang),
             figures=toll.figures(own, ctx.lang),
@@ -176,7 +180,7 @@ class Extractor:
         )
         skip = max(0, ctx.dateline_end - sentence.start) if sentence.start < ctx.dateline_end else 0
         m.place = self.scenes.place(text, doc, actors, ctx, skip, lead=sentence.index <= lead_index + 1,
-                                    verbs=[t.end for t in m.triggers], until=told)
+                                    verbs=[t.end for t in m.triggers], until=start)
         return m
 
     @staticmethod
