@@ -1,4 +1,6 @@
-from conflictwire.extract.nlp import split_sentences
+import pytest
+
+from conflictwire.extract.nlp import agents, load_model, split_sentences
 
 
 def test_offsets_index_the_text():
@@ -63,3 +65,23 @@ def test_models_multiply_with_numpy_on_one_thread_and_annotate_as_with_blis():
     got = [[(t.text, t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in doc]
            for doc in nlp.pipe(texts)]
     assert got == expected
+
+
+@pytest.mark.parametrize(("text", "verb", "agent", "done_to"), [
+    # the subject of the first of two coordinated verbs acts in both
+    ("Villagers in Kolda caught a man stealing goats and beat him with sticks.", "beat", "Villagers", True),
+    # a passive names its agent after "by", and its subject is the one it was done to
+    ("A driver was dragged from his car by a group of youths and stoned.", "stoned", "youths", True),
+    ("The soldiers shot the prisoner.", "shot", "soldiers", True),
+])
+def test_the_parse_tells_who_did_a_deed(text, verb, agent, done_to):
+    doc = load_model("en")(text)
+    start = text.index(verb)
+    found = agents(doc, [(start, start + len(verb))])
+    assert found[start] == (text.index(agent), done_to)
+
+
+def test_a_passive_without_by_tells_no_agent():
+    text = "Two traders were killed near the market on Monday."
+    start = text.index("killed")
+    assert agents(load_model("en")(text), [(start, start + len("killed"))]) == {}

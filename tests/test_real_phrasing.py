@@ -227,6 +227,13 @@ def test_the_cause_of_a_protest_lends_it_no_violence(extractor):
     assert (event.event_type, event.fatalities) == ("Protests", 0)
 
 
+def test_residents_who_catch_and_burn_a_thief_are_a_mob(extractor):
+    event = only(extract(extractor, (
+        "On Sunday, residents of Kalundu in Kitui, Kenya, caught two suspected thieves at the market and "
+        "burned them alive.")))
+    assert (event.event_type, event.sub_event_type) == ("Riots", "Mob violence")
+
+
 def test_youths_fighting_police_are_rioters(extractor):
     event = only(extract(extractor, (
         "Running battles between youths and police broke out in Kisumu, Kenya, on Monday.")))

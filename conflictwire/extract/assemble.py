@@ -75,6 +75,9 @@ class Mention:
     mishap: bool = False  # a disaster or an accident is told: deaths need a perpetrator to count
     old_day: date | None = None  # the day told, when only its age made the sentence background
     lead: bool = False  # the report's first sentence that is more than a date: it states the news
+    # what the parse reads as the agent of each violence word: its start -> (where the agent's
+    # head word stands, whether the deed was done to someone); see `nlp.agents`
+    agents: dict[int, tuple[int, bool]] = field(default_factory=dict)
 
     @property
     def strong(self) -> bool:
@@ -432,6 +435,9 @@ def _agents_act(m: Mention, state: list[ActorMention], with_object: bool = False
                 with_object and (_NO_OBJECT_AFTER.match(text[t.end :])
                                  or not _ADJACENT.match(text[before[-1].end : t.start]))):
             return True
+        parsed = m.agents.get(t.start)
+        if parsed and (parsed[1] or not with_object) and any(a.start <= parsed[0] < a.end for a in state):
+            return True  # "residents caught two thieves and burned them alive"
         if any(a.start >= t.end and (_BY_JUST_BEFORE.search(text[t.end : a.start]) or (
                 _DURING_JUST_BEFORE.search(text[t.end : a.start])
                 and _OPERATION_AFTER.match(text[a.end : a.end + 20]))) for a in state):

@@ -180,3 +180,57 @@ def ongoing(doc) -> bool:
             return True
     return False
 
+
+
+# Nouns of a band of people: their agent is who they are ("a group of youths attacked").
+_COLLECTIVES = {"group", "groups", "crowd", "crowds", "band", "gang", "mob", "number", "dozens", "hundreds",
+                "groupe", "foule", "bande"}
+_SUBJECT = ("nsubj",)
+_OBJECT = ("dobj", "obj", "obl:arg")
+
+
+def agents(doc, spans: list[tuple[int, int]]) -> dict[int, tuple[int, bool]]:
+    """For each (start, end) character span that holds a verb (a trigger such as "burned
+    them alive"): where the verb's agent stands (the head word of its subject, through
+    coordination: "residents caught two thieves and burned them" -- residents burned; of a
+    passive, its "by" phrase) and whether it was done to someone (an object, or a passive's
+    subject), keyed by the span's start. Spans with no verb, or no agent told, are left out."""
+    found: dict[int, tuple[int, bool]] = {}
+    for start, end in spans:
+        verb = next((t for t in doc if start <= t.idx < end and t.tag_.startswith("VB") and t.dep_ not in
+                     ("aux", "auxpass")), None)
+        if verb is None:
+            continue
+        agent, passive = _agent(verb)
+        if agent is not None:
+            found[start] = (agent.idx, passive or any(c.dep_ in _OBJECT for c in verb.children))
+    return found
+
+
+def _agent(verb):
+    """The head word of who did what `verb` tells (or None), and whether the verb is a passive
+    that names it ("by ...")."""
+    for _ in range(5):  # "caught ... and burned": the first verb of a coordination holds the subject
+        by = next((c for c in verb.children if c.dep_ == "agent"), None)
+        if by is not None:  # "was snatched by residents and beaten"
+            noun = next((c for c in by.children if c.dep_ == "pobj"), None)
+            return (_member(noun), True) if noun is not None else (None, False)
+        # a misparse may give a verb two subjects ("a crowd formed ... and the police shot"): the
+        # nearer one acts
+        subject = max((c for c in verb.children if c.dep_ in _SUBJECT), key=lambda c: (c.i < verb.i, c.i),
+                      default=None)
+        if subject is not None:
+            return _member(subject), False
+        if any(c.dep_ in ("nsubjpass", "nsubj:pass") for c in verb.children) or verb.dep_ != "conj":
+            return None, False  # a passive with no "by": no agent told
+        verb = verb.head
+    return None, False
+
+
+def _member(noun):
+    """"a group of youths": youths."""
+    if noun.lower_ in _COLLECTIVES:
+        of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "de")), None)
+        member = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        return member or noun
+    return noun

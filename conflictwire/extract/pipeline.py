@@ -17,7 +17,7 @@ from . import assemble, toll
 from .actors import ActorKB
 from .detect import find_triggers
 from .merge import merge_events
-from .nlp import eventive, load_model, model_language, ongoing, split_sentences
+from .nlp import agents, eventive, load_model, model_language, ongoing, split_sentences
 from .places.gazetteer import Gazetteer
 from .places.geocoder import Geocoder
 from .places.scene import ReportPlaces, SceneFinder
@@ -177,6 +177,7 @@ class Extractor:
             figures=toll.figures(own, ctx.lang),
             lang=ctx.lang,
             lead=sentence.index == lead_index,
+            agents=agents(doc, [(t.start, t.end) for t in triggers if t.sub == "violence" and told(t.start)]),
         )
         skip = max(0, ctx.dateline_end - sentence.start) if sentence.start < ctx.dateline_end else 0
         m.place = self.scenes.place(text, doc, actors, ctx, skip, lead=sentence.index <= lead_index + 1,
