@@ -234,6 +234,20 @@ def test_residents_who_catch_and_burn_a_thief_are_a_mob(extractor):
     assert (event.event_type, event.sub_event_type) == ("Riots", "Mob violence")
 
 
+@pytest.mark.parametrize("text", [
+    "Two policemen were killed and a soldier wounded in a roadside blast near Bannu, Pakistan, on Monday.",
+    "At least six passengers were injured on Monday when an explosion hit a bus in Quetta, Pakistan.",
+])
+def test_a_blast_is_the_means_whoever_it_hits(extractor, text):
+    assert only(extract(extractor, text)).event_type == "Explosions/Remote violence"
+
+
+def test_a_blast_and_gunfire_together_stay_a_fight(extractor):
+    event = only(extract(extractor, "Militants opened fire on a police post near Bannu, Pakistan, on Monday "
+                                    "and a blast followed, killing two policemen."))
+    assert event.event_type == "Battles"
+
+
 def test_youths_fighting_police_are_rioters(extractor):
     event = only(extract(extractor, (
         "Running battles between youths and police broke out in Kisumu, Kenya, on Monday.")))

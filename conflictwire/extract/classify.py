@@ -295,8 +295,11 @@ def classify(
         return "Battles", "Armed clash"
     # "explosions near the village", "a blast at the market": an explosion told with nothing
     # of its means and no fight is remote violence, by a device unless more is said
+    # ("a policeman was killed in a remote-controlled blast": the blast is the means, whoever it hit)
     violent = [t for t in triggers if t.sub == "violence"]
-    if violent and all(EXPLOSION.match(t.text) for t in violent) and not subs & {"Armed clash", "territory"}:
+    blast = any(EXPLOSION.match(t.text) for t in violent)
+    shooting = any(DIRECT_FIRE.search(t.text) for t in violent)
+    if blast and not shooting and not subs & {"Armed clash", "territory"}:
         if ground_fight:  # "explosions and shots involving small arms": an exchange of fire
             return "Battles", "Armed clash"
         return "Explosions/Remote violence", "Remote explosive/landmine/IED"
