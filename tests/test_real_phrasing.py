@@ -248,6 +248,12 @@ def test_a_blast_and_gunfire_together_stay_a_fight(extractor):
     assert event.event_type == "Battles"
 
 
+def test_an_encounter_with_the_police_is_a_gunfight(extractor):
+    event = only(extract(extractor, "Police killed two suspects in an alleged encounter in Kanpur, India, "
+                                    "on Monday."))
+    assert event.event_type == "Battles"
+
+
 def test_youths_fighting_police_are_rioters(extractor):
     event = only(extract(extractor, (
         "Running battles between youths and police broke out in Kisumu, Kenya, on Monday.")))
