@@ -254,6 +254,22 @@ def test_an_encounter_with_the_police_is_a_gunfight(extractor):
     assert event.event_type == "Battles"
 
 
+@pytest.mark.parametrize("text", [
+    "A trader was shot dead by gunmen under Madanpur Police Station in Aurangabad, India, on Monday.",
+    "Gunmen shot dead a shopkeeper within the limits of Pirabad Police Station in Karachi on Monday.",
+])
+def test_a_police_station_named_for_its_area_takes_no_part(extractor, text):
+    event = only(extract(extractor, text))
+    assert event.event_type == "Violence against civilians"
+    assert not event.actor2.name.startswith("Police")
+
+
+def test_an_attack_on_a_police_station_is_on_its_police(extractor):
+    event = only(extract(extractor, "Maoists attacked the Bijepur Police Station in Bargarh, India, on "
+                                    "Monday and fired at the policemen."))
+    assert event.event_type == "Battles"
+
+
 def test_youths_fighting_police_are_rioters(extractor):
     event = only(extract(extractor, (
         "Running battles between youths and police broke out in Kisumu, Kenya, on Monday.")))

@@ -280,6 +280,7 @@ class ActorKB:
                 raise ValueError(f"{entry.name!r}: unknown role {entry.role!r}")
 
         self._identity = _IdentityNouns.of(nouns.get("identity", {}))
+        self._jurisdiction = _Jurisdiction.of(nouns.get("jurisdiction", {}))
         self._names = Lexicon()
         for entry in self.entries.values():
             for alias in (entry.name, *entry.aliases):
@@ -542,6 +543,7 @@ class ActorKB:
                 i += n
                 continue
             i += 1
+        out = [a for a in out if not (a.role == "police" and self._jurisdiction.names_area(text, a))]
         return self._with_identity_groups(text, out)
 
     def _branch_of(self, toks: list[Tok], k: int, name: str) -> tuple[int, str] | None:
@@ -656,6 +658,30 @@ class ActorKB:
             if hit:
                 return m + hit[0], hit[2]
         return None
+
+
+@dataclass(frozen=True)
+class _Jurisdiction:
+    """Words that make a police station's name the area it covers (actor_nouns.toml
+    [jurisdiction]): "under Bijepur Police Station limits"."""
+
+    before: re.Pattern[str]
+    after: re.Pattern[str]
+
+    @classmethod
+    def of(cls, data: dict[str, list[str]]) -> _Jurisdiction:
+        words = "|".join(re.escape(w) for w in data.get("before", ())) or "(?!)"
+        # the words, then the station's name: capitalised words ("under Kashipur Police limits")
+        before = re.compile(rf"(?i:\b(?:{words}))\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){{0,4}}$")
+        after = re.compile(r"(?i)\s*(?:" + ("|".join(re.escape(w) for w in data.get("after", ())) or "(?!)")
+                           + r")\b")
+        return cls(before, after)
+
+    def names_area(self, text: str, mention: ActorMention) -> bool:
+        """Whether a police mention is a station's name for its area, not the police acting."""
+        station = mention.text[:1].isupper()  # a proper name: "Rowghat Police Station"
+        return station and bool(self.before.search(text[max(0, mention.start - 60) : mention.start])
+                                or self.after.match(text, mention.end))
 
 
 def _overlap(a: ActorMention, b: ActorMention) -> bool:
