@@ -270,6 +270,14 @@ def test_an_attack_on_a_police_station_is_on_its_police(extractor):
     assert event.event_type == "Battles"
 
 
+@pytest.mark.parametrize("text", [
+    "A pressure bomb planted by Maoists (CPI-Maoist) exploded near a patrol in Sukma, India, on Monday.",
+    "Two traders were hurt when crude bombs were hurled at a market in Dhaka, Bangladesh, on Monday.",
+])
+def test_the_press_s_bombs_are_explosive_devices(extractor, text):
+    assert only(extract(extractor, text)).event_type == "Explosions/Remote violence"
+
+
 def test_youths_fighting_police_are_rioters(extractor):
     event = only(extract(extractor, (
         "Running battles between youths and police broke out in Kisumu, Kenya, on Monday.")))
