@@ -61,6 +61,11 @@ def test_a_group_of_several_countries_alone_decides_nothing(extractor: Extractor
     ("Police fired tear gas at NASA supporters who had gathered outside a church on Sunday.", "KEN"),
     # a settlement of a city that the packaged gazetteer lacks
     ("Youths in Mathare burned tyres and blocked the road on Tuesday.", "KEN"),
+    # a leader of one country, also in the possessive written without its apostrophe
+    ("Rioters burned shops after the announcement of Kibakis victory, police said.", "KEN"),
+    ("Supporters of Bazoum clashed with the police on Tuesday.", "NER"),
+    # a peacekeeping mission serves in the country it is named for
+    ("Gunmen fired rockets at a MINUSMA camp on Sunday, wounding two peacekeepers.", "MLI"),
 ])
 def test_a_name_of_one_country_gives_the_country(extractor: Extractor, text: str, iso3: str) -> None:
     assert scene(extractor, text).iso3 == iso3
@@ -89,6 +94,28 @@ def test_a_neighbourhood_the_gazetteer_lacks_is_its_city(extractor: Extractor, t
 ])
 def test_a_border_a_base_or_an_origin_is_not_the_scene(extractor: Extractor, text: str) -> None:
     assert scene(extractor, text).iso3 == "KEN"
+
+
+def test_a_forces_nationality_alone_does_not_outvote_the_other_signs(extractor: Extractor) -> None:
+    # French forces fight abroad; JNIM's five countries tie, so the country stays unknown
+    location = scene(extractor, "On Sunday, French forces carried out airstrikes against JNIM "
+                                "militants and killed ten fighters.")
+    assert location.iso3 != "FRA"
+    # with a branch of one country, that country
+    location = scene(extractor, "On Sunday, French forces carried out airstrikes against Katiba "
+                                "Macina militants and killed ten fighters.")
+    assert location.iso3 == "MLI"
+
+
+def test_a_forces_nationality_without_other_signs_still_gives_the_country(extractor: Extractor) -> None:
+    location = scene(extractor, "On Sunday, Malian soldiers were killed when their vehicle struck a mine.")
+    assert location.iso3 == "MLI"
+
+
+def test_a_currency_is_no_sign_of_the_country(extractor: Extractor) -> None:
+    location = scene(extractor, "Protesters blocked the road in Zorokoundou against the high US dollar "
+                                "exchange rate and burned tyres.")
+    assert location.iso3 != "USA"
 
 
 def test_a_branch_named_after_a_region_breaks_its_groups_tie(extractor: Extractor) -> None:

@@ -137,6 +137,7 @@ _BORDER_WITH = re.compile(r"(?i)(?:['’]s)?\s+borders?\s+with\b")
 _ABROAD_AFTER = re.compile(r"(?i)\s+(?:peace-?keep\w*|nationals?|embass(?:y|ies)|ambassadors?|diplomats?|"
                            r"tourists?|expatriates?|refugees?|asylum[- ]seekers?|migrants?|consulates?|"
                            r"envoys?)\b")
+_CURRENCY_AFTER = re.compile(r"(?i)\s+dollars?\b")  # "the US dollar": a currency, not a place
 PARTY_WEIGHT = 0.25
 PARTY_TEXT = 600  # characters of a report whose named parties vote
 STORE_PRIOR = 0.5
@@ -189,6 +190,10 @@ class SceneContext:
     supported: frozenset[str] = frozenset()  # every country such a sign points to, however weakly
     # the names of the report's places that have readings in one country only, and that country
     unambiguous: dict[str, str] = field(default_factory=dict)
+    # the countries only the nationality of the report's armed forces points to ("French
+    # forces"), and those the other signs favour ("... JNIM militants": JNIM's countries)
+    forces_only: frozenset[str] = frozenset()
+    beyond_forces: frozenset[str] = frozenset()
 
 
 class SceneFinder:
@@ -204,7 +209,9 @@ class SceneFinder:
         # Unambiguous places of the headline and lead say which country the report is about
         # even when it never names the country ("Tillabéri", "Kidal").
         for weight, text in ((3, article.title or ""), (2, lead)):
-            for _start, _end, name in self.geocoder.gazetteer.find_toponyms(text):
+            for _start, end, name in self.geocoder.gazetteer.find_toponyms(text):
+                if _CURRENCY_AFTER.match(text, end):
+                    continue
                 best = self.geocoder.best([name])
                 if best and best[1] >= 0.8 and (best[0].population >= 100_000 or best[0].is_admin) \
                         and self._own_reading(name, best[0]) and self._unrivalled(name, best[0]):
@@ -296,8 +303,8 @@ class SceneFinder:
                 continue  # where the wounded were taken, where a source spoke
             if _PEOPLE_AFTER.match(text, end) and " " not in name:
                 continue  # "the Dogon village of Lema", "Kikuyu farmers": a people, not a place
-            if self._country_beyond(text, start, end):
-                continue  # "near the Somali border", "raiders from Ethiopia": not the scene
+            if self._country_beyond(text, start, end) or _CURRENCY_AFTER.match(text, end):
+                continue  # "near the Somali border", "raiders from Ethiopia", "the US dollar"
             locative = self._locative(text, start, end, before, people, verbs)
             if locative is None:
                 continue
@@ -399,7 +406,7 @@ class SceneFinder:
         gaz = self.geocoder.gazetteer
         text = f"{ctx.article.title or ''}\n{ctx.article.text[:SCENE_TEXT]}"
         mentions = self.kb.find(text, ctx.lang)
-        signs, signed = self._signs(ctx, text, mentions)
+        signs, signed, worn = self._signs(ctx, text, mentions)
         votes = {iso3: STORE_PRIOR for iso3 in gaz.store_countries()}  # the user's own countries
         _add(votes, signs)
         _add(votes, {iso3: LEAD_PRIOR * share for iso3, share in ctx.countries.items()})
@@ -426,15 +433,18 @@ class SceneFinder:
                 if len(here) == 1:
                     anchors.append((here[0].latitude, here[0].longitude))
         ctx.scene = SceneContext(countries, anchors, main, frozenset(signed), evidence, supported,
-                                 unambiguous)
+                                 unambiguous, *_forces_only(signs, worn))
         return ctx.scene
 
     def _signs(self, ctx: ReportPlaces, text: str, mentions: list[ActorMention],
-               ) -> tuple[dict[str, float], set[str]]:
+               ) -> tuple[dict[str, float], set[str], dict[str, float]]:
         """The votes for countries of every sign but place names (the source, peoples, names
-        of one country, country names and demonyms, parties), and the countries the words
-        say the report is about (a country's name, the demonym of people at home)."""
+        of one country, country names and demonyms, parties), the countries the words say
+        the report is about (a country's name, the demonym of people at home), and the part
+        of each vote that is only the nationality of armed forces ("French troops", "Operation
+        Barkhane"): forces fight abroad, so that alone never makes the country the place."""
         signs: dict[str, float] = {}
+        worn: dict[str, float] = {}
         if ctx.prior:
             _add(signs, {ctx.prior: 1.0})
         for people in _peoples_pattern().finditer(text):
@@ -448,16 +458,20 @@ class SceneFinder:
             _add(signs, {_branches()[branch.group(1).lower()]: PARTY_WEIGHT})
         signed = {ctx.prior} if ctx.prior else set()
         at_home = {a.start for a in mentions if a.role in HOME_ROLES}
+        forces = {a.start for a in mentions if a.role == "military"}
         for iso3, start, end in self.kb.countries_in(text):
             # "in Mali" says where; "Malian troops", "U.S. officials" say who; "Kenyan police",
             # "Malian villagers" are at home; "an Egyptian peacekeeper", "Somali refugees" abroad
             locative = bool(_LOCATIVE.search(text[max(0, start - 40) : start]))
-            if _beyond(text, start, end) or (not locative and _ABROAD_AFTER.match(text, end)):
+            if _beyond(text, start, end) or _CURRENCY_AFTER.match(text, end) or (
+                    not locative and _ABROAD_AFTER.match(text, end)):
                 continue
             if locative:
                 _add(signs, {iso3: 2.0})
             else:
                 _add(signs, {iso3: HOME_WEIGHT if start in at_home else DEMONYM_WEIGHT})
+                if start not in at_home and start in forces:
+                    _add(worn, {iso3: DEMONYM_WEIGHT})
                 if start not in at_home and not self._is_country_name(text[start:end]):
                     continue  # "Turkish forces", "Malian army": forces fight abroad too
             signed.add(iso3)
@@ -466,7 +480,9 @@ class SceneFinder:
                 homes = _party_countries(self.kb, a)
                 for country in homes:  # JNIM: Mali, Burkina Faso, Niger, Benin, Togo
                     _add(signs, {country: PARTY_WEIGHT / len(homes)})
-        return signs, signed
+                    if a.actor is not None and a.actor.type == "State forces":
+                        _add(worn, {country: PARTY_WEIGHT / len(homes)})
+        return signs, signed, worn
 
     def _place_name_weights(self, text: str, mentions: list[ActorMention]) -> dict[str, float]:
         """Each place name of the report, as strongly as its best mention says it is the
@@ -478,8 +494,8 @@ class SceneFinder:
             if any(s <= start < e or s < end <= e for s, e in parties) or (
                     _PEOPLE_AFTER.match(text, end) and " " not in name):
                 continue  # "Jubilee Party", "Pokot raiders", "the Dogon village": not places
-            if self._country_beyond(text, start, end):
-                continue  # "near the Somali border", "raiders from Ethiopia"
+            if self._country_beyond(text, start, end) or _CURRENCY_AFTER.match(text, end):
+                continue  # "near the Somali border", "raiders from Ethiopia", "the US dollar"
             before = text[max(0, start - 40) : start]
             weight = 2.0 if (_LOCATIVE.search(before) or _PAREN_BEFORE.search(before)) else 1.0
             if _ELSEWHERE.search(before) or _SOURCE_PLACE.search(before):
@@ -705,6 +721,8 @@ class SceneFinder:
         elif scene.evidence and top not in scene.evidence:
             # the actors' and names' country, not that of a homonym of an unknown village
             top = _best_of(scene.evidence, scene.countries)
+        if top in scene.forces_only and scene.beyond_forces:
+            top = _best_of(scene.beyond_forces, scene.countries)  # not the forces' own country
         if ctx.dateline:
             found = self._locate(ctx.dateline, ctx)
             if found and (top is None or found[0].iso3 == top):
@@ -825,6 +843,12 @@ def _leading(votes: dict[str, float]) -> frozenset[str]:
     return frozenset(k for k, v in votes.items() if v > 0 and v >= MAIN_SHARE * top)
 
 
+def _forces_only(signs: dict[str, float], worn: dict[str, float]) -> tuple[frozenset[str], frozenset[str]]:
+    """The countries only the forces' nationality signs, and those the other signs favour."""
+    own = {k: v - worn.get(k, 0.0) for k, v in signs.items() if v - worn.get(k, 0.0) > TIE}
+    return frozenset(k for k in signs if k not in own), _leading(own)
+
+
 def _tied_countries(countries: dict[str, float], main: list[str]) -> bool:
     """Whether the report's leading countries are as well supported as each other."""
     if len(main) < 2:
@@ -901,8 +925,10 @@ def _ties() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _ties_pattern() -> re.Pattern[str]:
+    """A tie's name as a word of its own, also in the possessive ("Kibaki's", and "Kibakis"
+    as notes often write it without the apostrophe)."""
     names = "|".join(re.escape(n) for n in sorted(_ties(), key=len, reverse=True)) or "(?!)"
-    return re.compile(rf"(?<![\w-])({names})(?![\w-])")
+    return re.compile(rf"(?<![\w-])({names})(?:['’]?s)?(?![\w-])")
 
 
 @lru_cache(maxsize=1)
@@ -978,6 +1004,6 @@ def _country_focus(kb: ActorKB, texts: list[str]) -> Counter[str]:
     focus: Counter[str] = Counter()
     for weight, text in zip((3, 2) + (1,) * len(texts), texts, strict=False):
         for iso3, start, end in kb.countries_in(text):
-            if not _beyond(text, start, end):
+            if not _beyond(text, start, end) and not _CURRENCY_AFTER.match(text, end):
                 focus[iso3] += weight
     return focus
