@@ -278,6 +278,12 @@ def test_the_press_s_bombs_are_explosive_devices(extractor, text):
     assert only(extract(extractor, text)).event_type == "Explosions/Remote violence"
 
 
+def test_a_cause_told_of_the_subject_ends_at_its_verb(extractor):
+    event = only(extract(extractor, "Pilgrims commemorating the death of a saint were attacked by gunmen "
+                                    "near Djenne, Mali, on Monday."))
+    assert event.event_type == "Violence against civilians"
+
+
 def test_youths_fighting_police_are_rioters(extractor):
     event = only(extract(extractor, (
         "Running battles between youths and police broke out in Kisumu, Kenya, on Monday.")))
