@@ -47,6 +47,13 @@ from .timex import anaphoric_offset
 if TYPE_CHECKING:
     from .learned.model import LearnedModel
 
+
+def _words(table: str, key: str) -> str:
+    """roles.toml's word list [table] `key` as a regex alternation, in its order (see there
+    what each list is for); the patterns below add the grammar around it."""
+    return "|".join(load_toml("roles.toml")[table][key])
+
+
 NEWS_WINDOW = timedelta(days=8)  # older dated events are background (rule 2): "last Friday" is in
 # A report whose only events are older than the news window is a late report of them (rule 2:
 # "an earlier event that is itself the news"), when its day is told and within this delay.
@@ -408,7 +415,7 @@ def people_act(m: Mention) -> bool:
 
 
 # Herders and hunters who attack are read as their community's militia, not a mob.
-_ARMED_TRADES = re.compile(r"(?i)\b(?:herders?|herdsm[ae]n|pastoralists?|hunters?|raiders?)\b")
+_ARMED_TRADES = re.compile(rf"(?i)\b(?:{_words('people', 'armed_trades')})\b")
 # Between a subject and its verb: nothing, or an adverb ("residents also beat").
 _ADJACENT = re.compile(r"(?i)^\s*(?:\w+ly\s+|also\s+|then\s+)?$")
 # What follows an intransitive headline participle ("three villagers killed in ..."), never
@@ -461,10 +468,13 @@ _BY_JUST_BEFORE = re.compile(r"(?i)\b(?:by|par)\s+(?:(?:the|an?|les?|la|une?|des
 # "killed during a police raid", "died in army custody": the forces' own operation
 _DURING_JUST_BEFORE = re.compile(r"(?i)\b(?:during|in|lors d.une?|pendant|au cours d.une?)\s+"
                                  r"(?:(?:the|an?|une?)\s+)?$")
-_OPERATION_AFTER = re.compile(r"(?i)\s*(?:raids?|operations?|crackdowns?|custody|opération|descente)\b")
+_OPERATION_AFTER = re.compile(rf"(?i)\s*(?:{_words('forces', 'operations')})\b")
 
 
-_NOBODY_IN_PARTICULAR = re.compile(r"(?i)^(?:\d+ |some |several |many )?(?:people|persons|civilians|others)$")
+# "people", "several civilians": no one in particular, not a group that acts as one
+_NOBODY_IN_PARTICULAR = re.compile(
+    "(?i)^(?:" + "|".join(f"{w} " for w in load_toml("roles.toml")["people"]["nobody_count"])
+    + f")?(?:{_words('people', 'nobody_in_particular')})$")
 
 
 def crowd_fights(m: Mention) -> bool:
@@ -485,14 +495,10 @@ def crowd_fights(m: Mention) -> bool:
 
 # A party's people rather than its fighters: "ODM supporters", "supporters of the APC",
 # "factions of ODM members", "rival political groups".
-_PARTISANS = re.compile(r"(?i)\b(?:supporters|followers|loyalists|partisans|sympathi[sz]ers|factions?|"
-                        r"political (?:parties|rivals|groups|clans)|party members|rival (?:groups|camps)|"
-                        r"youths?|students|fans|sympathisants|militants du)\b")
-_PARTISANS_AFTER = re.compile(r"(?i)^\s*(?:supporters|followers|loyalists|partisans|sympathi[sz]ers|"
-                              r"youths?|activists|sympathisants)\b")
-_PARTISANS_BEFORE = re.compile(r"(?i)\b(?:supporters|followers|loyalists|partisans|factions|"
-                               r"sympathi[sz]ers) of\s+(?:the\s+)?$|\b(?:sympathisants|militants|partisans) "
-                               r"(?:du|de)\s+(?:l.|la\s+)?$")
+_PARTISANS = re.compile(rf"(?i)\b(?:{_words('partisans', 'crowd')})\b")
+_PARTISANS_AFTER = re.compile(rf"(?i)^\s*(?:{_words('partisans', 'after_name')})\b")
+_PARTISANS_BEFORE = re.compile(rf"(?i)\b(?:{_words('partisans', 'before_name_en')}) of\s+(?:the\s+)?$"
+                               rf"|\b(?:{_words('partisans', 'before_name_fr')}) (?:du|de)\s+(?:l.|la\s+)?$")
 
 
 def partisans(text: str, a: ActorMention) -> bool:
@@ -547,10 +553,8 @@ def lead_mention(draft: Draft) -> Mention:
 
 # Victims who are state agents ("a police officer", "two soldiers", "a forest guard"):
 # killing them is a fight with the state, not violence against civilians.
-_STATE_VICTIMS = re.compile(r"(?i)\b(?:soldiers?|troops?|servicem[ae]n|police|policem[ae]n|officers?|"
-                            r"gendarmes?|rangers?|guards?|agents?|army|military|militaires?|soldats?|"
-                            r"policiers?|douaniers?|gardes?)\b")
-_POLICE_VICTIMS = re.compile(r"(?i)\b(?:police|policem[ae]n|officers?|gendarmes?|policiers?|constables?)\b")
+_STATE_VICTIMS = re.compile(rf"(?i)\b(?:{_words('victims', 'state_agents')})\b")
+_POLICE_VICTIMS = re.compile(rf"(?i)\b(?:{_words('victims', 'police')})\b")
 
 
 def _armed_victims(lead: Mention, kb: ActorKB, iso3: str | None, told: Sides, s: Sides) -> int:
@@ -572,9 +576,7 @@ def _armed_victims(lead: Mention, kb: ActorKB, iso3: str | None, told: Sides, s:
 
 # "Israeli air strike", "Russian drones", "French jets", "U.S. missiles": a nationality on the
 # weapon or platform names the state that used it, not the place or the victims.
-_PLATFORM = re.compile(r"(?i)^(?:air ?strikes?|airstrikes?|air raids?|drones?|drone strikes?|jets?|"
-                       r"fighter jets?|warplanes?|aircraft|helicopters?|gunships?|missiles?|rockets?|"
-                       r"shells?|shelling|artillery|mortars?|frappes?|avions?|navy|warships?)\b")
+_PLATFORM = re.compile(rf"(?i)^(?:{_words('forces', 'platforms')})\b")
 
 
 def _weapon_state(lead: Mention, kb: ActorKB) -> Actor | None:
@@ -604,10 +606,9 @@ def _is_armed_non_state(mention: ActorMention) -> bool:
 # Places of civilian life attacked ("attacked and torched the hamlet", "attacked a truck"): the
 # people there are the target, even when no one is reported hurt.
 _CIVILIAN_TARGET = re.compile(
-    r"(?i)\b(?:attack(?:ed|s|ing)?|raid(?:ed|s)?|stormed|attaqu(?:é|ée|és|ent|ait))\s+(?:and \w+\s+)?"
+    rf"(?i)\b(?:{_words('victims', 'attack_verbs')})\s+(?:and \w+\s+)?"
     r"(?:the |a |an |several |two |three |le |la |les |un |une |des )?(?:[\w-]+\s+){0,2}?"
-    r"(?:villages?|hamlets?|homes?|houses?|homesteads?|markets?|trucks?|buses|bus|settlements?|farms?|"
-    r"churche?s?|mosques?|schools?|hameaux?|villages?|marchés?|maisons?)\b")
+    rf"(?:{_words('victims', 'civilian_places')})\b")
 
 
 # Lethal or serious force against a crowd ("Excessive force against protesters"); tear gas,
@@ -645,7 +646,7 @@ def _allied(text: str, first: ActorMention, second: ActorMention) -> bool:
 
 # "killed 13 members of the Fulani community": a community struck is its civilians; one that
 # strikes, or "clashes between the Borana and Gabra communities", is its militia.
-_COMMUNITY = re.compile(r"(?i)\b(?:communit(?:y|ies)|ethnic (?:group|community)s?|tribes?|communauté)$")
+_COMMUNITY = re.compile(rf"(?i)\b(?:{_words('people', 'community')})$")
 _BETWEEN = re.compile(r"(?i)\b(?:between|entre)\b[^.;]{0,40}$")
 
 
@@ -653,9 +654,7 @@ _PASSIVE_BEFORE = re.compile(r"(?i)\b(?:were|was|been|being|are|is|ont été|a �
 _PASSIVE_VERB = re.compile(r"(?i)(?:were|was|have been|has been|had been)\b")
 
 
-_PEOPLE_OF = re.compile(r"(?i)\b(?:people|persons?|members?|m[ae]n|wom[ae]n|civilians?|villagers?|residents?|"
-                        r"herders?|farmers?|children|child|famil(?:y|ies)|elders?|youths?|traders?|marketgoers|"
-                        r"pastoralists?|chiefs?|personnes?|membres?|civils)\s+(?:from|of|de|du|des)\s+"
+_PEOPLE_OF = re.compile(rf"(?i)\b(?:{_words('people', 'people_of')})\s+(?:from|of|de|du|des)\s+"
                         r"(?:the\s+|la\s+|l['’]\s*)?$")
 
 
@@ -683,10 +682,8 @@ def _add_actor(bucket: list[Actor], actor: Actor, surface: str) -> None:
 
 
 # "Al-Qaeda-linked fighters", "backed by Russia": an affiliation, not the actor itself.
-_AFFILIATION_AFTER = re.compile(r"^[-\s]*(?:linked|affiliated|backed|allied|aligned|inspired|"
-                                r"allied|supported|led)\b", re.IGNORECASE)
-_AFFILIATION_BEFORE = re.compile(r"(?:linked to|affiliated (?:with|to)|allied (?:with|to)|loyal to|"
-                                 r"backed by|pledged allegiance to|lié à|liés à|affilié à|proche d[eu])"
+_AFFILIATION_AFTER = re.compile(rf"^[-\s]*(?:{_words('affiliation', 'after_name')})\b", re.IGNORECASE)
+_AFFILIATION_BEFORE = re.compile(rf"(?:{_words('affiliation', 'before_name')})"
                                  r"\s+(?:both\s+)?(?:the\s+|l.|le\s+|la\s+)?$", re.IGNORECASE)
 
 
@@ -694,13 +691,9 @@ _COORDINATED = re.compile(r"\b([A-Z][\w.]+)\s+(?:and|et)\s+$")
 
 # "a civilian accused of collaborating with the army", "the brother of a general", "a police
 # interpreter": a party named to describe a victim takes no part in the event.
-_DESCRIBING_BEFORE = re.compile(
-    r"(?i)\b(?:accused of|on suspicion of|suspicion of|collaborat\w* with|cooperat\w* with|"
-    r"working (?:for|with)|informants? (?:for|of|to)|spying for|(?:sought|took) refuge (?:in|at)|"
-    r"(?:brother|sister|son|daughter|wife|husband|father|mother|relative|nephew|cousin)(?:-in-law)? of|"
-    r"accusés? de|soupçonnés? de collaborer avec|collaborateurs? d[eu]s?)\s+(?:[\w-]+\s+){0,4}$")
-_DESCRIBED_AFTER = re.compile(r"(?i)^\s+(?:interpreters?|translators?|informants?|informers?|collaborators?|"
-                              r"drivers?|cooks?|wives|wife|famil(?:y|ies)|relatives?|interprètes?|informateurs?)\b")
+_DESCRIBING_BEFORE = re.compile(rf"(?i)\b(?:{_words('bystanders', 'describing_before')})"
+                                r"\s+(?:[\w-]+\s+){0,4}$")
+_DESCRIBED_AFTER = re.compile(rf"(?i)^\s+(?:{_words('bystanders', 'described_after')})\b")
 
 
 def describes_victim(text: str, a: ActorMention) -> bool:
@@ -743,10 +736,9 @@ def participants(m: Mention) -> list[ActorMention]:
 
 # "the rebels", "jihadists": the story's group when the report names one; "gunmen",
 # "armed men" or "suspected jihadists" stay unidentified, as ACLED codes them.
-_GROUP_NOUN = re.compile(r"(?i)\b(?:rebels?|insurgents?|fighters?|militants?|jihadists?|djihadistes?|"
-                         r"jihadistes?|rebelles?|combattants?|insurgés?)\b")
-_UNKNOWN = re.compile(r"(?i)\b(?:unknown|unidentified|unnamed|inconnus?|non identifiés?)\b")
-_SUSPECTED = re.compile(r"(?i)\b(?:suspected|alleged|presumed|présumés?|suspectés?|supposés?)\b")
+_GROUP_NOUN = re.compile(rf"(?i)\b(?:{_words('armed_groups', 'group_nouns')})\b")
+_UNKNOWN = re.compile(rf"(?i)\b(?:{_words('armed_groups', 'unknown')})\b")
+_SUSPECTED = re.compile(rf"(?i)\b(?:{_words('armed_groups', 'suspected')})\b")
 
 
 def sides(draft: Draft, kb: ActorKB, iso3: str | None, story_group: Actor | None = None) -> Sides:
