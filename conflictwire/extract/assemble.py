@@ -48,10 +48,10 @@ if TYPE_CHECKING:
     from .learned.model import LearnedModel
 
 
-def _words(table: str, key: str) -> str:
-    """roles.toml's word list [table] `key` as a regex alternation, in its order (see there
-    what each list is for); the patterns below add the grammar around it."""
-    return "|".join(load_toml("roles.toml")[table][key])
+def _words(table: str, key: str, data: str = "roles.toml") -> str:
+    """The word list [table] `key` of a data file as a regex alternation, in its order (see
+    there what each list is for); the patterns below add the grammar around it."""
+    return "|".join(load_toml(data)[table][key])
 
 
 NEWS_WINDOW = timedelta(days=8)  # older dated events are background (rule 2): "last Friday" is in
@@ -374,8 +374,9 @@ def _compatible(drafts: list[Draft], current: Draft | None, m: Mention) -> Draft
 
 # --- fields of an event ------------------------------------------------------------
 
-_PEACEFUL = re.compile(r"(?i)\bpeaceful(?:ly)?\b|\bpacifiques?\b|\bpacifiquement\b")
-_BLOCKADE = re.compile(r"(?i)block|barricad")
+# The crowd called peaceful; the riot words of a blockade (events.toml [typing]).
+_PEACEFUL = re.compile("(?i)" + "|".join(rf"\b{w}\b" for w in load_toml("events.toml")["typing"]["peaceful"]))
+_BLOCKADE = re.compile(f"(?i){_words('typing', 'blockade', 'events.toml')}")
 
 
 def crowd_blockades(triggers: list[Trigger], actors: list[ActorMention]) -> list[Trigger]:
@@ -613,9 +614,7 @@ _CIVILIAN_TARGET = re.compile(
 
 # Lethal or serious force against a crowd ("Excessive force against protesters"); tear gas,
 # rubber bullets, water cannon and warning shots are an intervention.
-_FIRED = re.compile(r"(?i)\b(?:fired(?! (?:tear|rubber|water|warning|in(?:to)? the air))|firing|shot|"
-                    r"opened fire|killed|killing|live (?:rounds|bullets|ammunition)|"
-                    r"tirs? à balles réelles|tué|tués|abattu)")
+_FIRED = re.compile(rf"(?i)\b(?:{_words('typing', 'fired_on_crowd', 'events.toml')})")
 
 
 @dataclass
