@@ -110,13 +110,14 @@ class Mention:
         return bool(cues and (self.actors or self.figures or self.lead))
 
 
-_LEAD_REFERRING = re.compile(r"(?i)\b(?:(?:every|each|any|such|chaque)\s+(?:[\w-]+\s+){0,2}|"
-                             r"(?:the|this|that|these|those|la|le|les|cette|ce|ces)\s+)$")
 # "the abduction came days before...", "every mass abduction since": a noun that refers
-# to an event already told, or to events in general, does not tell a new one.
-_REFERRING = re.compile(r"(?i)\b(?:the|this|that|these|those|every|each|any|such|la|le|les|l'|l’|cette|"
-                        r"ce|ces|chaque)\s+(?:(?!(?:to|of|in|on|at|for|by|from|and|with|into|pour|de|du|des|"
-                        r"à|au|aux|en|et|dans)\s)[\w-]+\s+){0,2}$")
+# to an event already told, or to events in general, does not tell a new one (the words are
+# discourse.toml's [referring]).
+_DEFINITE, _GENERIC, _ELIDED, _NOT_IN_PHRASE = (_words("referring", key, "discourse.toml") for key in (
+    "definite", "generic", "elided", "not_in_phrase"))
+_LEAD_REFERRING = re.compile(rf"(?i)\b(?:(?:{_GENERIC})\s+(?:[\w-]+\s+){{0,2}}|(?:{_DEFINITE})\s+)$")
+_REFERRING = re.compile(rf"(?i)\b(?:{_DEFINITE}|{_ELIDED}|{_GENERIC})\s+"
+                        rf"(?:(?!(?:{_NOT_IN_PHRASE})\s)[\w-]+\s+){{0,2}}$")
 
 
 # A trigger told by a verb in the past ("The army deployed troops") tells a happening: the
@@ -173,8 +174,9 @@ def cues(lang: str) -> _Cues:
     )
 
 
-_PART_OF_MONTH = ((re.compile(r"(?i)\bearly|\bdébut"), 0, 9), (re.compile(r"(?i)\bmid|\bmi-"), 10, 19),
-                  (re.compile(r"(?i)\blate|\bfin\b"), 20, 30))
+# The early, middle and late part of a month (dates.toml [part_of_month]): its days from the first.
+_PART_OF_MONTH = tuple((re.compile(f"(?i){_words('part_of_month', part, 'dates.toml')}"), first, final)
+                       for part, first, final in (("early", 0, 9), ("mid", 10, 19), ("late", 20, 30)))
 
 
 def _period_span(d: DateMention) -> tuple[date, date]:
@@ -279,7 +281,8 @@ def other_event_span(text: str, lang: str) -> tuple[int, int] | None:
 
 # What may stand before a clause that still opens the sentence: nothing, or its date ("On 29
 # April 2020, following the death of a shopkeeper, traders protested").
-_OPENING = re.compile(r"(?i)\s*(?:(?:on|in|around|about|late|early|le|au|en|dans)\s+[^,]{0,25},?\s*)?")
+_OPENING = re.compile(rf"(?i)\s*(?:(?:{_words('other_event', 'opening', 'discourse.toml')})\s+"
+                      r"[^,]{0,25},?\s*)?")
 
 
 def off_topic(text: str, lang: str) -> bool:
@@ -806,8 +809,7 @@ def sides(draft: Draft, kb: ActorKB, iso3: str | None, story_group: Actor | None
 
 
 # "suspicion fell on X", "believed to be X": a suspect, not the group a report is about
-SUSPICION = re.compile(r"(?i)\b(?:suspicion|suspect|suspected|believed to|blamed|accused|alleged|"
-                        r"soupçonn|attribu|imputé|présumé)")
+SUSPICION = re.compile(rf"(?i)\b(?:{_words('claims', 'suspicion', 'discourse.toml')})")
 
 
 def story_group(mentions: list[Mention], early_actors: list[ActorMention]) -> Actor | None:
@@ -987,9 +989,7 @@ def notes(day: date | None, a1: Actor | None, a2: Actor | None, sub: str, place:
     return f"{when}, {who}: {sub[0].lower() + sub[1:]}{target} in {where}. {cost}."
 
 
-_NO_CLAIM = re.compile(
-    r"(?i)\b(?:no (?:group|one)|nobody|not (?:yet )?(?:been )?claimed|yet to (?:be )?claim|"
-    r"aucune revendication|pas (?:encore )?été revendiqu|n.a (?:pas )?été revendiqu|personne)")
+_NO_CLAIM = re.compile(rf"(?i)\b(?:{_words('claims', 'no_claim', 'discourse.toml')})")
 
 
 def claimant_group(index: int, sentences: list[Sentence], lang: str, kb: ActorKB) -> Actor | None:
