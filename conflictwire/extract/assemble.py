@@ -54,6 +54,12 @@ def _words(table: str, key: str, data: str = "roles.toml") -> str:
     return "|".join(load_toml(data)[table][key])
 
 
+def _grammar(key: str, spaced: bool = False) -> str:
+    """roles.toml's [grammar] word list `key` as an alternation (`spaced`: each word with the
+    spaces after it)."""
+    return "|".join(w + (r"\s+" if spaced else "") for w in load_toml("roles.toml")["grammar"][key])
+
+
 NEWS_WINDOW = timedelta(days=8)  # older dated events are background (rule 2): "last Friday" is in
 # A report whose only events are older than the news window is a late report of them (rule 2:
 # "an earlier event that is itself the news"), when its day is told and within this delay.
@@ -391,8 +397,11 @@ def crowd_blockades(triggers: list[Trigger], actors: list[ActorMention]) -> list
     return [t for t in triggers if not (t.sub == "riot" and _BLOCKADE.match(t.text) and by_forces(t))]
 
 
-_PASSIVE_JUST_BEFORE = re.compile(r"(?i)\b(?:was|were|been|being|is|are|a été|ont été)\s+(?:\w+\s+)?$")
-_AGAINST_JUST_BEFORE = re.compile(r"(?i)\b(?:on|against|contre)\s+(?:the\s+|a\s+|an\s+)?$")
+# A party before the violence word, then a passive ("were beaten") or "on/against" ("an attack
+# on the"): the party is no agent (the function words are roles.toml's [grammar]).
+_PASSIVE_JUST_BEFORE = re.compile(rf"(?i)\b(?:{_grammar('passive_just_before')})\s+(?:\w+\s+)?$")
+_AGAINST_JUST_BEFORE = re.compile(rf"(?i)\b(?:{_grammar('against')})\s+"
+                                  rf"(?:{_grammar('against_articles', True)})?$")
 
 
 # "Military Forces of Mali" and "Police Forces of Mali" are one state's; "of Russia" another's
@@ -421,11 +430,10 @@ def people_act(m: Mention) -> bool:
 # Herders and hunters who attack are read as their community's militia, not a mob.
 _ARMED_TRADES = re.compile(rf"(?i)\b(?:{_words('people', 'armed_trades')})\b")
 # Between a subject and its verb: nothing, or an adverb ("residents also beat").
-_ADJACENT = re.compile(r"(?i)^\s*(?:\w+ly\s+|also\s+|then\s+)?$")
+_ADJACENT = re.compile(rf"(?i)^\s*(?:{_grammar('adverbs', True)})?$")
 # What follows an intransitive headline participle ("three villagers killed in ..."), never
 # an active verb's object ("villagers killed a thief").
-_NO_OBJECT_AFTER = re.compile(r"(?i)\s*(?:[,.;:()]|$|(?:in|at|on|during|when|after|while|as|near|"
-                              r"following|by|over|for|from|with|and|or|to|into|inside|outside|dans|à|lors|par|et)\b)")
+_NO_OBJECT_AFTER = re.compile(rf"(?i)\s*(?:[,.;:()]|$|(?:{_grammar('no_object_after')})\b)")
 
 
 def _agents_act(m: Mention, state: list[ActorMention], with_object: bool = False) -> bool:
@@ -464,14 +472,15 @@ def _object_of(a: ActorMention, violent: list[Trigger], text: str) -> bool:
 
 
 # Between a verb and its object: an article, a number or up to two qualifiers ("a Malian army").
-_OBJECT_GAP = re.compile(r"(?i)^\s*(?:(?:the|a|an|its|their|his|her|two|three|several|\d+)\s+)?"
-                         r"(?:(?!(?:and|or|but|while|as|then)\b)[\w-]+\s+){0,2}$")
+_OBJECT_GAP = re.compile(rf"(?i)^\s*(?:(?:{_grammar('object_articles')})\s+)?"
+                         rf"(?:(?!(?:{_grammar('clause_words')})\b)[\w-]+\s+){{0,2}}$")
 
 
-_BY_JUST_BEFORE = re.compile(r"(?i)\b(?:by|par)\s+(?:(?:the|an?|les?|la|une?|des)\s+)?$")
+_BY_JUST_BEFORE = re.compile(rf"(?i)\b(?:{_grammar('by_agent')})\s+"
+                             rf"(?:(?:{_grammar('by_agent_articles')})\s+)?$")
 # "killed during a police raid", "died in army custody": the forces' own operation
-_DURING_JUST_BEFORE = re.compile(r"(?i)\b(?:during|in|lors d.une?|pendant|au cours d.une?)\s+"
-                                 r"(?:(?:the|an?|une?)\s+)?$")
+_DURING_JUST_BEFORE = re.compile(rf"(?i)\b(?:{_grammar('during')})\s+"
+                                 rf"(?:(?:{_grammar('during_articles')})\s+)?$")
 _OPERATION_AFTER = re.compile(rf"(?i)\s*(?:{_words('forces', 'operations')})\b")
 
 
@@ -652,8 +661,8 @@ _COMMUNITY = re.compile(rf"(?i)\b(?:{_words('people', 'community')})$")
 _BETWEEN = re.compile(r"(?i)\b(?:between|entre)\b[^.;]{0,40}$")
 
 
-_PASSIVE_BEFORE = re.compile(r"(?i)\b(?:were|was|been|being|are|is|ont été|a été|sont)\s+$")
-_PASSIVE_VERB = re.compile(r"(?i)(?:were|was|have been|has been|had been)\b")
+_PASSIVE_BEFORE = re.compile(rf"(?i)\b(?:{_grammar('passive_right_before')})\s+$")
+_PASSIVE_VERB = re.compile(rf"(?i)(?:{_grammar('passive_in_word')})\b")
 
 
 _PEOPLE_OF = re.compile(rf"(?i)\b(?:{_words('people', 'people_of')})\s+(?:from|of|de|du|des)\s+"
