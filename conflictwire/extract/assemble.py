@@ -47,6 +47,19 @@ from .timex import anaphoric_offset
 if TYPE_CHECKING:
     from .learned.model import LearnedModel
 
+
+def _words(table: str, key: str, data: str = "roles.toml") -> str:
+    """The word list [table] `key` of a data file as a regex alternation, in its order (see
+    there what each list is for); the patterns below add the grammar around it."""
+    return "|".join(load_toml(data)[table][key])
+
+
+def _grammar(key: str, spaced: bool = False) -> str:
+    """roles.toml's [grammar] word list `key` as an alternation (`spaced`: each word with the
+    spaces after it)."""
+    return "|".join(w + (r"\s+" if spaced else "") for w in load_toml("roles.toml")["grammar"][key])
+
+
 NEWS_WINDOW = timedelta(days=8)  # older dated events are background (rule 2): "last Friday" is in
 # A report whose only events are older than the news window is a late report of them (rule 2:
 # "an earlier event that is itself the news"), when its day is told and within this delay.
@@ -103,13 +116,14 @@ class Mention:
         return bool(cues and (self.actors or self.figures or self.lead))
 
 
-_LEAD_REFERRING = re.compile(r"(?i)\b(?:(?:every|each|any|such|chaque)\s+(?:[\w-]+\s+){0,2}|"
-                             r"(?:the|this|that|these|those|la|le|les|cette|ce|ces)\s+)$")
 # "the abduction came days before...", "every mass abduction since": a noun that refers
-# to an event already told, or to events in general, does not tell a new one.
-_REFERRING = re.compile(r"(?i)\b(?:the|this|that|these|those|every|each|any|such|la|le|les|l'|l’|cette|"
-                        r"ce|ces|chaque)\s+(?:(?!(?:to|of|in|on|at|for|by|from|and|with|into|pour|de|du|des|"
-                        r"à|au|aux|en|et|dans)\s)[\w-]+\s+){0,2}$")
+# to an event already told, or to events in general, does not tell a new one (the words are
+# discourse.toml's [referring]).
+_DEFINITE, _GENERIC, _ELIDED, _NOT_IN_PHRASE = (_words("referring", key, "discourse.toml") for key in (
+    "definite", "generic", "elided", "not_in_phrase"))
+_LEAD_REFERRING = re.compile(rf"(?i)\b(?:(?:{_GENERIC})\s+(?:[\w-]+\s+){{0,2}}|(?:{_DEFINITE})\s+)$")
+_REFERRING = re.compile(rf"(?i)\b(?:{_DEFINITE}|{_ELIDED}|{_GENERIC})\s+"
+                        rf"(?:(?!(?:{_NOT_IN_PHRASE})\s)[\w-]+\s+){{0,2}}$")
 
 
 # A trigger told by a verb in the past ("The army deployed troops") tells a happening: the
@@ -166,8 +180,9 @@ def cues(lang: str) -> _Cues:
     )
 
 
-_PART_OF_MONTH = ((re.compile(r"(?i)\bearly|\bdébut"), 0, 9), (re.compile(r"(?i)\bmid|\bmi-"), 10, 19),
-                  (re.compile(r"(?i)\blate|\bfin\b"), 20, 30))
+# The early, middle and late part of a month (dates.toml [part_of_month]): its days from the first.
+_PART_OF_MONTH = tuple((re.compile(f"(?i){_words('part_of_month', part, 'dates.toml')}"), first, final)
+                       for part, first, final in (("early", 0, 9), ("mid", 10, 19), ("late", 20, 30)))
 
 
 def _period_span(d: DateMention) -> tuple[date, date]:
@@ -272,7 +287,8 @@ def other_event_span(text: str, lang: str) -> tuple[int, int] | None:
 
 # What may stand before a clause that still opens the sentence: nothing, or its date ("On 29
 # April 2020, following the death of a shopkeeper, traders protested").
-_OPENING = re.compile(r"(?i)\s*(?:(?:on|in|around|about|late|early|le|au|en|dans)\s+[^,]{0,25},?\s*)?")
+_OPENING = re.compile(rf"(?i)\s*(?:(?:{_words('other_event', 'opening', 'discourse.toml')})\s+"
+                      r"[^,]{0,25},?\s*)?")
 
 
 def off_topic(text: str, lang: str) -> bool:
@@ -367,8 +383,9 @@ def _compatible(drafts: list[Draft], current: Draft | None, m: Mention) -> Draft
 
 # --- fields of an event ------------------------------------------------------------
 
-_PEACEFUL = re.compile(r"(?i)\bpeaceful(?:ly)?\b|\bpacifiques?\b|\bpacifiquement\b")
-_BLOCKADE = re.compile(r"(?i)block|barricad")
+# The crowd called peaceful; the riot words of a blockade (events.toml [typing]).
+_PEACEFUL = re.compile("(?i)" + "|".join(rf"\b{w}\b" for w in load_toml("events.toml")["typing"]["peaceful"]))
+_BLOCKADE = re.compile(f"(?i){_words('typing', 'blockade', 'events.toml')}")
 
 
 def crowd_blockades(triggers: list[Trigger], actors: list[ActorMention]) -> list[Trigger]:
@@ -380,8 +397,11 @@ def crowd_blockades(triggers: list[Trigger], actors: list[ActorMention]) -> list
     return [t for t in triggers if not (t.sub == "riot" and _BLOCKADE.match(t.text) and by_forces(t))]
 
 
-_PASSIVE_JUST_BEFORE = re.compile(r"(?i)\b(?:was|were|been|being|is|are|a été|ont été)\s+(?:\w+\s+)?$")
-_AGAINST_JUST_BEFORE = re.compile(r"(?i)\b(?:on|against|contre)\s+(?:the\s+|a\s+|an\s+)?$")
+# A party before the violence word, then a passive ("were beaten") or "on/against" ("an attack
+# on the"): the party is no agent (the function words are roles.toml's [grammar]).
+_PASSIVE_JUST_BEFORE = re.compile(rf"(?i)\b(?:{_grammar('passive_just_before')})\s+(?:\w+\s+)?$")
+_AGAINST_JUST_BEFORE = re.compile(rf"(?i)\b(?:{_grammar('against')})\s+"
+                                  rf"(?:{_grammar('against_articles', True)})?$")
 
 
 # "Military Forces of Mali" and "Police Forces of Mali" are one state's; "of Russia" another's
@@ -408,13 +428,12 @@ def people_act(m: Mention) -> bool:
 
 
 # Herders and hunters who attack are read as their community's militia, not a mob.
-_ARMED_TRADES = re.compile(r"(?i)\b(?:herders?|herdsm[ae]n|pastoralists?|hunters?|raiders?)\b")
+_ARMED_TRADES = re.compile(rf"(?i)\b(?:{_words('people', 'armed_trades')})\b")
 # Between a subject and its verb: nothing, or an adverb ("residents also beat").
-_ADJACENT = re.compile(r"(?i)^\s*(?:\w+ly\s+|also\s+|then\s+)?$")
+_ADJACENT = re.compile(rf"(?i)^\s*(?:{_grammar('adverbs', True)})?$")
 # What follows an intransitive headline participle ("three villagers killed in ..."), never
 # an active verb's object ("villagers killed a thief").
-_NO_OBJECT_AFTER = re.compile(r"(?i)\s*(?:[,.;:()]|$|(?:in|at|on|during|when|after|while|as|near|"
-                              r"following|by|over|for|from|with|and|or|to|into|inside|outside|dans|à|lors|par|et)\b)")
+_NO_OBJECT_AFTER = re.compile(rf"(?i)\s*(?:[,.;:()]|$|(?:{_grammar('no_object_after')})\b)")
 
 
 def _agents_act(m: Mention, state: list[ActorMention], with_object: bool = False) -> bool:
@@ -453,18 +472,22 @@ def _object_of(a: ActorMention, violent: list[Trigger], text: str) -> bool:
 
 
 # Between a verb and its object: an article, a number or up to two qualifiers ("a Malian army").
-_OBJECT_GAP = re.compile(r"(?i)^\s*(?:(?:the|a|an|its|their|his|her|two|three|several|\d+)\s+)?"
-                         r"(?:(?!(?:and|or|but|while|as|then)\b)[\w-]+\s+){0,2}$")
+_OBJECT_GAP = re.compile(rf"(?i)^\s*(?:(?:{_grammar('object_articles')})\s+)?"
+                         rf"(?:(?!(?:{_grammar('clause_words')})\b)[\w-]+\s+){{0,2}}$")
 
 
-_BY_JUST_BEFORE = re.compile(r"(?i)\b(?:by|par)\s+(?:(?:the|an?|les?|la|une?|des)\s+)?$")
+_BY_JUST_BEFORE = re.compile(rf"(?i)\b(?:{_grammar('by_agent')})\s+"
+                             rf"(?:(?:{_grammar('by_agent_articles')})\s+)?$")
 # "killed during a police raid", "died in army custody": the forces' own operation
-_DURING_JUST_BEFORE = re.compile(r"(?i)\b(?:during|in|lors d.une?|pendant|au cours d.une?)\s+"
-                                 r"(?:(?:the|an?|une?)\s+)?$")
-_OPERATION_AFTER = re.compile(r"(?i)\s*(?:raids?|operations?|crackdowns?|custody|opération|descente)\b")
+_DURING_JUST_BEFORE = re.compile(rf"(?i)\b(?:{_grammar('during')})\s+"
+                                 rf"(?:(?:{_grammar('during_articles')})\s+)?$")
+_OPERATION_AFTER = re.compile(rf"(?i)\s*(?:{_words('forces', 'operations')})\b")
 
 
-_NOBODY_IN_PARTICULAR = re.compile(r"(?i)^(?:\d+ |some |several |many )?(?:people|persons|civilians|others)$")
+# "people", "several civilians": no one in particular, not a group that acts as one
+_NOBODY_IN_PARTICULAR = re.compile(
+    "(?i)^(?:" + "|".join(f"{w} " for w in load_toml("roles.toml")["people"]["nobody_count"])
+    + f")?(?:{_words('people', 'nobody_in_particular')})$")
 
 
 def crowd_fights(m: Mention) -> bool:
@@ -485,14 +508,10 @@ def crowd_fights(m: Mention) -> bool:
 
 # A party's people rather than its fighters: "ODM supporters", "supporters of the APC",
 # "factions of ODM members", "rival political groups".
-_PARTISANS = re.compile(r"(?i)\b(?:supporters|followers|loyalists|partisans|sympathi[sz]ers|factions?|"
-                        r"political (?:parties|rivals|groups|clans)|party members|rival (?:groups|camps)|"
-                        r"youths?|students|fans|sympathisants|militants du)\b")
-_PARTISANS_AFTER = re.compile(r"(?i)^\s*(?:supporters|followers|loyalists|partisans|sympathi[sz]ers|"
-                              r"youths?|activists|sympathisants)\b")
-_PARTISANS_BEFORE = re.compile(r"(?i)\b(?:supporters|followers|loyalists|partisans|factions|"
-                               r"sympathi[sz]ers) of\s+(?:the\s+)?$|\b(?:sympathisants|militants|partisans) "
-                               r"(?:du|de)\s+(?:l.|la\s+)?$")
+_PARTISANS = re.compile(rf"(?i)\b(?:{_words('partisans', 'crowd')})\b")
+_PARTISANS_AFTER = re.compile(rf"(?i)^\s*(?:{_words('partisans', 'after_name')})\b")
+_PARTISANS_BEFORE = re.compile(rf"(?i)\b(?:{_words('partisans', 'before_name_en')}) of\s+(?:the\s+)?$"
+                               rf"|\b(?:{_words('partisans', 'before_name_fr')}) (?:du|de)\s+(?:l.|la\s+)?$")
 
 
 def partisans(text: str, a: ActorMention) -> bool:
@@ -547,10 +566,8 @@ def lead_mention(draft: Draft) -> Mention:
 
 # Victims who are state agents ("a police officer", "two soldiers", "a forest guard"):
 # killing them is a fight with the state, not violence against civilians.
-_STATE_VICTIMS = re.compile(r"(?i)\b(?:soldiers?|troops?|servicem[ae]n|police|policem[ae]n|officers?|"
-                            r"gendarmes?|rangers?|guards?|agents?|army|military|militaires?|soldats?|"
-                            r"policiers?|douaniers?|gardes?)\b")
-_POLICE_VICTIMS = re.compile(r"(?i)\b(?:police|policem[ae]n|officers?|gendarmes?|policiers?|constables?)\b")
+_STATE_VICTIMS = re.compile(rf"(?i)\b(?:{_words('victims', 'state_agents')})\b")
+_POLICE_VICTIMS = re.compile(rf"(?i)\b(?:{_words('victims', 'police')})\b")
 
 
 def _armed_victims(lead: Mention, kb: ActorKB, iso3: str | None, told: Sides, s: Sides) -> int:
@@ -572,9 +589,7 @@ def _armed_victims(lead: Mention, kb: ActorKB, iso3: str | None, told: Sides, s:
 
 # "Israeli air strike", "Russian drones", "French jets", "U.S. missiles": a nationality on the
 # weapon or platform names the state that used it, not the place or the victims.
-_PLATFORM = re.compile(r"(?i)^(?:air ?strikes?|airstrikes?|air raids?|drones?|drone strikes?|jets?|"
-                       r"fighter jets?|warplanes?|aircraft|helicopters?|gunships?|missiles?|rockets?|"
-                       r"shells?|shelling|artillery|mortars?|frappes?|avions?|navy|warships?)\b")
+_PLATFORM = re.compile(rf"(?i)^(?:{_words('forces', 'platforms')})\b")
 
 
 def _weapon_state(lead: Mention, kb: ActorKB) -> Actor | None:
@@ -604,17 +619,14 @@ def _is_armed_non_state(mention: ActorMention) -> bool:
 # Places of civilian life attacked ("attacked and torched the hamlet", "attacked a truck"): the
 # people there are the target, even when no one is reported hurt.
 _CIVILIAN_TARGET = re.compile(
-    r"(?i)\b(?:attack(?:ed|s|ing)?|raid(?:ed|s)?|stormed|attaqu(?:é|ée|és|ent|ait))\s+(?:and \w+\s+)?"
+    rf"(?i)\b(?:{_words('victims', 'attack_verbs')})\s+(?:and \w+\s+)?"
     r"(?:the |a |an |several |two |three |le |la |les |un |une |des )?(?:[\w-]+\s+){0,2}?"
-    r"(?:villages?|hamlets?|homes?|houses?|homesteads?|markets?|trucks?|buses|bus|settlements?|farms?|"
-    r"churche?s?|mosques?|schools?|hameaux?|villages?|marchés?|maisons?)\b")
+    rf"(?:{_words('victims', 'civilian_places')})\b")
 
 
 # Lethal or serious force against a crowd ("Excessive force against protesters"); tear gas,
 # rubber bullets, water cannon and warning shots are an intervention.
-_FIRED = re.compile(r"(?i)\b(?:fired(?! (?:tear|rubber|water|warning|in(?:to)? the air))|firing|shot|"
-                    r"opened fire|killed|killing|live (?:rounds|bullets|ammunition)|"
-                    r"tirs? à balles réelles|tué|tués|abattu)")
+_FIRED = re.compile(rf"(?i)\b(?:{_words('typing', 'fired_on_crowd', 'events.toml')})")
 
 
 @dataclass
@@ -645,17 +657,15 @@ def _allied(text: str, first: ActorMention, second: ActorMention) -> bool:
 
 # "killed 13 members of the Fulani community": a community struck is its civilians; one that
 # strikes, or "clashes between the Borana and Gabra communities", is its militia.
-_COMMUNITY = re.compile(r"(?i)\b(?:communit(?:y|ies)|ethnic (?:group|community)s?|tribes?|communauté)$")
+_COMMUNITY = re.compile(rf"(?i)\b(?:{_words('people', 'community')})$")
 _BETWEEN = re.compile(r"(?i)\b(?:between|entre)\b[^.;]{0,40}$")
 
 
-_PASSIVE_BEFORE = re.compile(r"(?i)\b(?:were|was|been|being|are|is|ont été|a été|sont)\s+$")
-_PASSIVE_VERB = re.compile(r"(?i)(?:were|was|have been|has been|had been)\b")
+_PASSIVE_BEFORE = re.compile(rf"(?i)\b(?:{_grammar('passive_right_before')})\s+$")
+_PASSIVE_VERB = re.compile(rf"(?i)(?:{_grammar('passive_in_word')})\b")
 
 
-_PEOPLE_OF = re.compile(r"(?i)\b(?:people|persons?|members?|m[ae]n|wom[ae]n|civilians?|villagers?|residents?|"
-                        r"herders?|farmers?|children|child|famil(?:y|ies)|elders?|youths?|traders?|marketgoers|"
-                        r"pastoralists?|chiefs?|personnes?|membres?|civils)\s+(?:from|of|de|du|des)\s+"
+_PEOPLE_OF = re.compile(rf"(?i)\b(?:{_words('people', 'people_of')})\s+(?:from|of|de|du|des)\s+"
                         r"(?:the\s+|la\s+|l['’]\s*)?$")
 
 
@@ -683,10 +693,8 @@ def _add_actor(bucket: list[Actor], actor: Actor, surface: str) -> None:
 
 
 # "Al-Qaeda-linked fighters", "backed by Russia": an affiliation, not the actor itself.
-_AFFILIATION_AFTER = re.compile(r"^[-\s]*(?:linked|affiliated|backed|allied|aligned|inspired|"
-                                r"allied|supported|led)\b", re.IGNORECASE)
-_AFFILIATION_BEFORE = re.compile(r"(?:linked to|affiliated (?:with|to)|allied (?:with|to)|loyal to|"
-                                 r"backed by|pledged allegiance to|lié à|liés à|affilié à|proche d[eu])"
+_AFFILIATION_AFTER = re.compile(rf"^[-\s]*(?:{_words('affiliation', 'after_name')})\b", re.IGNORECASE)
+_AFFILIATION_BEFORE = re.compile(rf"(?:{_words('affiliation', 'before_name')})"
                                  r"\s+(?:both\s+)?(?:the\s+|l.|le\s+|la\s+)?$", re.IGNORECASE)
 
 
@@ -694,13 +702,9 @@ _COORDINATED = re.compile(r"\b([A-Z][\w.]+)\s+(?:and|et)\s+$")
 
 # "a civilian accused of collaborating with the army", "the brother of a general", "a police
 # interpreter": a party named to describe a victim takes no part in the event.
-_DESCRIBING_BEFORE = re.compile(
-    r"(?i)\b(?:accused of|on suspicion of|suspicion of|collaborat\w* with|cooperat\w* with|"
-    r"working (?:for|with)|informants? (?:for|of|to)|spying for|(?:sought|took) refuge (?:in|at)|"
-    r"(?:brother|sister|son|daughter|wife|husband|father|mother|relative|nephew|cousin)(?:-in-law)? of|"
-    r"accusés? de|soupçonnés? de collaborer avec|collaborateurs? d[eu]s?)\s+(?:[\w-]+\s+){0,4}$")
-_DESCRIBED_AFTER = re.compile(r"(?i)^\s+(?:interpreters?|translators?|informants?|informers?|collaborators?|"
-                              r"drivers?|cooks?|wives|wife|famil(?:y|ies)|relatives?|interprètes?|informateurs?)\b")
+_DESCRIBING_BEFORE = re.compile(rf"(?i)\b(?:{_words('bystanders', 'describing_before')})"
+                                r"\s+(?:[\w-]+\s+){0,4}$")
+_DESCRIBED_AFTER = re.compile(rf"(?i)^\s+(?:{_words('bystanders', 'described_after')})\b")
 
 
 def describes_victim(text: str, a: ActorMention) -> bool:
@@ -743,10 +747,9 @@ def participants(m: Mention) -> list[ActorMention]:
 
 # "the rebels", "jihadists": the story's group when the report names one; "gunmen",
 # "armed men" or "suspected jihadists" stay unidentified, as ACLED codes them.
-_GROUP_NOUN = re.compile(r"(?i)\b(?:rebels?|insurgents?|fighters?|militants?|jihadists?|djihadistes?|"
-                         r"jihadistes?|rebelles?|combattants?|insurgés?)\b")
-_UNKNOWN = re.compile(r"(?i)\b(?:unknown|unidentified|unnamed|inconnus?|non identifiés?)\b")
-_SUSPECTED = re.compile(r"(?i)\b(?:suspected|alleged|presumed|présumés?|suspectés?|supposés?)\b")
+_GROUP_NOUN = re.compile(rf"(?i)\b(?:{_words('armed_groups', 'group_nouns')})\b")
+_UNKNOWN = re.compile(rf"(?i)\b(?:{_words('armed_groups', 'unknown')})\b")
+_SUSPECTED = re.compile(rf"(?i)\b(?:{_words('armed_groups', 'suspected')})\b")
 
 
 def sides(draft: Draft, kb: ActorKB, iso3: str | None, story_group: Actor | None = None) -> Sides:
@@ -815,8 +818,7 @@ def sides(draft: Draft, kb: ActorKB, iso3: str | None, story_group: Actor | None
 
 
 # "suspicion fell on X", "believed to be X": a suspect, not the group a report is about
-SUSPICION = re.compile(r"(?i)\b(?:suspicion|suspect|suspected|believed to|blamed|accused|alleged|"
-                        r"soupçonn|attribu|imputé|présumé)")
+SUSPICION = re.compile(rf"(?i)\b(?:{_words('claims', 'suspicion', 'discourse.toml')})")
 
 
 def story_group(mentions: list[Mention], early_actors: list[ActorMention]) -> Actor | None:
@@ -996,9 +998,7 @@ def notes(day: date | None, a1: Actor | None, a2: Actor | None, sub: str, place:
     return f"{when}, {who}: {sub[0].lower() + sub[1:]}{target} in {where}. {cost}."
 
 
-_NO_CLAIM = re.compile(
-    r"(?i)\b(?:no (?:group|one)|nobody|not (?:yet )?(?:been )?claimed|yet to (?:be )?claim|"
-    r"aucune revendication|pas (?:encore )?été revendiqu|n.a (?:pas )?été revendiqu|personne)")
+_NO_CLAIM = re.compile(rf"(?i)\b(?:{_words('claims', 'no_claim', 'discourse.toml')})")
 
 
 def claimant_group(index: int, sentences: list[Sentence], lang: str, kb: ActorKB) -> Actor | None:

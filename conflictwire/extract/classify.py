@@ -14,8 +14,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..data import load_data
 from ..models import SUB_EVENT_TYPES
 from .detect import Trigger
+
+
+def _typing(name: str, before: str = "", after: str = "") -> re.Pattern[str]:
+    """events.toml's [typing] word list `name` as one case-insensitive alternation, in its
+    order, between `before` and `after` (a word boundary, an anchor). See events.toml for
+    what each list is for."""
+    return re.compile("(?i)" + before + "|".join(load_data("events.toml")["typing"][name]) + after)
+
 
 # When a group of sentences holds several remote-violence words, the most specific
 # means wins (a suicide car bomb is a suicide bomb, not an IED).
@@ -27,51 +36,27 @@ REMOTE_ORDER = (
     "Shelling/artillery/missile attack",
     "Grenade",
 )
-# Violence words that say a person was harmed (not only property, nor only shots fired).
-HARM = re.compile(r"(?i)kill|shot|shoot|dead|died|death|wound|injur|hurt|beat|assault|stab|hack|tortur|"
-                  r"massacr|execut|behead|lynch|murder|gunned|slaughter|tu[ée]|bless|abattu|égorg|assassin")
-# Violence words that tell a death.
-KILLED = re.compile(r"(?i)kill|dead|died|death|murder|behead|execut|slaughter|massacr|corpse|bod(?:y|ies)|"
-                    r"tu[ée]|abattu|égorg|assassin")
-# Violence words that tell a captive's death, not a bystander's ("was later found dead").
-FOUND_DEAD = re.compile(r"(?i)found dead|bod(?:y|ies)|corpses?|remains|execut|behead|retrouvée? mort|"
-                        r"cadavres?")
-# Riot words that name a violent crowd, not a violent act anyone could commit ("torched").
-RIOTING_CROWD = re.compile(r"(?i)riot|rampag|émeut|mob\b|mutin")
-# Armed-clash words that tell both sides fighting (an ambush may strike the unarmed).
-MUTUAL = re.compile(r"(?i)clash|fight|battle|exchange|skirmish|shoot-?out|fought|repel|repuls|affront|"
-                    r"accroch|combat")
-EXCHANGE = re.compile(r"(?i)exchang|échang")
-# Fighting words the press keeps for crowds against the police, not for armed groups.
-STREET_FIGHT = re.compile(r"(?i)running battles?")
-# Violence words that tell direct fire between the sides, not a remote means.
-DIRECT_FIRE = re.compile(r"(?i)gun ?fire|gunshots?|open(?:ed)? fire|small arms|machine ?guns?|shoot|\bshot\b|"
-                         r"ambush|clash|fight|battl|exchang|skirmish|routed|repel|repuls|tirs|embuscade|"
-                         r"accroch|affront|combat")
+HARM = _typing("harm")  # a person harmed, not only property or shots
+KILLED = _typing("killed")  # a death told
+FOUND_DEAD = _typing("found_dead")  # a captive's death, not a bystander's
+RIOTING_CROWD = _typing("rioting_crowd")  # a violent crowd named, not a violent act
+MUTUAL = _typing("mutual")  # both sides fighting
+EXCHANGE = _typing("exchange")
+STREET_FIGHT = _typing("street_fight")  # crowds against the police, not armed groups
+DIRECT_FIRE = _typing("direct_fire")  # direct fire between the sides, not a remote means
 # Strategic developments without violence, property or arrests, in the order that decides.
 QUIET_DEVELOPMENTS = ("Non-violent transfer of territory", "Headquarters or base established",
                       "Change to group/activity")
-EXPLOSION = re.compile(r"(?i)(?:blasts?|explosions?)$")
-# Words that show fighting at close range or on the ground beside any remote means: "airstrikes
-# followed by a ground operation", "IED + armed assault" anywhere in an event's telling, and
-# shooting ("explosions and shots involving small arms") in the sentence that tells it (told
-# later, "gunfire followed the explosion" may be shooting at the crowd). The codebook's complex
-# attack is a battle.
-GROUND_FIGHT = re.compile(
-    r"(?i)\b(?:armed assault|ground (?:operations?|offensives?|assaults?|troops|forces|attacks?)|commandos?|"
-    r"heliborne|air-ground|fired back|returned fire|exchanged? (?:of )?fire|shoot-?outs?|clash(?:es|ed)?|"
-    r"gunfights?|gun battles?|combats?|accrochages?)\b")
-SHOOTING = re.compile(r"(?i)\b(?:small arms|gun ?fire|gunshots?|shots|bursts? of fire|machine ?guns?|tirs)\b")
+EXPLOSION = _typing("explosion", "(?:", ")$")  # only an explosion, nothing of its means
+# Fighting at close range or on the ground beside any remote means, anywhere in an event's
+# telling, and shooting in the sentence that tells it: the codebook's complex attack is a battle.
+GROUND_FIGHT = _typing("ground_fight", r"\b(?:", r")\b")
+SHOOTING = _typing("shooting", r"\b(?:", r")\b")
 
 
 # What makes a riot a violent demonstration rather than mob violence: a demonstration or its
-# demand told, a road blocked, or the crowd called rioters ("riots broke out"). A violent crowd
-# with none of these (a lynching, rival supporters fighting, residents stoning the police) is a
-# mob: ACLED codes 582 such riots as mob violence and 110 as violent demonstrations.
-DEMONSTRATING = re.compile(
-    r"(?i)protest|demonstrat|\bmarch|\brall(?:y|ies)|\bstrik(?:e|ers|ing)\b|sit-in|picket|boycott|"
-    r"to demand|demanding|in reaction|denounc|petition|grievance|\briot|barricad|\bblock|tyres|tires|"
-    r"bonfire|\broads?\b|highway|\bstreets?\b|manifest|grève|émeut|revendi")
+# demand told, a road blocked, or the crowd called rioters.
+DEMONSTRATING = _typing("demonstrating")
 
 
 def tells_demonstration(text: str) -> bool:
