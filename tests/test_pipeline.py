@@ -79,6 +79,15 @@ def test_claimant_is_the_perpetrator(extractor):
     assert any(c.kind == "responsibility" and c.claimant == "Al Shabaab" for c in events[0].claims)
 
 
+def test_a_french_claim_that_counts_a_person_is_a_claim(extractor):
+    # « une personne »: a person killed, not « personne » (nobody) claiming
+    events = extract(extractor, (
+        "Une attaque contre un poste de l'armée a tué une personne lundi à Djibo, au Burkina Faso.\n"
+        "L'attaque, qui a tué une personne, a été revendiquée par le JNIM."), lang="fr")
+    assert any(c.kind == "responsibility" and c.claimant and c.claimant.startswith("JNIM")
+               for e in events for c in e.claims)
+
+
 def test_where_the_wounded_were_taken_is_not_the_scene(extractor):
     events = extract(extractor, (
         "Gunmen opened fire on worshippers at a mosque in Kano on Friday, killing three people.\n"
