@@ -284,6 +284,18 @@ def test_a_cause_told_of_the_subject_ends_at_its_verb(extractor):
     assert event.event_type == "Violence against civilians"
 
 
+def test_a_named_town_attacked_is_its_people_attacked(extractor):
+    event = only(extract(extractor, "On Monday, Boko Haram attacked Gajiram in Borno, Nigeria, and burnt "
+                                    "the health centre and several shops."))
+    assert event.event_type == "Violence against civilians"
+
+
+def test_a_party_attacked_is_no_town(extractor):
+    event = only(extract(extractor, "On Monday, Boko Haram attacked Nigerian troops in Gajiram, Borno, and "
+                                    "burnt their vehicles."))
+    assert event.event_type == "Battles"
+
+
 def test_youths_fighting_police_are_rioters(extractor):
     event = only(extract(extractor, (
         "Running battles between youths and police broke out in Kisumu, Kenya, on Monday.")))

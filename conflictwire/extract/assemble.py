@@ -623,6 +623,31 @@ _CIVILIAN_TARGET = re.compile(
     r"(?:the |a |an |several |two |three |le |la |les |un |une |des )?(?:[\w-]+\s+){0,2}?"
     rf"(?:{_words('victims', 'civilian_places')})\b")
 
+# A named locality attacked ("Boko Haram attacked Debiro and burnt the church", "gunmen raided
+# Kadji"): its people are the target, as with "the village". Group 1 is the name.
+_LOCALITY_ATTACKED = re.compile(
+    rf"\b(?i:{_words('victims', 'attack_verbs')})\s+(?i:the (?:village|town|locality|hamlet|commune) of\s+)?"
+    r"([A-Z][\w'’-]+)(?!\s+[A-Z]|[\w'’-])")  # "raided Meru Governor X's home": no place
+
+
+@cache
+def _calendar_words() -> frozenset[str]:
+    """The names of days and months (dates.toml), in English and French, lower case."""
+    data = load_toml("dates.toml")
+    return frozenset(w for lang in ("en", "fr") for key in ("weekdays", "months") for w in data[lang][key])
+
+
+def attacked_locality(m: Mention, kb: ActorKB) -> bool:
+    """Whether the sentence tells a named place attacked, not a party ("attacked Debiro", not
+    "attacked MINUSMA" or "attacked Malian troops")."""
+    for found in _LOCALITY_ATTACKED.finditer(m.sentence.text):
+        start = found.start(1)
+        if found.group(1).lower() in _calendar_words() or any(a.start <= start < a.end for a in m.actors):
+            continue
+        if not any(s <= start < e for _, s, e in kb.countries_in(m.sentence.text)):
+            return True
+    return False
+
 
 # Lethal or serious force against a crowd ("Excessive force against protesters"); tear gas,
 # rubber bullets, water cannon and warning shots are an intervention.
@@ -1053,7 +1078,7 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         armed_sides=min(len({_STATE_OF.sub("", a.name) for a in told.state}), 2) + min(len(told.armed), 2)
         + armed_victims,
         civilians_targeted=bool(told.civilians) or any(f.victims == "civilians" for f in lead.figures)
-        or bool(_CIVILIAN_TARGET.search(lead.sentence.text)),
+        or bool(_CIVILIAN_TARGET.search(lead.sentence.text)) or attacked_locality(lead, kb),
         state_involved=bool(told.state), taker_is_state=taker_is_state(draft),
         protesters=bool(s.protesters), forces_fired_on_protesters=fired,
         casualties=any(f.value > 0 for m in draft.mentions for f in m.figures),
