@@ -296,6 +296,17 @@ def test_a_party_attacked_is_no_town(extractor):
     assert event.event_type == "Battles"
 
 
+@pytest.mark.parametrize("text", [
+    "A militant lobbed a Chinese hand grenade at a trader's house in Tinsukia, India, on Monday.",
+    "Militants threw explosive material at the gate of an official's house in Peshawar on Monday.",
+    # a unit's name is no ground fighting beside the bomb
+    "A bomb planted by Maoists exploded near a Commando Battalion for Resolute Action patrol in "
+    "Gaya, India, on Monday.",
+])
+def test_devices_thrown_or_planted_are_remote_violence(extractor, text):
+    assert only(extract(extractor, text)).event_type == "Explosions/Remote violence"
+
+
 def test_youths_fighting_police_are_rioters(extractor):
     event = only(extract(extractor, (
         "Running battles between youths and police broke out in Kisumu, Kenya, on Monday.")))
