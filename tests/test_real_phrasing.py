@@ -307,6 +307,19 @@ def test_devices_thrown_or_planted_are_remote_violence(extractor, text):
     assert only(extract(extractor, text)).event_type == "Explosions/Remote violence"
 
 
+@pytest.mark.parametrize("text", [
+    "On May 19, militants set fire to a school in Kushtia District.",
+    "Militants set fire to a school in Kushtia District on 19 May.",
+])
+def test_the_month_of_may_is_no_modal(extractor, text):
+    event = only(extract(extractor, text, published=None))  # no day of publication: no year known
+    assert event.sub_event_type == "Looting/property destruction"
+
+
+def test_a_modal_may_is_no_event(extractor):
+    assert extract(extractor, "Militants may attack schools in Kushtia District, the police warned.") == []
+
+
 def test_youths_fighting_police_are_rioters(extractor):
     event = only(extract(extractor, (
         "Running battles between youths and police broke out in Kisumu, Kenya, on Monday.")))
