@@ -320,6 +320,12 @@ def test_a_modal_may_is_no_event(extractor):
     assert extract(extractor, "Militants may attack schools in Kushtia District, the police warned.") == []
 
 
+def test_posts_captured_are_territory_taken(extractor):
+    event = only(extract(extractor, "Taliban fighters captured three police checkpoints in Khwaja Ghar, "
+                                    "Takhar, on Monday."))
+    assert event.sub_event_type == "Non-state actor overtakes territory"
+
+
 def test_youths_fighting_police_are_rioters(extractor):
     event = only(extract(extractor, (
         "Running battles between youths and police broke out in Kisumu, Kenya, on Monday.")))
