@@ -88,6 +88,21 @@ def test_a_french_claim_that_counts_a_person_is_a_claim(extractor):
                for e in events for c in e.claims)
 
 
+def test_a_background_word_far_off_in_a_run_on_report_leaves_the_event(extractor):
+    # a report with its full stops lost: the figure "20 per cent" belongs to a later clause
+    text = ("Armed cadres assaulted two shopkeepers in Aurangabad District and fled towards the "
+            "forest after the villagers raised an alarm and the local police reached the spot to take the "
+            "injured men to the district hospital where doctors said both were out of danger The panchayat "
+            "head said the group had demanded 20 per cent of every contract in the area")
+    events = extract(extractor, text, published=None)  # undated: no day says it is news
+    assert [e.event_type for e in events] == ["Violence against civilians"]
+
+
+def test_a_background_word_beside_the_deed_makes_it_background(extractor):
+    assert extract(extractor, "Armed cadres regularly assault shopkeepers in Aurangabad District.",
+                   published=None) == []
+
+
 def test_where_the_wounded_were_taken_is_not_the_scene(extractor):
     events = extract(extractor, (
         "Gunmen opened fire on worshippers at a mosque in Kano on Friday, killing three people.\n"

@@ -253,7 +253,7 @@ def judge_time(m: Mention, published: date | None, last_date: date | None,
     m.mishap = bool(c.disaster.search(text))
     # A sentence dated in the news window states the news: its "in recent years" or "would"
     # qualify the event; undated sentences with such words are context.
-    habitual = bool(c.background.search(text))
+    habitual = _qualifies_all(m.triggers, [found.start() for found in c.background.finditer(text)])
     # "..., after leaders had urged a boycott": intent told after every trigger is the cause's
     modal = c.modal.search(text)
     hypothetical = bool(modal) and not m.figures and any(t.end > modal.start() for t in m.triggers)
@@ -270,6 +270,17 @@ def judge_time(m: Mention, published: date | None, last_date: date | None,
     reaction = c.statement.search(text) and not m.figures
     if (claim or reaction) and m.sentence.index > 1:
         m.statement = True
+
+
+# A run-on "sentence" (a report with no full stops) holds several: a background word there
+# qualifies only the words near it.
+CLAUSE_REACH = 200
+
+
+def _qualifies_all(triggers: list[Trigger], cues_at: list[int]) -> bool:
+    """Whether background words stand near every trigger of the sentence (in a sentence of
+    ordinary length, whether there are any)."""
+    return bool(cues_at) and all(any(abs(t.start - at) <= CLAUSE_REACH for at in cues_at) for t in triggers)
 
 
 def other_event_span(text: str, lang: str) -> tuple[int, int] | None:
