@@ -290,3 +290,18 @@ def test_dateline(text: str) -> None:
     found = find_dates(text, PUB)
     assert found[0].role == "dateline" and found[0].date == PUB
     assert found[1].role == "event" and found[1].date == date(2023, 11, 15)
+
+
+@pytest.mark.parametrize("text", [
+    # a report whose punctuation was lost: the attribution follows the date with no comma
+    "Cadres assaulted two traders in Aurangabad District on January 3 reports The Times of India",
+    "Gunmen killed two traders in Quetta on January 3 according to Dawn",
+])
+def test_a_date_before_an_attribution_is_the_events(text: str) -> None:
+    (found,) = find_dates(text, date(2025, 1, 10))
+    assert (found.role, found.date) == ("event", date(2025, 1, 3))
+
+
+def test_a_date_after_a_verb_of_saying_is_the_reports() -> None:
+    (found,) = find_dates("The army said on Friday that it had killed five militants.", date(2025, 1, 10))
+    assert found.role == "report"

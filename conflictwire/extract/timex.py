@@ -138,6 +138,7 @@ class _Lex:
     since_words: frozenset[str]
     year_context_before: re.Pattern[str]
     report: re.Pattern[str]
+    attribution: re.Pattern[str]
     stops: frozenset[str]
     ago: tuple[str, ...]
     later: tuple[str, ...]
@@ -352,6 +353,9 @@ def _lex(lang: str) -> _Lex:
         v[0].upper() + v[1:] for v in verbs if v.startswith(("according", "selon", "d'", "d’"))
     ]
     report = re.compile(_W + _alt(verbs) + r"(?!\w|\s+by\b|\s+par\b)")
+    # the verb then its source, a name: "reports The Hindu", "according to AFP"
+    attributing = _alt(d["report"].get("attribution", ["(?!)"]))
+    attribution = re.compile(r"^\s*,?\s*" + attributing + r"\s+(?:the\s+)?[A-Z]")
     return _Lex(
         key,
         weekdays,
@@ -365,6 +369,7 @@ def _lex(lang: str) -> _Lex:
         since_words,
         year_context_before,
         report,
+        attribution,
         frozenset(fold_lexeme(s) for s in d["report"]["stops"]),
         tuple(map(fold_lexeme, ago)),
         tuple(map(fold_lexeme, later)),
@@ -650,6 +655,8 @@ def _role(text: str, start: int, end: int, lx: _Lex, kind: str) -> str:
         return "event"
     # "on Monday claimed responsibility": the verb of saying right after the date
     after = text[end : end + 40]
+    if lx.attribution.match(after):  # "on January 3, reports The Hindu": the sentence is attributed
+        return "event"
     hit = lx.report.search(after)
     gap = after[: hit.start()] if hit else ""
     if hit and len(_WORD.findall(gap)) <= 1 and not _CLAUSE_BREAK.search(gap):
