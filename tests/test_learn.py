@@ -10,7 +10,7 @@ from pathlib import Path
 from conflictwire.cli import main
 from conflictwire.extract.actors import ActorKB
 from conflictwire.extract.classify import Involved
-from conflictwire.extract.learned.actors import LearnedActor
+from conflictwire.extract.learned.actors import LearnedActor, learn_actors
 from conflictwire.extract.learned.blend import Blender, features, guessed
 from conflictwire.extract.learned.classifier import TypeClassifier
 from conflictwire.extract.learned.model import LearnedModel, ModelInfo
@@ -395,6 +395,48 @@ def test_a_community_militia_the_coders_coded_in_their_countries_is_theirs_there
     assert named("NGA") == [nigeria]
     assert named(None) == ["Fulani Ethnic Militia (Mali)"]  # coded most
     assert kb.actor(nigeria, "MLI").name == nigeria  # the packaged knowledge base is as it was
+
+
+def _coded_actor_events(note: str, coded: str, iso3: str, n: int) -> list[CodedEvent]:
+    return [CodedEvent(source=f"f.csv:{i}", event_type="Violence against civilians", sub_event_type="Attack",
+                       notes=note.format(i=i), actor1=coded, inter1=2, iso3=iso3) for i in range(n)]
+
+
+def test_a_group_the_coders_code_by_another_name_is_theirs(tmp_path):
+    """Notes naming ISGS (the knowledge base's "Islamic State (Sahel)") coded as another name
+    are that name's; a note naming two groups, coded as the pair, says nothing of either."""
+    events = (_coded_actor_events("ISGS militants raided the village of Ka{i}.", "Sahara Invented Front",
+                                  "MLI", 4)
+              + _coded_actor_events("JNIM and/or ISGS militants burned the school of Ko{i}.",
+                                    "Pair Invented Front", "MLI", 9))
+    actors = {a.name: a for a in learn_actors(events, ActorKB.load())}
+    assert actors["Sahara Invented Front"].replaces == {"Islamic State (Sahel)": ["MLI"]}
+    assert not actors["Pair Invented Front"].replaces
+    model = _model(tmp_path, None)
+    model.actors = list(actors.values())
+    learned = model.actor_kb(ActorKB.load())
+
+    def named(text: str, country: str | None) -> list[str]:
+        return [m.actor.name for m in learned.find(text, "en", country) if m.actor]
+
+    assert named("ISGS militants attacked a camp.", "MLI") == ["Sahara Invented Front"]
+    assert named("ISGS militants attacked a camp.", None) == ["Sahara Invented Front"]  # at home in Mali
+    assert named("Islamic State militants attacked a camp.", "MLI") == ["Sahara Invented Front"]
+    assert named("Islamic State militants attacked a camp.", "NGA") == ["Islamic State West Africa Province"]
+
+
+def test_a_group_at_home_elsewhere_takes_the_coders_name_only_in_their_countries(tmp_path):
+    events = _coded_actor_events("ANC supporters clashed with youths in Ka{i}.", "Invented Alliance (Kenya)",
+                                 "KEN", 5)
+    model = _model(tmp_path, None)
+    model.actors = learn_actors(events, ActorKB.load())
+    learned = model.actor_kb(ActorKB.load())
+
+    def named(country: str | None) -> list[str]:
+        return [m.actor.name for m in learned.find("ANC supporters marched.", "en", country) if m.actor]
+
+    assert named("KEN") == ["Invented Alliance (Kenya)"]
+    assert named("ZAF") == named(None) == ["ANC: African National Congress"]
 
 
 # --- the command ---------------------------------------------------------------------------------

@@ -124,9 +124,10 @@ class LearnedModel:
         """The knowledge base with the learned actors added."""
         from ..actors import Entry
 
-        return communities_by_country(kb.extended(
+        kb = communities_by_country(kb.extended(
             Entry(name=a.name, type=a.type, country=a.country or None, aliases=tuple(a.aliases))
             for a in self.actors), self.actors)
+        return coders_names_first(kb, self.actors)
 
     def gazetteer(self, base):
         """The gazetteer with the learned places consulted first."""
@@ -238,6 +239,24 @@ def communities_by_country(kb, actors: list[LearnedActor]):
         default = max(others.values(), key=lambda a: (a.count, a.name)).name
         kb.entries[name] = dataclasses.replace(entry, by_country=tuple(sorted(by_country.items())),
                                                default=default)
+    return kb
+
+
+def coders_names_first(kb, actors: list[LearnedActor]):
+    """`kb` where a group the coders code by another name (`LearnedActor.replaces`) resolves
+    to theirs in the countries of their notes; everywhere when the group is at home there
+    (its names, "ISGS", and the names that lead to it, "Islamic State" in Mali, give the
+    coders' actor), only there when it is at home elsewhere (Kenya's coders' "ANC" is not
+    South Africa's). A name that already depends on the report's country is left."""
+    for a in actors:
+        for name, countries in a.replaces.items():
+            entry = kb.entries.get(name)
+            if entry is None or entry.by_country or entry.default or entry.ambiguous or not countries:
+                continue
+            home = {c for c in (entry.country, *entry.operates) if c}
+            kb.entries[name] = dataclasses.replace(
+                entry, by_country=tuple((c, a.name) for c in countries),
+                default=a.name if not home or home & set(countries) else "")
     return kb
 
 
