@@ -16,9 +16,12 @@ from conflictwire.extract.learned.classifier import TypeClassifier
 from conflictwire.extract.learned.model import LearnedModel, ModelInfo
 from conflictwire.extract.learned.places import LearnedPlace, PlacesSupplement
 from conflictwire.extract.learned.records import CodedEvent, RowError, read_coded
+from conflictwire.extract.learned.sources import learn_sources
+from conflictwire.extract.learned.victims import learn_victims, with_victims
 from conflictwire.extract.places.gazetteer import Gazetteer
 from conflictwire.extract.places.geocoder import Geocoder
 from conflictwire.learn.blend import Coded, _fit
+from conflictwire.models import Actor, Article, Event, Location
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "learn"
 
@@ -437,6 +440,59 @@ def test_a_group_at_home_elsewhere_takes_the_coders_name_only_in_their_countries
 
     assert named("KEN") == ["Invented Alliance (Kenya)"]
     assert named("ZAF") == named(None) == ["ANC: African National Congress"]
+
+
+def _lootings(iso3: str, n: int, with_civilians: int, actor2: str = "") -> list[CodedEvent]:
+    return [CodedEvent(source=f"f.csv:{i}", event_type="Strategic developments",
+                       sub_event_type="Looting/property destruction", actor1="Unidentified Armed Group",
+                       inter1=3,
+                       actor2=f"Civilians ({iso3})" if i < with_civilians else actor2, iso3=iso3)
+            for i in range(n)]
+
+
+def test_civilians_as_the_other_side_are_learned_per_country_where_the_coders_code_them():
+    events = (_lootings("BFA", 12, 9) + _lootings("KEN", 12, 2, actor2="Police Forces of Kenya")
+              + _lootings("NER", 6, 6) + _lootings("MLI", 30, 0))  # Mali's files: no actor 2 at all
+    assert learn_victims(events) == {"BFA": ["Looting/property destruction"]}
+
+
+def _looting_event(iso3: str, actor2: Actor | None = None) -> Event:
+    return Event(event_id="e", article_ids=["a"], disorder_type="Strategic developments",
+                 event_type="Strategic developments", sub_event_type="Looting/property destruction",
+                 actor1=Actor(name="JNIM: Group for Support of Islam and Muslims", type="Rebel group"),
+                 actor2=actor2, location=Location(name="Djibo", country="Burkina Faso", iso3=iso3))
+
+
+def test_an_event_with_no_second_side_gets_civilians_where_the_coders_code_them():
+    kb = ActorKB.load()
+    habits = {"BFA": ["Looting/property destruction"]}
+    soldiers = Actor(name="Military Forces of Burkina Faso", type="State forces")
+    found = with_victims([_looting_event("BFA"), _looting_event("BFA", soldiers), _looting_event("NER")],
+                         habits, kb)
+    assert [e.actor2.name if e.actor2 else None for e in found] == [
+        "Civilians (Burkina Faso)", "Military Forces of Burkina Faso", None]
+    assert "involving Civilians (Burkina Faso)" in found[0].notes
+
+
+def _reported(iso3: str, outlets: list[str]) -> list[CodedEvent]:
+    return [CodedEvent(source=f"f.csv:{i}", iso3=iso3, outlets=o) for i, o in enumerate(outlets)]
+
+
+def test_an_outlet_reporting_on_one_country_gives_that_country_as_the_scenes_prior(tmp_path):
+    events = (_reported("MLI", ["Invented Sahel Radio; Wire Press"] * 60 + ["Other Paper"] * 60)
+              + _reported("BFA", ["Invented Faso Daily"] * 100 + ["Wire Press"] * 40
+                          + ["Invented Sahel Radio"]))
+    outlets = learn_sources(events)
+    assert outlets == {"invented faso daily": "BFA", "invented sahel radio": "MLI", "other paper": "MLI"}
+    assert learn_sources(events[:120]) == {}  # one country: a national outlet and a wire look alike
+    model = _model(tmp_path, None)
+    model.outlets = outlets
+    country = [model.with_source_country(Article(id="a", text="t", source=source)).country
+               for source in ("Invented Faso Daily", "Wire Press; Invented Sahel Radio", "Wire Press",
+                              "Invented Faso Daily; Other Paper")]
+    assert country == ["BFA", "MLI", None, None]
+    given = Article(id="a", text="t", source="Invented Faso Daily", country="NER")
+    assert model.with_source_country(given).country == "NER"
 
 
 # --- the command ---------------------------------------------------------------------------------
