@@ -362,6 +362,20 @@ def test_learned_place_unknown_to_the_gazetteer_is_found_in_text():
     assert (16, 25, "Zorkoundi") in learned.find_toponyms(text)
 
 
+def test_a_learned_name_holding_the_gazetteers_shorter_names_is_the_place_named():
+    """The gazetteer reads "Kidal" and "Ber" in "Kidal-Ber"; a village the coders coded as
+    "Kidal-Ber" is what the text names. A name the coders never coded leaves them be."""
+    gazetteer = Gazetteer.load()
+    learned = PlacesSupplement(gazetteer, [LearnedPlace(name="Kidal-Ber", iso3="MLI", latitude=18.3,
+                                                        longitude=1.2)])
+    text = "Gunmen robbed traders in the area of Kidal-Ber on Monday."
+    assert [name for _, _, name in gazetteer.find_toponyms(text)] == ["Kidal", "Ber"]
+    assert [name for _, _, name in learned.find_toponyms(text)] == ["Kidal-Ber"]
+    other = "Gunmen robbed traders in the area of Kidal-Tessit on Monday."
+    assert [name for _, _, name in learned.find_toponyms(other)] == [
+        name for _, _, name in gazetteer.find_toponyms(other)]
+
+
 def test_learned_actor_aliases_extend_a_copy_of_the_knowledge_base(tmp_path):
     kb = ActorKB.load()
     model = _model(tmp_path, None)
