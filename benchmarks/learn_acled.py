@@ -4,6 +4,7 @@ up to a day, then code the later ones with and without the model.
 
     python benchmarks/learn_acled.py [FILE] [--until 2018-12-31] [--workers 2] [--keep DIR]
                                      [--geonames ../shared/data/geonames] [--no-rules]
+                                     [--reuse] [--only mlbf|glb]
 
 FILE is ../shared/data/acled/dev.jsonl (relative to the repository) unless given. Runs
 `conflictwire learn FILE --until DAY --model TMP/model`, splits the records after DAY into
@@ -18,7 +19,10 @@ notes). `--geonames DIR` first imports DIR's GeoNames country files and admin co
 into a gazetteer store of the temporary folder (`conflictwire gazetteer import`, as a user
 following their countries would), which every step then uses. Everything goes to a
 temporary folder (or --keep DIR, for a closer look): nothing from the data enters the
-repository. Exits with a one-line message when ../shared is absent.
+repository. `--reuse` (with --keep DIR) codes again with the model and gazetteer store a
+former run kept in DIR, without learning or importing again: a change to how a model codes
+is measured in a minute. `--only SET` measures one of the two sets. Exits with a one-line
+message when ../shared is absent.
 """
 
 from __future__ import annotations
@@ -121,6 +125,23 @@ def import_geonames(folder: Path, cache: Path) -> str:
     return f"gazetteer import {names}: {done.stdout.strip().splitlines()[-1]}"
 
 
+def learn(data: Path, until: date, model: Path) -> None:
+    start = time.perf_counter()
+    learned = run(["-c", CLI, "learn", str(data), "--until", until.isoformat(), "--model", str(model)],
+                  capture_output=True).stdout
+    took = time.perf_counter() - start
+    print(f"learn {data.name} --until {until} ({took:.1f} s):")
+    print("  " + learned.strip().replace("\n", "\n  "))
+
+
+def reuse(folder: Path, model: Path) -> None:
+    """The model and the gazetteer store (when there is one) a former run kept in `folder`."""
+    need(model / "model.json", "a model a former run kept (--keep DIR without --reuse first)")
+    if (folder / "cache").is_dir():
+        os.environ["CONFLICTWIRE_CACHE_DIR"] = str(folder / "cache")
+    print(f"reusing {model} (learned {json.loads((model / 'model.json').read_text())['created']})")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file", nargs="?", default=str(SHARED / "data" / "acled" / "dev.jsonl"),
@@ -132,23 +153,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", type=Path, help="write into DIR (model, sets, events) and keep it")
     ap.add_argument("--geonames", type=Path,
                     help="import DIR's GeoNames files (ML.txt, ..., admin codes) first")
+    ap.add_argument("--reuse", action="store_true",
+                    help="with --keep DIR: code with DIR's model and gazetteer store, learn nothing")
+    ap.add_argument("--only", choices=("mlbf", "glb"), help="measure only this set")
     args = ap.parse_args(argv)
+    if args.reuse and not args.keep:
+        ap.error("--reuse needs --keep DIR")
     data = need(Path(args.file).resolve(), "the ACLED records")
     scorer = need(SHARED / "eval" / "acled_notes.py", "the ACLED-notes scorer")
     with tempfile.TemporaryDirectory(prefix="cw-learn-") as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         model = folder / "model"
-        if args.geonames:
-            print(import_geonames(need(args.geonames, "the GeoNames files"), folder / "cache"))
-        start = time.perf_counter()
-        learned = run(["-c", CLI, "learn", str(data), "--until", args.until.isoformat(),
-                       "--model", str(model)], capture_output=True).stdout
-        took = time.perf_counter() - start
-        print(f"learn {data.name} --until {args.until} ({took:.1f} s):")
-        print("  " + learned.strip().replace("\n", "\n  "))
+        if args.reuse:
+            reuse(folder, model)
+        else:
+            if args.geonames:
+                print(import_geonames(need(args.geonames, "the GeoNames files"), folder / "cache"))
+            learn(data, args.until, model)
         for name, gold in split(data, args.until, folder).items():
-            print(table(name, measure(gold, model, args.workers, scorer, not args.no_rules)))
+            if args.only in (None, name):
+                print(table(name, measure(gold, model, args.workers, scorer, not args.no_rules)))
     return 0
 
 

@@ -10,15 +10,18 @@ from pathlib import Path
 from conflictwire.cli import main
 from conflictwire.extract.actors import ActorKB
 from conflictwire.extract.classify import Involved
-from conflictwire.extract.learned.actors import LearnedActor
+from conflictwire.extract.learned.actors import LearnedActor, learn_actors
 from conflictwire.extract.learned.blend import Blender, features, guessed
 from conflictwire.extract.learned.classifier import TypeClassifier
 from conflictwire.extract.learned.model import LearnedModel, ModelInfo
 from conflictwire.extract.learned.places import LearnedPlace, PlacesSupplement
 from conflictwire.extract.learned.records import CodedEvent, RowError, read_coded
+from conflictwire.extract.learned.sources import learn_sources
+from conflictwire.extract.learned.victims import learn_victims, with_victims
 from conflictwire.extract.places.gazetteer import Gazetteer
 from conflictwire.extract.places.geocoder import Geocoder
 from conflictwire.learn.blend import Coded, _fit
+from conflictwire.models import Actor, Article, Event, Location
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "learn"
 
@@ -359,6 +362,20 @@ def test_learned_place_unknown_to_the_gazetteer_is_found_in_text():
     assert (16, 25, "Zorkoundi") in learned.find_toponyms(text)
 
 
+def test_a_learned_name_holding_the_gazetteers_shorter_names_is_the_place_named():
+    """The gazetteer reads "Kidal" and "Ber" in "Kidal-Ber"; a village the coders coded as
+    "Kidal-Ber" is what the text names. A name the coders never coded leaves them be."""
+    gazetteer = Gazetteer.load()
+    learned = PlacesSupplement(gazetteer, [LearnedPlace(name="Kidal-Ber", iso3="MLI", latitude=18.3,
+                                                        longitude=1.2)])
+    text = "Gunmen robbed traders in the area of Kidal-Ber on Monday."
+    assert [name for _, _, name in gazetteer.find_toponyms(text)] == ["Kidal", "Ber"]
+    assert [name for _, _, name in learned.find_toponyms(text)] == ["Kidal-Ber"]
+    other = "Gunmen robbed traders in the area of Kidal-Tessit on Monday."
+    assert [name for _, _, name in learned.find_toponyms(other)] == [
+        name for _, _, name in gazetteer.find_toponyms(other)]
+
+
 def test_learned_actor_aliases_extend_a_copy_of_the_knowledge_base(tmp_path):
     kb = ActorKB.load()
     model = _model(tmp_path, None)
@@ -395,6 +412,101 @@ def test_a_community_militia_the_coders_coded_in_their_countries_is_theirs_there
     assert named("NGA") == [nigeria]
     assert named(None) == ["Fulani Ethnic Militia (Mali)"]  # coded most
     assert kb.actor(nigeria, "MLI").name == nigeria  # the packaged knowledge base is as it was
+
+
+def _coded_actor_events(note: str, coded: str, iso3: str, n: int) -> list[CodedEvent]:
+    return [CodedEvent(source=f"f.csv:{i}", event_type="Violence against civilians", sub_event_type="Attack",
+                       notes=note.format(i=i), actor1=coded, inter1=2, iso3=iso3) for i in range(n)]
+
+
+def test_a_group_the_coders_code_by_another_name_is_theirs(tmp_path):
+    """Notes naming ISGS (the knowledge base's "Islamic State (Sahel)") coded as another name
+    are that name's; a note naming two groups, coded as the pair, says nothing of either."""
+    events = (_coded_actor_events("ISGS militants raided the village of Ka{i}.", "Sahara Invented Front",
+                                  "MLI", 4)
+              + _coded_actor_events("JNIM and/or ISGS militants burned the school of Ko{i}.",
+                                    "Pair Invented Front", "MLI", 9))
+    actors = {a.name: a for a in learn_actors(events, ActorKB.load())}
+    assert actors["Sahara Invented Front"].replaces == {"Islamic State (Sahel)": ["MLI"]}
+    assert not actors["Pair Invented Front"].replaces
+    model = _model(tmp_path, None)
+    model.actors = list(actors.values())
+    learned = model.actor_kb(ActorKB.load())
+
+    def named(text: str, country: str | None) -> list[str]:
+        return [m.actor.name for m in learned.find(text, "en", country) if m.actor]
+
+    assert named("ISGS militants attacked a camp.", "MLI") == ["Sahara Invented Front"]
+    assert named("ISGS militants attacked a camp.", None) == ["Sahara Invented Front"]  # at home in Mali
+    assert named("Islamic State militants attacked a camp.", "MLI") == ["Sahara Invented Front"]
+    assert named("Islamic State militants attacked a camp.", "NGA") == ["Islamic State West Africa Province"]
+
+
+def test_a_group_at_home_elsewhere_takes_the_coders_name_only_in_their_countries(tmp_path):
+    events = _coded_actor_events("ANC supporters clashed with youths in Ka{i}.", "Invented Alliance (Kenya)",
+                                 "KEN", 5)
+    model = _model(tmp_path, None)
+    model.actors = learn_actors(events, ActorKB.load())
+    learned = model.actor_kb(ActorKB.load())
+
+    def named(country: str | None) -> list[str]:
+        return [m.actor.name for m in learned.find("ANC supporters marched.", "en", country) if m.actor]
+
+    assert named("KEN") == ["Invented Alliance (Kenya)"]
+    assert named("ZAF") == named(None) == ["ANC: African National Congress"]
+
+
+def _lootings(iso3: str, n: int, with_civilians: int, actor2: str = "") -> list[CodedEvent]:
+    return [CodedEvent(source=f"f.csv:{i}", event_type="Strategic developments",
+                       sub_event_type="Looting/property destruction", actor1="Unidentified Armed Group",
+                       inter1=3,
+                       actor2=f"Civilians ({iso3})" if i < with_civilians else actor2, iso3=iso3)
+            for i in range(n)]
+
+
+def test_civilians_as_the_other_side_are_learned_per_country_where_the_coders_code_them():
+    events = (_lootings("BFA", 12, 9) + _lootings("KEN", 12, 2, actor2="Police Forces of Kenya")
+              + _lootings("NER", 6, 6) + _lootings("MLI", 30, 0))  # Mali's files: no actor 2 at all
+    assert learn_victims(events) == {"BFA": ["Looting/property destruction"]}
+
+
+def _looting_event(iso3: str, actor2: Actor | None = None) -> Event:
+    return Event(event_id="e", article_ids=["a"], disorder_type="Strategic developments",
+                 event_type="Strategic developments", sub_event_type="Looting/property destruction",
+                 actor1=Actor(name="JNIM: Group for Support of Islam and Muslims", type="Rebel group"),
+                 actor2=actor2, location=Location(name="Djibo", country="Burkina Faso", iso3=iso3))
+
+
+def test_an_event_with_no_second_side_gets_civilians_where_the_coders_code_them():
+    kb = ActorKB.load()
+    habits = {"BFA": ["Looting/property destruction"]}
+    soldiers = Actor(name="Military Forces of Burkina Faso", type="State forces")
+    found = with_victims([_looting_event("BFA"), _looting_event("BFA", soldiers), _looting_event("NER")],
+                         habits, kb)
+    assert [e.actor2.name if e.actor2 else None for e in found] == [
+        "Civilians (Burkina Faso)", "Military Forces of Burkina Faso", None]
+    assert "involving Civilians (Burkina Faso)" in found[0].notes
+
+
+def _reported(iso3: str, outlets: list[str]) -> list[CodedEvent]:
+    return [CodedEvent(source=f"f.csv:{i}", iso3=iso3, outlets=o) for i, o in enumerate(outlets)]
+
+
+def test_an_outlet_reporting_on_one_country_gives_that_country_as_the_scenes_prior(tmp_path):
+    events = (_reported("MLI", ["Invented Sahel Radio; Wire Press"] * 60 + ["Other Paper"] * 60)
+              + _reported("BFA", ["Invented Faso Daily"] * 100 + ["Wire Press"] * 40
+                          + ["Invented Sahel Radio"]))
+    outlets = learn_sources(events)
+    assert outlets == {"invented faso daily": "BFA", "invented sahel radio": "MLI", "other paper": "MLI"}
+    assert learn_sources(events[:120]) == {}  # one country: a national outlet and a wire look alike
+    model = _model(tmp_path, None)
+    model.outlets = outlets
+    country = [model.with_source_country(Article(id="a", text="t", source=source)).country
+               for source in ("Invented Faso Daily", "Wire Press; Invented Sahel Radio", "Wire Press",
+                              "Invented Faso Daily; Other Paper")]
+    assert country == ["BFA", "MLI", None, None]
+    given = Article(id="a", text="t", source="Invented Faso Daily", country="NER")
+    assert model.with_source_country(given).country == "NER"
 
 
 # --- the command ---------------------------------------------------------------------------------

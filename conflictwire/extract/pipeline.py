@@ -106,6 +106,8 @@ class Extractor:
     def _prepare(self, article: Article) -> _Prepared | None:
         """The cheap pass: language, sentences and the candidates that can hold an event."""
         lang = language_of(article)
+        if self.model is not None:  # the country the user's outlet reports on: the scene's prior
+            article = self.model.with_source_country(article)
         original = article
         if needs_truecasing(article.text):
             article = article.model_copy(update={
@@ -150,11 +152,12 @@ class Extractor:
                          if not assemble.SUSPICION.search(t))
         known = assemble.story_group(mentions, [a for a in self.kb.find(early, lang)
                                                  if not assemble.affiliated(early, a)])
-        return assemble.share_perpetrators([
+        events = assemble.share_perpetrators([
             assemble.build(d, article, lang, self.kb, fallback, claim_sentences.get(i, []), sentences,
                            known, self.tolls, self.model)
             for i, d in enumerate(drafts)
         ])
+        return self.model.complete(events, self.kb) if self.model is not None else events
 
     # -- stages -------------------------------------------------------------------
     def _mention(self, sentence: Sentence, triggers, doc, ctx: ReportPlaces, lead_index: int = 0

@@ -59,6 +59,8 @@ class _Recorder(LearnedModel):
     def __init__(self, places: list[LearnedPlace], actors: list[LearnedActor]) -> None:
         self.places, self.actors = places, actors
         self.classifier, self.blender, self.coder = None, None, "rules"
+        self.victims: dict[str, list[str]] = {}
+        self.outlets: dict[str, str] = {}
         self.calls: list[tuple[tuple[str, str], list[str], Involved]] = []
 
     def code(self, rules: tuple[str, str], texts: list[str], involved: Involved,

@@ -72,12 +72,15 @@ def run(args: argparse.Namespace) -> int | None:
     if missing:
         print(f"{missing[0]}: no such file", file=sys.stderr)
         return 1
-    from ..extract.learned.model import blend_line
+    from ..extract.learned.model import blend_line, victims_line
+    from ..extract.learned.victims import load_victims
     from .train import learn
 
     info, bad = learn(args.files, folder, args.until, report=lambda m: print(m, file=sys.stderr))
     print(f"learned from {info.events} events into {folder} in {info.seconds:.1f} s:\n"
-          f"  places {info.places}, actors {info.actors}, aliases {info.aliases}")
+          f"  places {info.places}, actors {info.actors}, aliases {info.aliases}\n"
+          f"  civilians as the other side: {victims_line(load_victims(folder))}\n"
+          f"  outlets tied to the country they report on: {info.outlets}")
     if info.type_accuracy is not None:
         print(f"  classifier: {info.classified} notes; held-out tenth: type {info.type_accuracy:.3f}, "
               f"sub-type {info.sub_type_accuracy:.3f}")

@@ -15,6 +15,8 @@ from ..extract.learned.classifier import TypeClassifier
 from ..extract.learned.model import ModelInfo, info_json
 from ..extract.learned.places import learn_places, save_places
 from ..extract.learned.records import CodedEvent, RowError, read_coded
+from ..extract.learned.sources import learn_sources, save_sources
+from ..extract.learned.victims import learn_victims, save_victims
 from .blend import BlendFit, fit_blend
 
 
@@ -52,6 +54,10 @@ def learn(files: list[Path], folder: Path, until: date | None = None,
     save_places(places, folder)
     actors = learn_actors(events, ActorKB.load())
     save_actors(actors, folder)
+    victims = learn_victims(events)
+    save_victims(victims, folder)
+    outlets = learn_sources(events)
+    save_sources(outlets, folder)
     typed = [e for e in events if e.notes and e.sub_event_type]
     type_acc = sub_acc = None
     classifier = None
@@ -78,6 +84,7 @@ def learn(files: list[Path], folder: Path, until: date | None = None,
         places=len(places), actors=len(actors), aliases=sum(len(a.aliases) for a in actors),
         classified=len(typed) if classifier else 0, type_accuracy=type_acc, sub_type_accuracy=sub_acc,
         blended=blend.blended, blend_accuracy=blend.accuracy, languages=blend.languages,
+        victims=sum(len(subs) for subs in victims.values()), outlets=len(outlets),
         seconds=round(time.monotonic() - started, 1))
     (folder / "model.json").write_text(info_json(info), encoding="utf-8")
     return info, bad

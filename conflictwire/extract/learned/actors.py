@@ -1,7 +1,9 @@
 """Learned actors: the coded actor names with their ACLED type (from the inter codes) and
 country, and the aliases their notes use for them. A note's capitalised phrases and
 acronyms are aligned with the names coded for its event: a phrase that comes with one
-coded name in most of the notes that use it ("ISGS", "Koglweogo") is that actor's alias."""
+coded name in most of the notes that use it ("ISGS", "Koglweogo") is that actor's alias.
+A group the knowledge base knows by another name than the coders is theirs (`replaces`):
+where most notes naming it code one other name, the knowledge base's name gives way."""
 
 from __future__ import annotations
 
@@ -57,6 +59,10 @@ class LearnedActor(BaseModel):
     country: str = ""
     aliases: list[str] = []
     count: int = 0
+    # names of the knowledge base the coders code as this actor, with the countries of those
+    # notes ("Islamic State (Sahel)", whose names "ISGS" and "EIGS" the notes use, coded
+    # "Islamic State (Greater Sahara)" in Mali and Burkina Faso)
+    replaces: dict[str, list[str]] = {}
 
 
 def _phrases(note: str) -> set[str]:
@@ -83,6 +89,7 @@ def _new_alias(phrase: str, name: str, kb: ActorKB, taken: set[str]) -> bool:
 
 def learn_actors(events: Iterable[CodedEvent], kb: ActorKB) -> list[LearnedActor]:
     """Named actors of the coded events with their type, country and aliases."""
+    events = list(events)  # read twice
     actors: dict[str, LearnedActor] = {}
     together: dict[str, Counter[str]] = defaultdict(Counter)
     phrase_notes: Counter[str] = Counter()
@@ -115,9 +122,51 @@ def learn_actors(events: Iterable[CodedEvent], kb: ActorKB) -> list[LearnedActor
         if n >= MIN_TOGETHER and n / phrase_notes[phrase] >= MIN_SHARE \
                 and _new_alias(phrase, name, kb, places | known):
             actors[name].aliases.append(phrase)
+    for kb_name, (name, countries) in coders_names(events, kb, set(actors)).items():
+        actors[name].replaces[kb_name] = countries
     for actor in actors.values():
         actor.aliases.sort()
     return sorted(actors.values(), key=lambda a: a.name)
+
+
+_PERIOD = re.compile(r"\s*\(\d{4}-?\d{0,4}\)")  # "Military Forces of Mali (2016-2021)"
+
+
+def _same_name(a: str, b: str) -> bool:
+    return _PERIOD.sub("", a).lower() == _PERIOD.sub("", b).lower()
+
+
+def coders_names(events: Iterable[CodedEvent], kb: ActorKB, learned: set[str],
+                 ) -> dict[str, tuple[str, list[str]]]:
+    """The knowledge base's groups the coders code by another name: the one coded in most of
+    the notes naming that group and no other (a note naming two, "JNIM and/or ISGS", codes
+    the pair), when the coders never or seldom code the knowledge base's own name there;
+    with the countries of those notes."""
+    notes: Counter[str] = Counter()
+    coded: dict[str, Counter[str]] = defaultdict(Counter)
+    where: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for e in events:
+        if not e.notes:
+            continue
+        named = {m.actor.name for m in kb.find(e.notes, "en", e.iso3 or None)
+                 if m.role == "named" and m.actor}
+        if len(named) != 1:
+            continue
+        kb_name = named.pop()
+        names = {n for n in (e.actor1, e.actor2, *e.assoc_actors) if n and not _GENERATED.search(n)}
+        notes[kb_name] += 1
+        if not any(_same_name(n, kb_name) for n in names):
+            coded[kb_name].update(n for n in names if n in learned)
+            for n in names:
+                where[kb_name, n].add(e.iso3)
+    found = {}
+    for kb_name, counts in coded.items():
+        if not counts:
+            continue
+        name, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        if n >= MIN_TOGETHER and n / notes[kb_name] >= MIN_SHARE:
+            found[kb_name] = (name, sorted(c for c in where[kb_name, name] if c))
+    return found
 
 
 def save_actors(actors: list[LearnedActor], folder: Path) -> None:

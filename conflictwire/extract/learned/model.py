@@ -2,10 +2,12 @@
 
 Layout of a model directory: `model.json` (what was learned, when, from what),
 `places.json`, `actors.json`, `classifier.npz` and `vocabulary.json`, `blend.npz` (how the
-rules' coding and the classifier's are weighed). The model in use is
-`--model DIR`, else the one under the user cache directory when it exists; `--no-model`
-ignores it. The choice travels to worker processes in CONFLICTWIRE_MODEL ("none" for no
-model), and each process loads a model once (`active_model`)."""
+rules' coding and the classifier's are weighed), `victims.json` (where the coders code
+civilians as the other side), `sources.json` (the country each of the user's outlets
+reports on). The model in use is `--model DIR`, else the one under the user cache
+directory when it exists; `--no-model` ignores it. The choice travels to worker processes in
+CONFLICTWIRE_MODEL ("none" for no model), and each process loads a model once
+(`active_model`)."""
 
 from __future__ import annotations
 
@@ -26,6 +28,8 @@ from .actors import LearnedActor, load_actors
 from .blend import GENERIC_SUB, REMOTE, Blender, guessed
 from .classifier import TypeClassifier
 from .places import LearnedPlace, load_places
+from .sources import load_sources, source_country
+from .victims import load_victims, with_victims
 
 ENV = "CONFLICTWIRE_MODEL"
 CONFIDENT = 0.5  # the classifier's type probability above which it overrules the rules' type
@@ -61,6 +65,8 @@ class ModelInfo(BaseModel):
     # alone and the classifier's alone (type)
     blend_accuracy: list[float] | None = None
     languages: list[str] | None = None  # of the notes the classifier learned from (None: any)
+    victims: int = 0  # (country, sub-type) pairs its coders code with civilians as the other side
+    outlets: int = 0  # outlets of the user's sources tied to the country they report on
     seconds: float = 0.0
 
 
@@ -100,13 +106,16 @@ class LearnedModel:
 
     def __init__(self, folder: Path, info: ModelInfo, places: list[LearnedPlace],
                  actors: list[LearnedActor], classifier: TypeClassifier | None,
-                 blender: Blender | None = None) -> None:
+                 blender: Blender | None = None, victims: dict[str, list[str]] | None = None,
+                 outlets: dict[str, str] | None = None) -> None:
         self.folder = folder
         self.info = info
         self.places = places
         self.actors = actors
         self.classifier = classifier
         self.blender = blender
+        self.victims = victims or {}
+        self.outlets = outlets or {}
         digest = hashlib.sha256((folder / "model.json").read_bytes()).hexdigest()[:8]
         self.coder = f"rules+model:{info.name}@{digest}"
 
@@ -115,7 +124,7 @@ class LearnedModel:
         try:
             info = ModelInfo.model_validate_json((folder / "model.json").read_text(encoding="utf-8"))
             return cls(folder, info, load_places(folder), load_actors(folder), TypeClassifier.load(folder),
-                       Blender.load(folder))
+                       Blender.load(folder), load_victims(folder), load_sources(folder))
         except (OSError, ValueError, KeyError) as err:
             raise ValueError(f"{folder}: not a readable conflictwire model ({err}); "
                              f"run `conflictwire learn --forget --model {folder}` and learn again") from err
@@ -124,9 +133,10 @@ class LearnedModel:
         """The knowledge base with the learned actors added."""
         from ..actors import Entry
 
-        return communities_by_country(kb.extended(
+        kb = communities_by_country(kb.extended(
             Entry(name=a.name, type=a.type, country=a.country or None, aliases=tuple(a.aliases))
             for a in self.actors), self.actors)
+        return coders_names_first(kb, self.actors)
 
     def gazetteer(self, base):
         """The gazetteer with the learned places consulted first."""
@@ -166,6 +176,19 @@ class LearnedModel:
             return rules
         return fixed, sub
 
+    def with_source_country(self, article):
+        """The article with the country its source reports on for this user (`sources.py`),
+        the scene's prior, when it gives none itself."""
+        if article.country or not self.outlets:
+            return article
+        country = source_country(article.source, self.outlets)
+        return article.model_copy(update={"country": country}) if country else article
+
+    def complete(self, events: list, kb) -> list:
+        """The events with what the coders code where the report is silent: civilians as the
+        other side, for the sub-types and countries where they do (`victims.py`)."""
+        return with_victims(events, self.victims, kb) if self.victims else events
+
     def triggers(self, texts: list[str], lang: str) -> list[list[Trigger]]:
         """For each sentence the classifier reads as a sub-type with a margin of DETECT or
         more, one trigger of that sub-type on the word that weighs most in that reading (the
@@ -203,6 +226,8 @@ class LearnedModel:
                      f", held-out tenth: type {i.type_accuracy:.3f}, sub-type {i.sub_type_accuracy:.3f}"
                      if i.type_accuracy is not None and i.sub_type_accuracy is not None else ""),
                  f"  blend: {blend_line(i)}",
+                 f"  civilians as the other side: {victims_line(self.victims)}",
+                 f"  outlets tied to a country: {len(self.outlets)}",
                  f"  size: {sum(f.stat().st_size for f in self.folder.iterdir()) / 1e6:.1f} MB"]
         return "\n".join(lines)
 
@@ -241,6 +266,24 @@ def communities_by_country(kb, actors: list[LearnedActor]):
     return kb
 
 
+def coders_names_first(kb, actors: list[LearnedActor]):
+    """`kb` where a group the coders code by another name (`LearnedActor.replaces`) resolves
+    to theirs in the countries of their notes; everywhere when the group is at home there
+    (its names, "ISGS", and the names that lead to it, "Islamic State" in Mali, give the
+    coders' actor), only there when it is at home elsewhere (Kenya's coders' "ANC" is not
+    South Africa's). A name that already depends on the report's country is left."""
+    for a in actors:
+        for name, countries in a.replaces.items():
+            entry = kb.entries.get(name)
+            if entry is None or entry.by_country or entry.default or entry.ambiguous or not countries:
+                continue
+            home = {c for c in (entry.country, *entry.operates) if c}
+            kb.entries[name] = dataclasses.replace(
+                entry, by_country=tuple((c, a.name) for c in countries),
+                default=a.name if not home or home & set(countries) else "")
+    return kb
+
+
 def blend_line(info: ModelInfo) -> str:
     """What the blend learned from and how it codes the held-out tenth against each part alone."""
     if not info.blended:
@@ -251,6 +294,10 @@ def blend_line(info: ModelInfo) -> str:
         line += (f"; held-out tenth: type {blend:.3f} (rules alone {rules:.3f}, classifier alone "
                  f"{classifier:.3f}), sub-type {blend_sub:.3f}")
     return line
+
+
+def victims_line(victims: dict[str, list[str]]) -> str:
+    return "; ".join(f"{iso3} {', '.join(subs)}" for iso3, subs in sorted(victims.items())) or "none learned"
 
 
 def info_json(info: ModelInfo) -> str:

@@ -188,15 +188,22 @@ class PlacesSupplement:
             words = list(re.finditer(r"\S+", run.group(0)))
             for n in range(len(words), 0, -1):  # longest first
                 start, end = run.start() + words[0].start(), run.start() + words[n - 1].end()
-                if any(s < end and start < e for s, e in taken):
-                    continue
                 name = text[start:end]
+                overlaps = [(s, e) for s, e in taken if s < end and start < e]
+                if overlaps and not self._covers(name, start, end, overlaps):
+                    continue
                 known = fold_name(name) in self._by_key or self._loose_name(name, countries)
                 if known and (n > 1 or start > 0):
-                    found.append((start, end, name))
-                    taken.append((start, end))
+                    found = [f for f in found if (f[0], f[1]) not in overlaps] + [(start, end, name)]
+                    taken = [t for t in taken if t not in overlaps] + [(start, end)]
                     break
         return sorted(found)
+
+    def _covers(self, name: str, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+        """A learned name that holds the gazetteer's shorter names within it is the place the
+        text names ("Tin-Hamma", not the "Tin" in it; "Tin-Bidene")."""
+        return fold_name(name) in self._by_key and all(start <= s and e <= end and e - s < end - start
+                                                       for s, e in spans)
 
     def _loose_name(self, name: str, countries: set[str]) -> bool:
         """A name of the text one letter from a place learned in one of `countries`, and

@@ -61,6 +61,7 @@ class CodedEvent(BaseModel):
     latitude: float | None = None
     longitude: float | None = None
     geo_precision: int | None = None
+    outlets: str = ""  # ACLED's `source`: the outlets that reported it ("Studio Tamani; Kibaru")
 
 
 class RowError(BaseModel):
@@ -138,7 +139,7 @@ def from_acled(row: dict, where: str) -> CodedEvent:
         country=_text(row, "country"), iso3=_text(row, "iso3").upper() or iso3_of(_text(row, "country")),
         admin1=_text(row, "admin1"),
         admin2=_text(row, "admin2"), location=_text(row, "location"), latitude=lat, longitude=lon,
-        geo_precision=_precision(row.get("geo_precision")))
+        geo_precision=_precision(row.get("geo_precision")), outlets=_text(row, "source"))
 
 
 def from_ucdp(row: dict, where: str) -> CodedEvent:
