@@ -70,6 +70,21 @@ def test_a_suspect_is_not_a_claimant(extractor):
     assert events[0].fatalities == 4
 
 
+def test_a_group_the_report_attributes_the_deed_to_is_the_perpetrator(extractor):
+    events = extract(extractor, (
+        "A roadside bomb struck an army truck near Boni, Mali, on Wednesday, killing two soldiers.\n"
+        "Officials said the device was likely planted by Katiba Macina fighters."))
+    assert len(events) == 1
+    assert events[0].actor1.name.startswith("JNIM")
+
+
+def test_an_attribution_names_no_demonstrators(extractor):
+    events = extract(extractor, (
+        "Hundreds of traders marched in Bamako on Wednesday against new taxes.\n"
+        "The march was organised by the JNIM's critics in the traders' union."))
+    assert all(e.event_type == "Protests" and not e.actor1.name.startswith("JNIM") for e in events)
+
+
 def test_claimant_is_the_perpetrator(extractor):
     events = extract(extractor, (
         "A car bomb exploded outside a police station in Mogadishu on Monday, killing nine people, "

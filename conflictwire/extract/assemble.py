@@ -157,6 +157,7 @@ class _Cues:
     responsibility: object
     denial: object
     claim_statement: object
+    attribution: object
 
 
 @cache
@@ -177,6 +178,7 @@ def cues(lang: str) -> _Cues:
         responsibility=compile_alternation(claims["responsibility"]),
         denial=compile_alternation(claims["denial"]),
         claim_statement=compile_alternation(claims["statement"]),
+        attribution=compile_alternation(claims["attribution"]),
     )
 
 
@@ -1037,6 +1039,25 @@ def notes(day: date | None, a1: Actor | None, a2: Actor | None, sub: str, place:
 _NO_CLAIM = re.compile(rf"(?i)\b(?:{_words('claims', 'no_claim', 'discourse.toml')})")
 
 
+ATTRIBUTION_REACH = 40  # characters from the attribution to the group's name
+# The types whose perpetrator an attribution names (a demonstration's people are no perpetrators).
+ATTRIBUTABLE = ("Battles", "Violence against civilians", "Explosions/Remote violence")
+
+
+def attributed_group(draft: Draft, sentences: list[Sentence], lang: str, kb: ActorKB) -> Actor | None:
+    """The named armed group the report attributes the event to, in its sentences or the two
+    after them ("... planted an IED. The device was likely planted by Katiba Macina")."""
+    first = min(m.sentence.index for m in draft.mentions)
+    last = max(m.sentence.index for m in draft.mentions)
+    for sentence in sentences[first : last + 3]:
+        for found in cues(lang).attribution.finditer(sentence.text):
+            for a in kb.find(sentence.text, lang):
+                if a.role == "named" and a.actor and a.actor.type in NON_STATE and \
+                        found.end() <= a.start <= found.end() + ATTRIBUTION_REACH:
+                    return a.actor.model_copy(update={"mentions": [a.text]})
+    return None
+
+
 def claimant_group(index: int, sentences: list[Sentence], lang: str, kb: ActorKB) -> Actor | None:
     """The group that claimed: named in the claim, or in the next sentences ("A jihadist group
     claimed the attack. The JNIM said ..."). "No group claimed it" names nobody."""
@@ -1111,6 +1132,10 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         s.state = [s.attacker] + [a for a in s.state if a.name != s.attacker.name]
     if sub == "Air/drone strike" and not s.state and iso3:
         s.state.append(kb.state_forces(iso3, "military"))  # air power is a state's
+    if event_type in ATTRIBUTABLE and all(a.name.startswith("Unidentified") for a in s.armed):
+        attributed = attributed_group(draft, sentences, lang, kb)
+        if attributed:  # "gunmen attacked ...; the attack was carried out by ISWAP"
+            s.armed = [attributed]
     a1, a2, assoc1, assoc2 = choose_actors(event_type, sub, s, kb, iso3)
     found = [f for m in draft.mentions for f in m.figures]
     # A count given after the event is told ("A local official said nine bodies had been
