@@ -326,6 +326,15 @@ def test_posts_captured_are_territory_taken(extractor):
     assert event.sub_event_type == "Non-state actor overtakes territory"
 
 
+@pytest.mark.parametrize(("text", "sub"), [
+    ("Militants exploded a grenade at the gate of a trader's house in Imphal, India, on Monday.", "Grenade"),
+    ("A powerful bomb shattered a party office in Karachi, Pakistan, on Monday, killing six people.",
+     "Remote explosive/landmine/IED"),
+])
+def test_the_device_told_by_what_it_did(extractor, text, sub):
+    assert only(extract(extractor, text)).sub_event_type == sub
+
+
 def test_youths_fighting_police_are_rioters(extractor):
     event = only(extract(extractor, (
         "Running battles between youths and police broke out in Kisumu, Kenya, on Monday.")))
