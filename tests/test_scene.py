@@ -280,3 +280,23 @@ def test_a_facility_named_after_a_person_is_one_place_or_none(extractor: Extract
     # a facility named by its town is in the town
     found = gaz.find_toponyms("Students of Garissa University College marched.")
     assert [name for _, _, name in found] == ["Garissa"]
+
+
+# Two imported villages called Tendeli, in Mali's Kayes and Mopti regions (14.4, -11.4 and
+# 14.3, -3.6); Nakoli lies beside the Mopti one, Sirabala beside the Kayes one.
+TENDELI_MOPTI, TENDELI_KAYES = (14.3, -3.6), (14.4, -11.4)
+
+
+@pytest.mark.parametrize(("text", "point"), [
+    # a people that lives in one of the regions (place_homelands.toml: the Dogon, Mopti)
+    ("Militiamen attacked and torched the Dogon hamlet of Tendeli on Sunday.", TENDELI_MOPTI),
+    # a group that operates in one of them (Katiba Macina: Mopti, Ségou)
+    ("Katiba Macina militants abducted two traders in the village of Tendeli on Sunday.", TENDELI_MOPTI),
+    # another place of the report lies beside one of them
+    ("Gunmen killed a herder between Tendeli and Nakoli on Sunday.", TENDELI_MOPTI),
+    ("Gunmen killed a herder between Tendeli and Sirabala on Sunday.", TENDELI_KAYES),
+])
+def test_namesake_villages_of_one_country_are_told_apart_by_the_report(
+        extractor: Extractor, text: str, point: tuple[float, float]):
+    location = scene(extractor, text)
+    assert near(location, *point), location
