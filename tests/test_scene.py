@@ -300,3 +300,16 @@ def test_namesake_villages_of_one_country_are_told_apart_by_the_report(
         extractor: Extractor, text: str, point: tuple[float, float]):
     location = scene(extractor, text)
     assert near(location, *point), location
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    # Bonnut, France, has "Boni" among its alternate names; Mali's Boni bears it as its own
+    ("Airstrikes by France were reported southeast of Boni on Sunday, likely targeting Katiba "
+     "Serma militants.", "MLI"),
+    # Parma, Ohio, is found by a loose spelling of "Pama", a town of Burkina Faso
+    ("Suspected JNIM militants abducted two women, one of them an American, at a checkpoint near "
+     "Pama on Sunday.", "BFA"),
+])
+def test_a_place_bearing_the_name_as_its_own_beats_an_alternate_name_abroad(
+        extractor: Extractor, text: str, country: str):
+    assert scene(extractor, text).iso3 == country

@@ -615,6 +615,7 @@ class SceneFinder:
         if not ranked:
             return None  # only homonyms far from the report's country: the country stays
         store = self.geocoder.gazetteer.store_countries()
+        ranked = _own_name_at_home(ranked, facts[0], scene.supported | frozenset(store), frozenset(store))
         credible = {p.geonameid for p, _ in self._credible_readings(name, store)}
         ranked = _in_leading_country(ranked, scene.countries, credible)
         ranked = self._among_namesakes(name, ranked, scene)
@@ -842,6 +843,21 @@ def _in_leading_country(ranked: list[tuple[Place, float]], countries: dict[str, 
         return ranked
     here = [(p, sc) for p, sc in ranked if countries.get(p.iso3, 0.0) == lead and p.geonameid in credible]
     return here + [r for r in ranked if r not in here] if here else ranked
+
+
+def _own_name_at_home(ranked: list[tuple[Place, float]], own: frozenset[int], home: frozenset[str],
+                      imported: frozenset[str]) -> list[tuple[Place, float]]:
+    """Without the readings of other countries that bear the name only as an alternate name
+    or a loose spelling, when a place of one of the report's countries (its signs' and the
+    imported ones) bears it as its own: "Boni" of a Mali report is Mali's Boni, not Bonnut,
+    France, though French aircraft struck there; "Pama" is not Parma, Ohio, though an American
+    was abducted there. A city known the world over keeps its alternate names ("Bombay"), and
+    an imported country's villages theirs (local spellings the user's files give)."""
+    owners = {p.iso3 for p, _ in ranked if p.geonameid in own and p.iso3 in home}
+    if not owners:
+        return ranked
+    return [(p, sc) for p, sc in ranked
+            if p.iso3 in owners or p.iso3 in imported or p.geonameid in own or p.population >= WORLD_CITY]
 
 
 def _tied(ranked: list[tuple[Place, float]]) -> bool:
