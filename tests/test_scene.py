@@ -313,3 +313,14 @@ def test_namesake_villages_of_one_country_are_told_apart_by_the_report(
 def test_a_place_bearing_the_name_as_its_own_beats_an_alternate_name_abroad(
         extractor: Extractor, text: str, country: str):
     assert scene(extractor, text).iso3 == country
+
+
+@pytest.mark.parametrize("text", [
+    # a village no gazetteer has, of a people that lives in one region (the Dogon: Mopti)
+    "Militiamen attacked the Dogon village of Zorokorou on Sunday, killing four.",
+    # a group that operates in Mopti and Ségou, and a people of Mopti: Mopti
+    "Katiba Macina militants clashed with Dogon hunters near Zorokorou on Sunday.",
+])
+def test_an_unknown_village_of_a_peoples_homeland_is_placed_in_its_region(extractor: Extractor, text: str):
+    location = scene(extractor, text)
+    assert (location.iso3, location.admin1, location.geo_precision) == ("MLI", "Mopti", 3), location

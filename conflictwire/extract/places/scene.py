@@ -198,8 +198,8 @@ class SceneContext:
     beyond_forces: frozenset[str] = frozenset()
     names: tuple[str, ...] = ()  # the report's place names
     # the first-level divisions the report's peoples live in and its groups operate in, as
-    # (ISO3, `_area_key`) (place_homelands.toml)
-    homelands: frozenset[tuple[str, str]] = frozenset()
+    # (ISO3, `_area_key`), each with the number of its peoples and groups (place_homelands.toml)
+    homelands: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 class SceneFinder:
@@ -685,6 +685,20 @@ class SceneFinder:
             return None
         return tied[i]
 
+    def _homeland_region(self, scene: SceneContext, iso3: str | None) -> Location | None:
+        """The one first-level division of `iso3` where the report's people lives or its group
+        operates (place_homelands.toml), or the one most of them point to ("Dogon" and "Katiba
+        Macina": Mopti, not Ségou), at geo_precision 3; None when none or several as many."""
+        areas = sorted(((n, key) for (country, key), n in scene.homelands.items() if country == iso3),
+                       reverse=True)
+        if not areas or (len(areas) > 1 and areas[1][0] == areas[0][0]):
+            return None
+        key = areas[0][1]
+        for p, _ in self.geocoder.gazetteer.match(_homeland_names()[(iso3, key)]):
+            if p.iso3 == iso3 and p.admin_level == 1 and _area_key(p.admin1 or p.name) == key:
+                return self.geocoder.to_location(p).model_copy(update={"geo_precision": 3})
+        return None
+
     def _name_facts(self, name: str) -> tuple[frozenset[int], frozenset[str]]:
         """The entries that bear `name` as their own, and the countries with a division of
         that name (whose namesake town is its seat: "Douentza" and the cercle of Douentza)."""
@@ -776,6 +790,9 @@ class SceneFinder:
             top = _best_of(scene.evidence, scene.countries)
         if top in scene.forces_only and scene.beyond_forces:
             top = _best_of(scene.beyond_forces, scene.countries)  # not the forces' own country
+        region = self._homeland_region(scene, top)
+        if region is not None:  # "the Dogon village of X", X unknown: somewhere in Mopti region
+            return region
         if ctx.dateline:
             found = self._locate(ctx.dateline, ctx)
             if found and (top is None or found[0].iso3 == top):
@@ -949,7 +966,7 @@ _DIVISION_WORDS = re.compile(r"\b(?:region|cercle|county|district|province|depar
 
 
 def _in_homeland(tied: list[tuple[Place, float]],
-                 homelands: frozenset[tuple[str, str]]) -> tuple[Place, float] | None:
+                 homelands: dict[tuple[str, str], int]) -> tuple[Place, float] | None:
     """The first reading of `tied` that lies in one of the report's homelands
     (place_homelands.toml; its region is then right even when several lie there), None when
     none does or all do."""
@@ -975,18 +992,29 @@ def _homelands() -> dict[str, frozenset[tuple[str, str]]]:
 
 
 @lru_cache(maxsize=1)
+def _homeland_names() -> dict[tuple[str, str], str]:
+    """(ISO3, `_area_key`) -> the division's name as place_homelands.toml writes it."""
+    found: dict[tuple[str, str], str] = {}
+    for table in load_data("place_homelands.toml").values():
+        for areas in table.values():
+            for area in areas:
+                iso3, name = area.split("/", 1)
+                found[(iso3, _area_key(name))] = name
+    return found
+
+
+@lru_cache(maxsize=1)
 def _homelands_pattern() -> re.Pattern[str]:
     """A people's (also in the plural) or a group's name as words of their own."""
     names = "|".join(re.escape(n) for n in sorted(_homelands(), key=len, reverse=True)) or "(?!)"
     return re.compile(rf"(?<![\w-])({names})s?(?![\w-])")
 
 
-def _homelands_in(text: str) -> frozenset[tuple[str, str]]:
-    """The divisions the peoples and groups a text names live and operate in."""
-    found: set[tuple[str, str]] = set()
-    for m in _homelands_pattern().finditer(text):
-        found |= _homelands()[m.group(1)]
-    return frozenset(found)
+def _homelands_in(text: str) -> dict[tuple[str, str], int]:
+    """The divisions the peoples and groups a text names live and operate in, each with the
+    number of those peoples and groups."""
+    names = {m.group(1) for m in _homelands_pattern().finditer(text)}
+    return dict(Counter(area for name in names for area in _homelands()[name]))
 
 
 def _division_key(name: str) -> str:
