@@ -324,3 +324,9 @@ def test_a_place_bearing_the_name_as_its_own_beats_an_alternate_name_abroad(
 def test_an_unknown_village_of_a_peoples_homeland_is_placed_in_its_region(extractor: Extractor, text: str):
     location = scene(extractor, text)
     assert (location.iso3, location.admin1, location.geo_precision) == ("MLI", "Mopti", 3), location
+
+
+def test_an_unknown_place_of_a_groups_stronghold_is_placed_in_its_region(extractor: Extractor):
+    # the MSA is a movement of Mali's Ménaka region
+    location = scene(extractor, "MSA militiamen clashed with gunmen on motorbikes in the area of Zorokorou.")
+    assert (location.iso3, location.admin1, location.geo_precision) == ("MLI", "Ménaka", 3), location
