@@ -118,7 +118,8 @@ def test_a_divisions_seat_wins_over_a_village_of_that_name_elsewhere():
 
     def entry(gid: int, code: str, admin1: str, population: int) -> Place:
         cls = "A" if code.startswith("ADM") else "P"
-        return Place(gid, "Tendeli", 0.1 * gid, 34.7, "KE", "KEN", "Kenya", cls, code, population, admin1, None)
+        return Place(gid, "Tendeli", 0.1 * gid, 34.7, "KE", "KEN", "Kenya", cls, code, population,
+                     admin1, None)
 
     county = entry(1, "ADM1", "Tendeli", 100_000)
     seat, village = entry(2, "PPL", "Tendeli", 0), entry(3, "PPL", "Lorana", 0)
