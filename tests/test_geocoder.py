@@ -110,3 +110,21 @@ def test_neighbourhood_resolves_near_the_report_city(tmp_path: Path):
 ])
 def test_division_names_as_acled_writes_them(name, acled):
     assert division_name(name) == acled
+
+
+def test_a_divisions_seat_wins_over_a_village_of_that_name_elsewhere():
+    from conflictwire.extract.places.gazetteer import Place
+    from conflictwire.extract.places.geocoder import order
+
+    def entry(gid: int, code: str, admin1: str, population: int) -> Place:
+        cls = "A" if code.startswith("ADM") else "P"
+        return Place(gid, "Tendeli", 0.1 * gid, 34.7, "KE", "KEN", "Kenya", cls, code, population,
+                     admin1, None)
+
+    county = entry(1, "ADM1", "Tendeli", 100_000)
+    seat, village = entry(2, "PPL", "Tendeli", 0), entry(3, "PPL", "Lorana", 0)
+    # out of context the two villages are as likely, the county more: its seat is meant
+    ranked = order([(county, 0.8), (village, 0.7), (seat, 0.7)])
+    assert [p.geonameid for p, _ in ranked] == [2, 1, 3]
+    # "Tendeli County": the division itself
+    assert order([(county, 0.8), (village, 0.7), (seat, 0.7)], prefer="admin")[0][0] is county

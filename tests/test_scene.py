@@ -280,3 +280,53 @@ def test_a_facility_named_after_a_person_is_one_place_or_none(extractor: Extract
     # a facility named by its town is in the town
     found = gaz.find_toponyms("Students of Garissa University College marched.")
     assert [name for _, _, name in found] == ["Garissa"]
+
+
+# Two imported villages called Tendeli, in Mali's Kayes and Mopti regions (14.4, -11.4 and
+# 14.3, -3.6); Nakoli lies beside the Mopti one, Sirabala beside the Kayes one.
+TENDELI_MOPTI, TENDELI_KAYES = (14.3, -3.6), (14.4, -11.4)
+
+
+@pytest.mark.parametrize(("text", "point"), [
+    # a people that lives in one of the regions (place_homelands.toml: the Dogon, Mopti)
+    ("Militiamen attacked and torched the Dogon hamlet of Tendeli on Sunday.", TENDELI_MOPTI),
+    # a group that operates in one of them (Katiba Macina: Mopti, Ségou)
+    ("Katiba Macina militants abducted two traders in the village of Tendeli on Sunday.", TENDELI_MOPTI),
+    # another place of the report lies beside one of them
+    ("Gunmen killed a herder between Tendeli and Nakoli on Sunday.", TENDELI_MOPTI),
+    ("Gunmen killed a herder between Tendeli and Sirabala on Sunday.", TENDELI_KAYES),
+])
+def test_namesake_villages_of_one_country_are_told_apart_by_the_report(
+        extractor: Extractor, text: str, point: tuple[float, float]):
+    location = scene(extractor, text)
+    assert near(location, *point), location
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    # Bonnut, France, has "Boni" among its alternate names; Mali's Boni bears it as its own
+    ("Airstrikes by France were reported southeast of Boni on Sunday, likely targeting Katiba "
+     "Serma militants.", "MLI"),
+    # Parma, Ohio, is found by a loose spelling of "Pama", a town of Burkina Faso
+    ("Suspected JNIM militants abducted two women, one of them an American, at a checkpoint near "
+     "Pama on Sunday.", "BFA"),
+])
+def test_a_place_bearing_the_name_as_its_own_beats_an_alternate_name_abroad(
+        extractor: Extractor, text: str, country: str):
+    assert scene(extractor, text).iso3 == country
+
+
+@pytest.mark.parametrize("text", [
+    # a village no gazetteer has, of a people that lives in one region (the Dogon: Mopti)
+    "Militiamen attacked the Dogon village of Zorokorou on Sunday, killing four.",
+    # a group that operates in Mopti and Ségou, and a people of Mopti: Mopti
+    "Katiba Macina militants clashed with Dogon hunters near Zorokorou on Sunday.",
+])
+def test_an_unknown_village_of_a_peoples_homeland_is_placed_in_its_region(extractor: Extractor, text: str):
+    location = scene(extractor, text)
+    assert (location.iso3, location.admin1, location.geo_precision) == ("MLI", "Mopti", 3), location
+
+
+def test_an_unknown_place_of_a_groups_stronghold_is_placed_in_its_region(extractor: Extractor):
+    # the MSA is a movement of Mali's Ménaka region
+    location = scene(extractor, "MSA militiamen clashed with gunmen on motorbikes in the area of Zorokorou.")
+    assert (location.iso3, location.admin1, location.geo_precision) == ("MLI", "Ménaka", 3), location

@@ -98,6 +98,16 @@ def order(ranked: list[tuple[Place, float]], prefer: str = "town") -> list[tuple
             towns.setdefault(q.iso3, []).append((q, sq))
         if q.is_admin:
             areas.setdefault(q.iso3, []).append((q, sq))
+    # A town named like the division it lies in is the division's seat ("Vihiga", the county
+    # and its town): it is as likely as the division, so a village of that name elsewhere
+    # in the country, as likely as the seat out of context, does not win over it.
+    seat_score: dict[int, float] = {}
+    if prefer != "admin":
+        for p, sc in ranked:
+            if p.is_admin:
+                for q, _ in towns.get(p.iso3, ()):
+                    if namesake(p, q):
+                        seat_score[q.geonameid] = max(seat_score.get(q.geonameid, 0.0), sc)
     adjusted: list[tuple[Place, float]] = []
     for p, sc in ranked:
         if prefer == "admin":
@@ -107,8 +117,11 @@ def order(ranked: list[tuple[Place, float]], prefer: str = "town") -> list[tuple
                         sc = sq - 0.001
         elif p.is_admin:
             for q, sq in towns.get(p.iso3, ()):
-                if namesake(p, q) and sc >= sq:
-                    sc = sq - 0.001
+                seat = max(sq, seat_score.get(q.geonameid, 0.0))
+                if namesake(p, q) and sc >= seat:
+                    sc = seat - 0.001
+        else:
+            sc = max(sc, seat_score.get(p.geonameid, 0.0))
         adjusted.append((p, sc))
     adjusted.sort(key=lambda pq: -pq[1])
     return adjusted

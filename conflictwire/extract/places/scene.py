@@ -158,6 +158,8 @@ WORLD_CITY = 1_000_000  # a city this large is known the world over
 BORDER_TOWN = 10_000  # a town this large near the report's countries may be the scene
 FOREIGN_KM = 500.0  # a place this far from every country the report's signs favour is foreign
 TIE = 1e-9  # scores this close are equal
+NAMESAKE_TIE = 0.02  # readings of a name this close to the best are told apart by the report
+NEIGHBOUR_KM = 60.0  # a namesake this close to another place of the report is the one meant
 
 
 @dataclass
@@ -194,6 +196,10 @@ class SceneContext:
     # forces"), and those the other signs favour ("... JNIM militants": JNIM's countries)
     forces_only: frozenset[str] = frozenset()
     beyond_forces: frozenset[str] = frozenset()
+    names: tuple[str, ...] = ()  # the report's place names
+    # the first-level divisions the report's peoples live in and its groups operate in, as
+    # (ISO3, `_area_key`), each with the number of its peoples and groups (place_homelands.toml)
+    homelands: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 class SceneFinder:
@@ -433,7 +439,8 @@ class SceneFinder:
                 if len(here) == 1:
                     anchors.append((here[0].latitude, here[0].longitude))
         ctx.scene = SceneContext(countries, anchors, main, frozenset(signed), evidence, supported,
-                                 unambiguous, *_forces_only(signs, worn))
+                                 unambiguous, *_forces_only(signs, worn), names=tuple(weights),
+                                 homelands=_homelands_in(text))
         return ctx.scene
 
     def _signs(self, ctx: ReportPlaces, text: str, mentions: list[ActorMention],
@@ -608,8 +615,10 @@ class SceneFinder:
         if not ranked:
             return None  # only homonyms far from the report's country: the country stays
         store = self.geocoder.gazetteer.store_countries()
+        ranked = _own_name_at_home(ranked, facts[0], scene.supported | frozenset(store), frozenset(store))
         credible = {p.geonameid for p, _ in self._credible_readings(name, store)}
         ranked = _in_leading_country(ranked, scene.countries, credible)
+        ranked = self._among_namesakes(name, ranked, scene)
         if _tied(ranked):
             return None  # villages of one name in several countries, nothing to choose by
         place, score = ranked[0]
@@ -631,6 +640,64 @@ class SceneFinder:
             if location.latitude is not None:
                 ctx.regions.append((location.latitude, location.longitude))
         return location, score
+
+    def _among_namesakes(self, name: str, ranked: list[tuple[Place, float]],
+                         scene: SceneContext) -> list[tuple[Place, float]]:
+        """The readings of `name` with the one the report's other words point to first, when
+        several are as likely (villages of one name, often in one country): the one near
+        another place the report names ("between Madougou and Kondou"), else the one in a
+        region where the report's people lives or its group operates ("the Dogon village
+        of Douna", "Katiba Macina militants"). Unchanged when nothing tells them apart."""
+        if len(ranked) < 2:
+            return ranked
+        first, top = ranked[0]
+        # namesakes of one kind: a town and the division named after it are one answer
+        tied = [(p, sc) for p, sc in ranked if sc >= top - NAMESAKE_TIE and not p.is_country
+                and p.feature_class == first.feature_class]
+        if len(tied) < 2:
+            return ranked
+        choice = self._near_other_places(name, tied, scene) or _in_homeland(tied, scene.homelands)
+        if choice is None or choice is ranked[0]:
+            return ranked
+        return [(choice[0], top)] + [r for r in ranked if r is not choice]
+
+    def _near_other_places(self, name: str, tied: list[tuple[Place, float]],
+                           scene: SceneContext) -> tuple[Place, float] | None:
+        """The one of `tied` that lies near a reading of another place the report names, or
+        in a division it names; None when none does, or two do equally."""
+        gaz = self.geocoder.gazetteer
+        own = {p.geonameid for p, _ in tied}
+        countries = {p.iso3 for p, _ in tied}
+        folded = fold_name(name)
+        others = [n for n in scene.names if fold_name(n) != folded]
+        keys = {_area_key(n) for n in others}
+        points = [(q.latitude, q.longitude) for n in others for q, _ in gaz.match(n, fuzzy=False)
+                  if q.iso3 in countries and q.geonameid not in own and q.admin_level > 1]
+
+        def distance(p: Place) -> float:
+            if _area_key(p.admin1 or "") in keys or _area_key(p.admin2 or "") in keys:
+                return 0.0
+            return min((km(p.latitude, p.longitude, la, lo) for la, lo in points), default=math.inf)
+
+        ranked = sorted(((distance(p), i) for i, (p, _) in enumerate(tied)))
+        best, i = ranked[0]
+        if best > NEIGHBOUR_KM or ranked[1][0] <= best + TIE:
+            return None
+        return tied[i]
+
+    def _homeland_region(self, scene: SceneContext, iso3: str | None) -> Location | None:
+        """The one first-level division of `iso3` where the report's people lives or its group
+        operates (place_homelands.toml), or the one most of them point to ("Dogon" and "Katiba
+        Macina": Mopti, not Ségou), at geo_precision 3; None when none or several as many."""
+        areas = sorted(((n, key) for (country, key), n in scene.homelands.items() if country == iso3),
+                       reverse=True)
+        if not areas or (len(areas) > 1 and areas[1][0] == areas[0][0]):
+            return None
+        key = areas[0][1]
+        for p, _ in self.geocoder.gazetteer.match(_homeland_names()[(iso3, key)]):
+            if p.iso3 == iso3 and p.admin_level == 1 and _area_key(p.admin1 or p.name) == key:
+                return self.geocoder.to_location(p).model_copy(update={"geo_precision": 3})
+        return None
 
     def _name_facts(self, name: str) -> tuple[frozenset[int], frozenset[str]]:
         """The entries that bear `name` as their own, and the countries with a division of
@@ -723,6 +790,9 @@ class SceneFinder:
             top = _best_of(scene.evidence, scene.countries)
         if top in scene.forces_only and scene.beyond_forces:
             top = _best_of(scene.beyond_forces, scene.countries)  # not the forces' own country
+        region = self._homeland_region(scene, top)
+        if region is not None:  # "the Dogon village of X", X unknown: somewhere in Mopti region
+            return region
         if ctx.dateline:
             found = self._locate(ctx.dateline, ctx)
             if found and (top is None or found[0].iso3 == top):
@@ -790,6 +860,21 @@ def _in_leading_country(ranked: list[tuple[Place, float]], countries: dict[str, 
         return ranked
     here = [(p, sc) for p, sc in ranked if countries.get(p.iso3, 0.0) == lead and p.geonameid in credible]
     return here + [r for r in ranked if r not in here] if here else ranked
+
+
+def _own_name_at_home(ranked: list[tuple[Place, float]], own: frozenset[int], home: frozenset[str],
+                      imported: frozenset[str]) -> list[tuple[Place, float]]:
+    """Without the readings of other countries that bear the name only as an alternate name
+    or a loose spelling, when a place of one of the report's countries (its signs' and the
+    imported ones) bears it as its own: "Boni" of a Mali report is Mali's Boni, not Bonnut,
+    France, though French aircraft struck there; "Pama" is not Parma, Ohio, though an American
+    was abducted there. A city known the world over keeps its alternate names ("Bombay"), and
+    an imported country's villages theirs (local spellings the user's files give)."""
+    owners = {p.iso3 for p, _ in ranked if p.geonameid in own and p.iso3 in home}
+    if not owners:
+        return ranked
+    return [(p, sc) for p, sc in ranked
+            if p.iso3 in owners or p.iso3 in imported or p.geonameid in own or p.population >= WORLD_CITY]
 
 
 def _tied(ranked: list[tuple[Place, float]]) -> bool:
@@ -878,6 +963,58 @@ def _within(ranked: list, context: str, english=lambda name: name) -> list:
 
 _DIVISION_WORDS = re.compile(r"\b(?:region|cercle|county|district|province|department|departement|"
                              r"commune|prefecture|state|sub-county|subcounty|zone)\b")
+
+
+def _in_homeland(tied: list[tuple[Place, float]],
+                 homelands: dict[tuple[str, str], int]) -> tuple[Place, float] | None:
+    """The first reading of `tied` that lies in one of the report's homelands
+    (place_homelands.toml; its region is then right even when several lie there), None when
+    none does or all do."""
+    inside = [(p, sc) for p, sc in tied if (p.iso3, _area_key(p.admin1 or "")) in homelands]
+    return inside[0] if inside and len(inside) < len(tied) else None
+
+
+def _area_key(name: str) -> str:
+    """A division's name reduced for comparing spellings ("Elgeyo/Marakwet", "Elgeyo-Marakwet
+    County", "Ségou" and "Segou" alike)."""
+    return re.sub(r"[^a-z0-9]", "", _division_key(name))
+
+
+@lru_cache(maxsize=1)
+def _homelands() -> dict[str, frozenset[tuple[str, str]]]:
+    """A people's or a group's name -> its (ISO3, `_area_key`) divisions (place_homelands.toml)."""
+    data = load_data("place_homelands.toml")
+    found: dict[str, frozenset[tuple[str, str]]] = {}
+    for table in ("peoples", "groups"):
+        for name, areas in data.get(table, {}).items():
+            found[name] = frozenset((a.split("/", 1)[0], _area_key(a.split("/", 1)[1])) for a in areas)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _homeland_names() -> dict[tuple[str, str], str]:
+    """(ISO3, `_area_key`) -> the division's name as place_homelands.toml writes it."""
+    found: dict[tuple[str, str], str] = {}
+    for table in load_data("place_homelands.toml").values():
+        for areas in table.values():
+            for area in areas:
+                iso3, name = area.split("/", 1)
+                found[(iso3, _area_key(name))] = name
+    return found
+
+
+@lru_cache(maxsize=1)
+def _homelands_pattern() -> re.Pattern[str]:
+    """A people's (also in the plural) or a group's name as words of their own."""
+    names = "|".join(re.escape(n) for n in sorted(_homelands(), key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?<![\w-])({names})s?(?![\w-])")
+
+
+def _homelands_in(text: str) -> dict[tuple[str, str], int]:
+    """The divisions the peoples and groups a text names live and operate in, each with the
+    number of those peoples and groups."""
+    names = {m.group(1) for m in _homelands_pattern().finditer(text)}
+    return dict(Counter(area for name in names for area in _homelands()[name]))
 
 
 def _division_key(name: str) -> str:
