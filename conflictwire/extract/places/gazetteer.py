@@ -758,6 +758,7 @@ class Gazetteer:
         self._db: sqlite3.Connection | None = None
         self._by_gid: dict[int, int] | None = None
         self._country_cities: dict[str, list[int]] | None = None
+        self._country_spans: dict[str, tuple[Any, Any]] = {}  # iso3 -> (lat, lon) radians, NumPy
         self._iso3_to_2 = {v[0]: k for k, v in data.country_info.items()}
         self._ext_lookup = lru_cache(maxsize=65536)(self._ext_lookup_uncached)
         self._ext_known = lru_cache(maxsize=65536)(self._ext_known_uncached)
@@ -1015,12 +1016,27 @@ class Gazetteer:
     def km_to_country(self, lat: float, lon: float, iso3: str) -> float:
         """Distance from a point to the nearest known populated place of a country (inf when
         none is known): how far a place lies from a country the report is about."""
-        d = self._d
-        rows = self.cities_of(iso3)
-        if not rows:
+        span = self._country_span(iso3)
+        if span is None:
             return math.inf
-        # the most populous places span a country well enough, and keep this quick for large ones
-        return min(haversine_km(lat, lon, d.lat[r], d.lon[r]) for r in rows[:COUNTRY_SPAN_PLACES])
+        import numpy as np  # a vector of a few thousand distances: NumPy, not a Python loop
+
+        lats, lons = span
+        p1, dl = math.radians(lat), lons - math.radians(lon)
+        a = np.sin((lats - p1) / 2) ** 2 + math.cos(p1) * np.cos(lats) * np.sin(dl / 2) ** 2
+        return float(12742.0 * np.arcsin(np.sqrt(np.minimum(1.0, a.min()))))
+
+    def _country_span(self, iso3: str) -> tuple[Any, Any] | None:
+        """The country's most populous places (they span a country well enough, and keep the
+        distance quick for large ones), as arrays of latitudes and longitudes in radians."""
+        if iso3 not in self._country_spans:
+            import numpy as np
+
+            rows = self.cities_of(iso3)[:COUNTRY_SPAN_PLACES]
+            d = self._d
+            self._country_spans[iso3] = (np.radians([d.lat[r] for r in rows]),
+                                         np.radians([d.lon[r] for r in rows])) if rows else None
+        return self._country_spans[iso3]
 
     def populated_near(
         self, lat: float, lon: float, iso3: str, *, min_population: int = 50000,
