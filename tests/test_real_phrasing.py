@@ -335,6 +335,16 @@ def test_the_device_told_by_what_it_did(extractor, text, sub):
     assert only(extract(extractor, text)).sub_event_type == sub
 
 
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Militants fired upon an army patrol near Handwara, India, on Monday.", "Battles"),
+    ("Police exchanged heavy firing with Maoist cadres near Garu, India, on Monday.", "Battles"),
+    ("Unidentified men burnt a Hindu temple in Tando Mohammad Khan, Pakistan, on Monday.",
+     "Strategic developments"),
+])
+def test_more_of_the_press_s_verbs_and_targets(extractor, text, kind):
+    assert only(extract(extractor, text)).event_type == kind
+
+
 def test_youths_fighting_police_are_rioters(extractor):
     event = only(extract(extractor, (
         "Running battles between youths and police broke out in Kisumu, Kenya, on Monday.")))
