@@ -345,6 +345,23 @@ def test_more_of_the_press_s_verbs_and_targets(extractor, text, kind):
     assert only(extract(extractor, text)).event_type == kind
 
 
+@pytest.mark.parametrize("text", [
+    "Maoists shot dead a Bharatiya Janata Party (BJP) leader in Bijapur, India, on Monday.",
+    "On Monday a local leader of the Awami League was stabbed to death by unidentified men in Rupganj, "
+    "Bangladesh.",
+])
+def test_a_party_official_struck_is_a_civilian(extractor, text):
+    event = only(extract(extractor, text))
+    assert event.event_type == "Violence against civilians"
+    assert event.actor2.name.startswith("Civilians")
+
+
+def test_a_party_whose_people_are_arrested_stays_the_party(extractor):
+    event = only(extract(extractor, "Police arrested twelve BJP workers in Kolkata, India, on Monday."))
+    assert event.sub_event_type == "Arrests"
+    assert event.actor2 is not None and event.actor2.name.startswith("BJP")
+
+
 def test_youths_fighting_police_are_rioters(extractor):
     event = only(extract(extractor, (
         "Running battles between youths and police broke out in Kisumu, Kenya, on Monday.")))

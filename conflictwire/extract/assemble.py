@@ -527,6 +527,21 @@ _PARTISANS_BEFORE = re.compile(rf"(?i)\b(?:{_words('partisans', 'before_name_en'
                                rf"|\b(?:{_words('partisans', 'before_name_fr')}) (?:du|de)\s+(?:l.|la\s+)?$")
 
 
+_MEMBER_AFTER = re.compile(r"(?i)^\s*(?:\([^)]{1,12}\)\s*|\)\s*)?"  # "Janata Party (BJP) leader"
+                           r"(?:local |district |senior |former |youth )?"
+                           rf"(?:{_words('members', 'after_name')})\b")
+_MEMBER_BEFORE = re.compile(rf"(?i)\b(?:{_words('members', 'before_name_en')}) of\s+(?:the\s+)?$"
+                            rf"|\b(?:{_words('members', 'before_name_fr')}) (?:du|de)\s+(?:l.|la\s+)?$")
+
+
+def party_member(text: str, a: ActorMention) -> bool:
+    """Whether a political organisation is named for one of its officials ("a BJP leader", "an
+    activist of the ANP"): the person, not the party, is in the event."""
+    return bool(a.actor is not None and a.actor.type == "Political militia" and (
+        _MEMBER_AFTER.match(text[a.end : a.end + 30])
+        or _MEMBER_BEFORE.search(text[max(0, a.start - 30) : a.start])))
+
+
 def partisans(text: str, a: ActorMention) -> bool:
     """Whether a political organisation is named for its people, not its fighters ("ODM
     supporters", "members of the APC")."""
@@ -803,6 +818,11 @@ def sides(draft: Draft, kb: ActorKB, iso3: str | None, story_group: Actor | None
             previous = a if a.role == "named" else previous
             if a.role == "named" and a.actor and a.actor.type == "Identity militia":
                 a = a.model_copy(update={"actor": kb.identity_militia(a.actor, iso3)})
+            struck = any(t.sub == "violence" for t in m.triggers) and not _agents_act(m, [a])
+            if a.role == "named" and a.actor and struck and party_member(m.sentence.text, a):
+                # "a BJP leader was shot dead": a civilian struck, the party no side
+                _add_actor(s.civilians, kb.generic_actor("civilians", country), a.text)
+                continue
             if a.role == "named" and a.actor and partisans(m.sentence.text, a):
                 # a party's supporters are a crowd, not an armed side
                 role = "rioters" if crowd_fights(m) else "protesters"
