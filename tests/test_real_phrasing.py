@@ -349,6 +349,8 @@ def test_more_of_the_press_s_verbs_and_targets(extractor, text, kind):
     "Maoists shot dead a Bharatiya Janata Party (BJP) leader in Bijapur, India, on Monday.",
     "On Monday a local leader of the Awami League was stabbed to death by unidentified men in Rupganj, "
     "Bangladesh.",
+    # the party's acronym in brackets is the same party, and in Pakistan "ANP" is no army
+    "Gunmen shot dead an activist of the Awami National Party (ANP) in Karachi on Monday.",
 ])
 def test_a_party_official_struck_is_a_civilian(extractor, text):
     event = only(extract(extractor, text))

@@ -809,6 +809,7 @@ def sides(draft: Draft, kb: ActorKB, iso3: str | None, story_group: Actor | None
     s = Sides()
     lead = lead_mention(draft)
     in_lead: set[str] = set()
+    officials: set[tuple[str, int]] = set()  # parties named for an official struck, by sentence
     for m in draft.mentions:
         previous: ActorMention | None = None
         for a in participants(m):
@@ -819,8 +820,11 @@ def sides(draft: Draft, kb: ActorKB, iso3: str | None, story_group: Actor | None
             if a.role == "named" and a.actor and a.actor.type == "Identity militia":
                 a = a.model_copy(update={"actor": kb.identity_militia(a.actor, iso3)})
             struck = any(t.sub == "violence" for t in m.triggers) and not _agents_act(m, [a])
-            if a.role == "named" and a.actor and struck and party_member(m.sentence.text, a):
-                # "a BJP leader was shot dead": a civilian struck, the party no side
+            if a.role == "named" and a.actor and struck and (
+                    party_member(m.sentence.text, a) or (a.actor.name, m.sentence.index) in officials):
+                # "a BJP leader was shot dead": a civilian struck, the party no side (nor its
+                # acronym in brackets after: "the Awami National Party (ANP)")
+                officials.add((a.actor.name, m.sentence.index))
                 _add_actor(s.civilians, kb.generic_actor("civilians", country), a.text)
                 continue
             if a.role == "named" and a.actor and partisans(m.sentence.text, a):
