@@ -81,7 +81,7 @@ def test_a_group_the_report_attributes_the_deed_to_is_the_perpetrator(extractor)
 def test_an_attribution_names_no_demonstrators(extractor):
     events = extract(extractor, (
         "Hundreds of traders marched in Bamako on Wednesday against new taxes.\n"
-        "The march was organised by the JNIM's critics in the traders' union."))
+        "Officials said the march was carried out by the JNIM's opponents in the traders' union."))
     assert all(e.event_type == "Protests" and not e.actor1.name.startswith("JNIM") for e in events)
 
 

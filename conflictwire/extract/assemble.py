@@ -522,32 +522,39 @@ def crowd_fights(m: Mention) -> bool:
 # A party's people rather than its fighters: "ODM supporters", "supporters of the APC",
 # "factions of ODM members", "rival political groups".
 _PARTISANS = re.compile(rf"(?i)\b(?:{_words('partisans', 'crowd')})\b")
-_PARTISANS_AFTER = re.compile(rf"(?i)^\s*(?:{_words('partisans', 'after_name')})\b")
-_PARTISANS_BEFORE = re.compile(rf"(?i)\b(?:{_words('partisans', 'before_name_en')}) of\s+(?:the\s+)?$"
-                               rf"|\b(?:{_words('partisans', 'before_name_fr')}) (?:du|de)\s+(?:l.|la\s+)?$")
 
 
-_MEMBER_AFTER = re.compile(r"(?i)^\s*(?:\([^)]{1,12}\)\s*|\)\s*)?"  # "Janata Party (BJP) leader"
-                           r"(?:local |district |senior |former |youth )?"
-                           rf"(?:{_words('members', 'after_name')})\b")
-_MEMBER_BEFORE = re.compile(rf"(?i)\b(?:{_words('members', 'before_name_en')}) of\s+(?:the\s+)?$"
-                            rf"|\b(?:{_words('members', 'before_name_fr')}) (?:du|de)\s+(?:l.|la\s+)?$")
+def _people_of_name(table: str, before_after: str = "") -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """roles.toml [table]'s people of a political organisation, as two patterns: right after
+    its name ("ODM supporters"; `before_after` may stand between), and right before it,
+    "X of (the)" in English, "X du/de (la)" in French ("supporters of the APC")."""
+    after = re.compile(rf"(?i)^\s*{before_after}(?:{_words(table, 'after_name')})\b")
+    before = re.compile(rf"(?i)\b(?:{_words(table, 'before_name_en')}) of\s+(?:the\s+)?$"
+                        rf"|\b(?:{_words(table, 'before_name_fr')}) (?:du|de)\s+(?:l.|la\s+)?$")
+    return after, before
+
+
+_PARTISANS_AFTER, _PARTISANS_BEFORE = _people_of_name("partisans")
+# "Janata Party (BJP) leader", "a local ODM official"
+_MEMBER_AFTER, _MEMBER_BEFORE = _people_of_name(
+    "members", r"(?:\([^)]{1,12}\)\s*|\)\s*)?(?:local |district |senior |former |youth )?")
+
+
+def _named_for(text: str, a: ActorMention, after: re.Pattern[str], before: re.Pattern[str]) -> bool:
+    return bool(a.actor is not None and a.actor.type == "Political militia" and (
+        after.match(text[a.end : a.end + 30]) or before.search(text[max(0, a.start - 30) : a.start])))
 
 
 def party_member(text: str, a: ActorMention) -> bool:
     """Whether a political organisation is named for one of its officials ("a BJP leader", "an
     activist of the ANP"): the person, not the party, is in the event."""
-    return bool(a.actor is not None and a.actor.type == "Political militia" and (
-        _MEMBER_AFTER.match(text[a.end : a.end + 30])
-        or _MEMBER_BEFORE.search(text[max(0, a.start - 30) : a.start])))
+    return _named_for(text, a, _MEMBER_AFTER, _MEMBER_BEFORE)
 
 
 def partisans(text: str, a: ActorMention) -> bool:
     """Whether a political organisation is named for its people, not its fighters ("ODM
     supporters", "members of the APC")."""
-    return bool(a.actor is not None and a.actor.type == "Political militia" and (
-        _PARTISANS_AFTER.match(text[a.end : a.end + 20])
-        or _PARTISANS_BEFORE.search(text[max(0, a.start - 30) : a.start])))
+    return _named_for(text, a, _PARTISANS_AFTER, _PARTISANS_BEFORE)
 
 
 def crowd_destroys(m: Mention) -> bool:
@@ -654,7 +661,7 @@ _CIVILIAN_TARGET = re.compile(
 # A named locality attacked ("Boko Haram attacked Debiro and burnt the church", "gunmen raided
 # Kadji"): its people are the target, as with "the village". Group 1 is the name.
 _LOCALITY_ATTACKED = re.compile(
-    rf"\b(?i:{_words('victims', 'attack_verbs')})\s+(?i:the (?:village|town|locality|hamlet|commune) of\s+)?"
+    rf"\b(?i:{_words('victims', 'attack_verbs')})\s+(?i:the (?:{_words('victims', 'locality_nouns')}) of\s+)?"
     r"([A-Z][\w'’-]+)(?!\s+[A-Z]|[\w'’-])")  # "raided Meru Governor X's home": no place
 
 
@@ -668,13 +675,11 @@ def _calendar_words() -> frozenset[str]:
 def attacked_locality(m: Mention, kb: ActorKB) -> bool:
     """Whether the sentence tells a named place attacked, not a party ("attacked Debiro", not
     "attacked MINUSMA" or "attacked Malian troops")."""
-    for found in _LOCALITY_ATTACKED.finditer(m.sentence.text):
-        start = found.start(1)
-        if found.group(1).lower() in _calendar_words() or any(a.start <= start < a.end for a in m.actors):
-            continue
-        if not any(s <= start < e for _, s, e in kb.countries_in(m.sentence.text)):
-            return True
-    return False
+    names = [found for found in _LOCALITY_ATTACKED.finditer(m.sentence.text)
+             if found.group(1).lower() not in _calendar_words()
+             and not any(a.start <= found.start(1) < a.end for a in m.actors)]
+    countries = kb.countries_in(m.sentence.text) if names else []
+    return any(not any(s <= found.start(1) < e for _, s, e in countries) for found in names)
 
 
 # Lethal or serious force against a crowd ("Excessive force against protesters"); tear gas,
@@ -819,9 +824,9 @@ def sides(draft: Draft, kb: ActorKB, iso3: str | None, story_group: Actor | None
             previous = a if a.role == "named" else previous
             if a.role == "named" and a.actor and a.actor.type == "Identity militia":
                 a = a.model_copy(update={"actor": kb.identity_militia(a.actor, iso3)})
-            struck = any(t.sub == "violence" for t in m.triggers) and not _agents_act(m, [a])
-            if a.role == "named" and a.actor and struck and (
-                    party_member(m.sentence.text, a) or (a.actor.name, m.sentence.index) in officials):
+            if a.role == "named" and a.actor and (
+                    party_member(m.sentence.text, a) or (a.actor.name, m.sentence.index) in officials) \
+                    and any(t.sub == "violence" for t in m.triggers) and not _agents_act(m, [a]):
                 # "a BJP leader was shot dead": a civilian struck, the party no side (nor its
                 # acronym in brackets after: "the Awami National Party (ANP)")
                 officials.add((a.actor.name, m.sentence.index))
@@ -1064,8 +1069,6 @@ _NO_CLAIM = re.compile(rf"(?i)\b(?:{_words('claims', 'no_claim', 'discourse.toml
 
 
 ATTRIBUTION_REACH = 40  # characters from the attribution to the group's name
-# The types whose perpetrator an attribution names (a demonstration's people are no perpetrators).
-ATTRIBUTABLE = ("Battles", "Violence against civilians", "Explosions/Remote violence")
 
 
 def attributed_group(draft: Draft, sentences: list[Sentence], lang: str, kb: ActorKB) -> Actor | None:
@@ -1074,11 +1077,12 @@ def attributed_group(draft: Draft, sentences: list[Sentence], lang: str, kb: Act
     first = min(m.sentence.index for m in draft.mentions)
     last = max(m.sentence.index for m in draft.mentions)
     for sentence in sentences[first : last + 3]:
-        for found in cues(lang).attribution.finditer(sentence.text):
-            for a in kb.find(sentence.text, lang):
-                if a.role == "named" and a.actor and a.actor.type in NON_STATE and \
-                        found.end() <= a.start <= found.end() + ATTRIBUTION_REACH:
-                    return a.actor.model_copy(update={"mentions": [a.text]})
+        ends = [found.end() for found in cues(lang).attribution.finditer(sentence.text)]
+        groups = [a for a in kb.find(sentence.text, lang) if a.role == "named" and a.actor
+                  and a.actor.type in NON_STATE] if ends else []
+        for a in groups:
+            if any(end <= a.start <= end + ATTRIBUTION_REACH for end in ends):
+                return a.actor.model_copy(update={"mentions": [a.text]})
     return None
 
 
@@ -1156,7 +1160,8 @@ def build(draft: Draft, article: Article, lang: str, kb: ActorKB, fallback: Loca
         s.state = [s.attacker] + [a for a in s.state if a.name != s.attacker.name]
     if sub == "Air/drone strike" and not s.state and iso3:
         s.state.append(kb.state_forces(iso3, "military"))  # air power is a state's
-    if event_type in ATTRIBUTABLE and all(a.name.startswith("Unidentified") for a in s.armed):
+    # (a demonstration's or a riot's actor 1 is its crowd: `choose_actors` takes no armed group)
+    if all(a.name.startswith("Unidentified") for a in s.armed):
         attributed = attributed_group(draft, sentences, lang, kb)
         if attributed:  # "gunmen attacked ...; the attack was carried out by ISWAP"
             s.armed = [attributed]

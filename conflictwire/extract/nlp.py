@@ -181,10 +181,6 @@ def ongoing(doc) -> bool:
     return False
 
 
-
-# Nouns of a band of people: their agent is who they are ("a group of youths attacked").
-_COLLECTIVES = {"group", "groups", "crowd", "crowds", "band", "gang", "mob", "number", "dozens", "hundreds",
-                "groupe", "foule", "bande"}
 _SUBJECT = ("nsubj",)
 _OBJECT = ("dobj", "obj", "obl:arg")
 
@@ -197,8 +193,9 @@ def agents(doc, spans: list[tuple[int, int]]) -> dict[int, tuple[int, bool]]:
     subject), keyed by the span's start. Spans with no verb, or no agent told, are left out."""
     found: dict[int, tuple[int, bool]] = {}
     for start, end in spans:
-        verb = next((t for t in doc if start <= t.idx < end and t.tag_.startswith("VB") and t.dep_ not in
-                     ("aux", "auxpass")), None)
+        span = doc.char_span(start, end, alignment_mode="expand")
+        verb = next((t for t in span or () if t.tag_.startswith("VB") and t.dep_ not in ("aux", "auxpass")),
+                    None)
         if verb is None:
             continue
         agent, passive = _agent(verb)
@@ -227,9 +224,15 @@ def _agent(verb):
     return None, False
 
 
+@cache
+def _collectives() -> frozenset[str]:
+    """Nouns of a band of people (roles.toml [people] collectives)."""
+    return frozenset(load_data("roles.toml")["people"]["collectives"])
+
+
 def _member(noun):
     """"a group of youths": youths."""
-    if noun.lower_ in _COLLECTIVES:
+    if noun.lower_ in _collectives():
         of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "de")), None)
         member = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
         return member or noun

@@ -354,8 +354,7 @@ def _lex(lang: str) -> _Lex:
     ]
     report = re.compile(_W + _alt(verbs) + r"(?!\w|\s+by\b|\s+par\b)")
     # the verb then its source, a name: "reports The Hindu", "according to AFP"
-    attributing = _alt(d["report"].get("attribution", ["(?!)"]))
-    attribution = re.compile(r"^\s*,?\s*" + attributing + r"\s+(?:the\s+)?[A-Z]")
+    attribution = re.compile(r"^\s*,?\s*" + _alt(d["report"]["attribution"]) + r"\s+(?:the\s+)?[A-Z]")
     return _Lex(
         key,
         weekdays,
