@@ -188,6 +188,31 @@ def test_deaths_in_police_firing_on_protesters_are_excessive_force(extractor):
     assert event.fatalities == 2
 
 
+def test_demonstrators_who_fight_the_police_riot_whatever_the_police_fire(extractor):
+    # the crowd fought: a riot, though the police then fired live rounds (rule: excessive force
+    # is lethal force against a peaceful crowd)
+    event = only(extract(extractor, (
+        "Police and demonstrators clashed in Kisumu on Monday; the police fired live rounds and "
+        "one protester was killed.")))
+    assert (event.event_type, event.sub_event_type) == ("Riots", "Violent demonstration")
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("On Monday gunmen shot dead an off-duty policeman in Kano.", "en"),
+    ("Unknown gunmen killed a gendarme at his home in Kaya, Burkina Faso, on Monday.", "en"),
+    ("On Monday gunmen killed a retired soldier at the market in Kano.", "en"),
+    ("Lundi, des hommes armés ont tué un gendarme à son domicile à Kaya.", "fr"),
+])
+def test_a_member_of_the_forces_struck_off_duty_is_a_civilian(extractor, text, lang):
+    event = only(extract(extractor, text, lang=lang))
+    assert (event.event_type, event.actor2.type) == ("Violence against civilians", "Civilians")
+
+
+def test_a_member_of_the_forces_struck_on_duty_is_a_side(extractor):
+    event = only(extract(extractor, "On Monday gunmen shot dead a policeman at a checkpoint in Kano."))
+    assert (event.event_type, event.actor2.type) == ("Battles", "State forces")
+
+
 def test_shot_by_security_forces_makes_them_the_perpetrator(extractor):
     event = only(extract(extractor, "A trader was shot by security forces in Nairobi on Monday."))
     assert event.actor1.type == "State forces"
@@ -225,6 +250,25 @@ def test_the_cause_of_a_protest_lends_it_no_violence(extractor):
         "On Monday, traders in Sikasso, Mali, protested against the killing of a trader who was "
         "shot dead by robbers.")))
     assert (event.event_type, event.fatalities) == ("Protests", 0)
+
+
+def test_a_crowd_s_demand_ends_where_the_parse_ends_its_phrase(extractor):
+    # no comma closes "to demand ...": the sentence's own verb comes after it
+    event = only(extract(extractor, (
+        "On Monday, youths protesting to demand the resignation of the mayor of Kaya set fire to his "
+        "house.")))
+    assert (event.event_type, event.sub_event_type) == ("Riots", "Violent demonstration")
+
+
+def test_the_aftermath_of_an_event_does_not_date_it(extractor):
+    # the lead's day is Saturday; the night after, blood donors queued (not the event's day)
+    events = extract(extractor, (
+        "At least 20 soldiers were killed when a drone attack struck a camp in Marib, Yemen, sources "
+        "said on Sunday.\n"
+        "The strike on Saturday hit the camp's mosque during evening prayers.\n"
+        "Residents said ambulances ferried casualties for hours after the blast, and that blood donors "
+        "queued outside the hospital overnight."), published="2025-04-06")
+    assert [str(e.event_date) for e in events] == ["2025-04-05"]
 
 
 def test_residents_who_catch_and_burn_a_thief_are_a_mob(extractor):

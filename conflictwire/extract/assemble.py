@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -285,17 +286,22 @@ def _qualifies_all(triggers: list[Trigger], cues_at: list[int]) -> bool:
     return bool(cues_at) and all(any(abs(t.start - at) <= CLAUSE_REACH for at in cues_at) for t in triggers)
 
 
-def other_event_span(text: str, lang: str) -> tuple[int, int] | None:
+def other_event_span(text: str, lang: str, phrase_end: Callable[[int, int], int | None] | None = None,
+                     ) -> tuple[int, int] | None:
     """The clause of a sentence that leaves its event for another one ("..., two days after an
     attack that killed 12", «, au lendemain de l'attaque de »): from where it opens to where
-    the sentence comes back to its own event ("..., the protesters burned tyres"), else to
-    its end. None when it has no such clause, or when the clause opens the sentence."""
+    the sentence comes back to its own event ("..., the protesters burned tyres"), or where
+    the parse ends its phrase (`phrase_end` of the clause's opening words: "Youths protesting
+    to demand the mayor's resignation set fire to his house"), else to its end. None when it
+    has no such clause, or when the clause opens the sentence."""
     c = cues(lang)
     match = c.other_event.search(text)
     if match is None or _OPENING.fullmatch(text[: match.start()]):
         return None
     resumed = c.resumption.search(text, match.end())
-    return match.start(), resumed.start() if resumed else len(text)
+    end = resumed.start() if resumed else len(text)
+    parsed = phrase_end(match.start(), match.end()) if phrase_end else None
+    return match.start(), min(end, parsed) if parsed and parsed > match.end() else end
 
 
 # What may stand before a clause that still opens the sentence: nothing, or its date ("On 29
@@ -557,6 +563,17 @@ def partisans(text: str, a: ActorMention) -> bool:
     return _named_for(text, a, _PARTISANS_AFTER, _PARTISANS_BEFORE)
 
 
+_OFF_DUTY_AFTER = re.compile(rf"(?i)^[\s,]*(?:{_words('off_duty', 'after')})\b")
+_OFF_DUTY_BEFORE = re.compile(rf"(?i)\b(?:{_words('off_duty', 'before')})\s+(?:[\w-]+\s+)?$")
+
+
+def off_duty(text: str, a: ActorMention) -> bool:
+    """Whether a member of the forces is named as struck off duty, at home or retired ("an
+    off-duty policeman", "a gendarme at his home"): a civilian, not a side (roles.toml)."""
+    return _is_state(a) and bool(_OFF_DUTY_AFTER.match(text[a.end : a.end + 60])
+                                 or _OFF_DUTY_BEFORE.search(text[max(0, a.start - 25) : a.start]))
+
+
 def crowd_destroys(m: Mention) -> bool:
     """Whether unorganised people are named as the ones who loot or burn ("youths burnt a bar")."""
     return _crowd_does(m, "Looting/property destruction")
@@ -612,6 +629,8 @@ def _armed_victims(lead: Mention, kb: ActorKB, iso3: str | None, told: Sides, s:
         return 1  # "gunmen attacked a position, killing two combatants": fighters fell
     if not any(f.victims == "forces" for f in lead.figures) or told.state:
         return 0
+    if any(off_duty(lead.sentence.text, a) for a in lead.actors):
+        return 0  # "an off-duty policeman was shot dead": a civilian struck
     if iso3 and _STATE_VICTIMS.search(lead.sentence.text):
         role = "police" if _POLICE_VICTIMS.search(lead.sentence.text) else "military"
         forces = kb.state_forces(iso3, role)
@@ -830,6 +849,10 @@ def sides(draft: Draft, kb: ActorKB, iso3: str | None, story_group: Actor | None
                 # "a BJP leader was shot dead": a civilian struck, the party no side (nor its
                 # acronym in brackets after: "the Awami National Party (ANP)")
                 officials.add((a.actor.name, m.sentence.index))
+                _add_actor(s.civilians, kb.generic_actor("civilians", country), a.text)
+                continue
+            if off_duty(m.sentence.text, a) and any(t.sub == "violence" for t in m.triggers) \
+                    and not _agents_act(m, [a]):
                 _add_actor(s.civilians, kb.generic_actor("civilians", country), a.text)
                 continue
             if a.role == "named" and a.actor and partisans(m.sentence.text, a):

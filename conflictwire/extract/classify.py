@@ -213,13 +213,13 @@ def classify(
     strong = {t.sub for t in triggers if not t.cue or t.weight >= 0.6}
 
     if protesters or "Peaceful protest" in subs:
+        # Demonstrators in battles with the forces, no armed group beside them, riot
+        fought = "Armed clash" in subs and armed_sides - state_involved < 1
         # Demonstrators who turn violent make a riot, whatever force then met them: excessive
         # force is lethal force against a peaceful crowd.
-        if forces_fired_on_protesters and (peaceful or "riot" not in subs):
+        if forces_fired_on_protesters and (peaceful or not ("riot" in subs or fought)):
             return "Protests", "Excessive force against protesters"
         # Demonstrators who destroy property riot (the codebook's vandalism, arson).
-        # ... as do demonstrators in running battles with the forces, no armed group beside them
-        fought = "Armed clash" in subs and armed_sides - state_involved < 1
         if subs & {"riot", "Looting/property destruction"} or crowd_acts or fought:
             return "Riots", "Violent demonstration"
         if "intervention" in subs:

@@ -181,6 +181,18 @@ def ongoing(doc) -> bool:
     return False
 
 
+def phrase_end(doc, start: int, end: int) -> int | None:
+    """Where, by the parse, the phrase that opens at characters [start, end) of `doc` ends: the
+    last character of the widest subtree headed by a word of that span and starting in it ("to
+    demand the resignation of the mayor" in "Youths protesting to demand the resignation of the
+    mayor set fire to his house"). None when no word of the span heads such a phrase."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    return max((t.right_edge.idx + len(t.right_edge) for t in span if t.left_edge.i >= span.start),
+               default=None)
+
+
 _SUBJECT = ("nsubj",)
 _OBJECT = ("dobj", "obj", "obl:arg")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ..models import Article, Event, Evidence, Sentence
@@ -17,7 +18,7 @@ from . import assemble, toll
 from .actors import ActorKB
 from .detect import find_triggers
 from .merge import merge_events
-from .nlp import agents, eventive, load_model, model_language, ongoing, split_sentences
+from .nlp import agents, eventive, load_model, model_language, ongoing, phrase_end, split_sentences
 from .places.gazetteer import Gazetteer
 from .places.geocoder import Geocoder
 from .places.scene import ReportPlaces, SceneFinder
@@ -165,7 +166,8 @@ class Extractor:
         text = sentence.text
         # "..., two days after an attack that killed 12": the event is told before the clause
         # about another one; its words, parties, dates, counts and places are not this event's.
-        start, end = assemble.other_event_span(text, ctx.lang) or (len(text), len(text))
+        start, end = (assemble.other_event_span(text, ctx.lang, partial(phrase_end, doc))
+                      or (len(text), len(text)))
         own = text[:start] + " " * (end - start) + text[end:]
 
         def told(offset: int) -> bool:
@@ -205,11 +207,12 @@ class Extractor:
     @staticmethod
     def _default_date(mentions: list[assemble.Mention], article: Article,
                       sentences: list[Sentence], lang: str):
-        """The day of the news when a sentence gives none: the first event day of the lead,
-        else the day it was reported, else the publication day."""
+        """The day of the news when a sentence gives none: the first event day of the lead (of
+        a sentence that tells an event: not of its aftermath, "for hours after the blast, donors
+        queued overnight"), else the day it was reported, else the publication day."""
         published = article.published
         for m in mentions[:3]:
-            if m.date and not m.background:
+            if m.date and not m.background and m.triggers:
                 return m.date
         for sentence in sentences[:3]:
             for d in find_dates(sentence.text, published, lang):
