@@ -271,6 +271,15 @@ def test_the_aftermath_of_an_event_does_not_date_it(extractor):
     assert [str(e.event_date) for e in events] == ["2025-04-05"]
 
 
+@pytest.mark.parametrize("text", [
+    "On Sunday a vigilante group shot and killed two suspected thieves in Nakuru, Kenya.",
+    "On Sunday a man was killed by a band of vigilantes over suspected theft in Embu, Kenya.",
+])
+def test_an_unnamed_vigilante_band_dealing_its_own_justice_is_a_mob(extractor, text):
+    event = only(extract(extractor, text))
+    assert (event.event_type, event.sub_event_type, event.actor1.type) == ("Riots", "Mob violence", "Rioters")
+
+
 def test_residents_who_catch_and_burn_a_thief_are_a_mob(extractor):
     event = only(extract(extractor, (
         "On Sunday, residents of Kalundu in Kitui, Kenya, caught two suspected thieves at the market and "
