@@ -280,6 +280,16 @@ def test_an_unnamed_vigilante_band_dealing_its_own_justice_is_a_mob(extractor, t
     assert (event.event_type, event.sub_event_type, event.actor1.type) == ("Riots", "Mob violence", "Rioters")
 
 
+@pytest.mark.parametrize("text", [
+    # "causing injuries" names harm with no agent: the police before it did not do it
+    "On Monday labourers threw stones at the police at a checkpoint in Barwani, causing injuries to a "
+    "sub-inspector.",
+    "On Monday police dispersed about 200 people who were burning debris in a street of Caracas.",
+])
+def test_a_crowd_s_stones_and_fires_against_the_forces_are_a_riot(extractor, text):
+    assert only(extract(extractor, text)).event_type == "Riots"
+
+
 def test_residents_who_catch_and_burn_a_thief_are_a_mob(extractor):
     event = only(extract(extractor, (
         "On Sunday, residents of Kalundu in Kitui, Kenya, caught two suspected thieves at the market and "
@@ -585,6 +595,18 @@ def test_demonstrators_own_violence_makes_a_riot(extractor, text, sub):
 ])
 def test_more_phrasings_of_each_sub_type(extractor, text, sub):
     assert only(extract(extractor, text)).sub_event_type == sub
+
+
+@pytest.mark.parametrize("text", [
+    "On Monday about 1,500 people marched silently in Ouagadougou to mark the anniversary of the "
+    "hotel attack.",
+    "On Monday a march was held in Koudougou to commemorate the anniversary of the killing of a "
+    "journalist in 1998.",
+])
+def test_a_march_that_marks_an_anniversary_is_news(extractor, text):
+    # the anniversary is the march's cause: the march itself happened on Monday
+    event = only(extract(extractor, text))
+    assert (event.event_type, str(event.event_date)) == ("Protests", "2025-04-07")
 
 
 def test_a_late_report_of_an_earlier_day_is_the_news(extractor):

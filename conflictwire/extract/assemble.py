@@ -92,6 +92,9 @@ class Mention:
     # what the parse reads as the agent of each violence word: its start -> (where the agent's
     # head word stands, whether the deed was done to someone); see `nlp.agents`
     agents: dict[int, tuple[int, bool]] = field(default_factory=dict)
+    # the sentence with its clause about another matter blanked ("..., to mark the anniversary of
+    # the massacre"): the words that tell this event's time are read here (see other_event_span)
+    own_text: str | None = None
 
     @property
     def strong(self) -> bool:
@@ -251,7 +254,7 @@ def judge_time(m: Mention, published: date | None, last_date: date | None,
                 m.date, m.precision = day, d.precision
         elif d.kind in ("period", "year") and published and day < published - timedelta(days=3):
             old = True
-    text = m.sentence.text
+    text = m.own_text or m.sentence.text
     c = cues(m.lang)
     m.mishap = bool(c.disaster.search(text))
     # A sentence dated in the news window states the news: its "in recent years" or "would"
@@ -455,12 +458,17 @@ _ADJACENT = re.compile(rf"(?i)^\s*(?:{_grammar('adverbs', True)})?$")
 _NO_OBJECT_AFTER = re.compile(rf"(?i)\s*(?:[,.;:()]|$|(?:{_grammar('no_object_after')})\b)")
 
 
+_HARM_NOUN = re.compile(f"(?i)(?:{_words('typing', 'harm_nouns', 'events.toml')})")
+
+
 def _agents_act(m: Mention, state: list[ActorMention], with_object: bool = False) -> bool:
     """Whether one of `state` is the agent of a violence word of the sentence (with_object:
     only of a word followed by its object, for nouns a headline also names as victims)."""
     text = m.sentence.text
     violent = [t for t in m.triggers if t.sub == "violence"]
     for t in violent:
+        if _HARM_NOUN.fullmatch(t.text):
+            continue  # "the police at a checkpoint, causing injuries": a noun has no agent
         # a headline word may hold the party's noun ("police forces beat up a woman")
         # the party named nearest before the word is its subject ("a crowd formed, and the
         # police fired": the police fired)

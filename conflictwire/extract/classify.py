@@ -40,6 +40,7 @@ HARM = _typing("harm")  # a person harmed, not only property or shots
 KILLED = _typing("killed")  # a death told
 FOUND_DEAD = _typing("found_dead")  # a captive's death, not a bystander's
 RIOTING_CROWD = _typing("rioting_crowd")  # a violent crowd named, not a violent act
+CROWD_ARMS = _typing("crowd_arms")  # a crowd's own arms: stones, barricades, burning tyres
 MUTUAL = _typing("mutual")  # both sides fighting
 EXCHANGE = _typing("exchange")
 STREET_FIGHT = _typing("street_fight")  # crowds against the police, not armed groups
@@ -235,6 +236,12 @@ def classify(
     # whoever died in it, unless an organised armed group is the one acting.
     rioting = any(t.sub == "riot" and RIOTING_CROWD.match(t.text) for t in triggers)
     if rioting and armed_sides - state_involved < 1 and not (strong & set(REMOTE_ORDER)):
+        return "Riots", "Violent demonstration"
+    # "Stones were pelted at the police": a crowd's arms against the forces, no armed group
+    # beside them and the forces not the ones who harmed, is a riot
+    crowd_armed = any(t.sub == "riot" and CROWD_ARMS.search(t.text) for t in triggers)
+    if crowd_armed and state_involved and not forces_harmed_alone and armed_sides - state_involved < 1 \
+            and not (strong & set(REMOTE_ORDER)) and not subs & {"Armed clash", "territory"}:
         return "Riots", "Violent demonstration"
     # "Residents beat a thief", "attacked by voters": unorganised people's violence is a mob's
     if people_act and armed_sides - state_involved < 1 and not (strong & set(REMOTE_ORDER)):

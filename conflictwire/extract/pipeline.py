@@ -183,6 +183,7 @@ class Extractor:
             lang=ctx.lang,
             lead=sentence.index == lead_index,
             agents=agents(doc, [(t.start, t.end) for t in triggers if t.sub == "violence" and told(t.start)]),
+            own_text=own,
         )
         skip = max(0, ctx.dateline_end - sentence.start) if sentence.start < ctx.dateline_end else 0
         m.place = self.scenes.place(text, doc, actors, ctx, skip, lead=sentence.index <= lead_index + 1,
