@@ -290,6 +290,19 @@ def test_a_crowd_s_stones_and_fires_against_the_forces_are_a_riot(extractor, tex
     assert only(extract(extractor, text)).event_type == "Riots"
 
 
+def test_two_communities_militias_that_clash_are_two_sides(extractor):
+    event = only(extract(extractor, "On Monday Pokot and Turkana militias clashed near Kapedo, Kenya."))
+    assert (event.event_type, event.actor1.name, event.actor2.name) == (
+        "Battles", "Pokot Ethnic Militia (Kenya)", "Turkana Ethnic Militia (Kenya)")
+
+
+def test_raiders_killed_in_the_fighting_fought(extractor):
+    event = only(extract(extractor, (
+        "On Monday, Samburu raiders attacked a Turkana village in Kenya; nine raiders were killed in "
+        "the fighting.")))
+    assert event.event_type == "Battles"
+
+
 def test_residents_who_catch_and_burn_a_thief_are_a_mob(extractor):
     event = only(extract(extractor, (
         "On Sunday, residents of Kalundu in Kitui, Kenya, caught two suspected thieves at the market and "
