@@ -218,3 +218,25 @@ def test_acled_policy_adds_a_partys_count_of_a_group_no_other_figure_counts():
 
 def test_tens_is_coded_ten_as_acled_does():
     assert toll("Tens of civilians were killed in the raid.") == 10
+
+
+@pytest.mark.parametrize(("sentence", "count"), [
+    ("On Monday two soldiers were killed in an ambush near Gao.", 2),
+    ("On Tuesday 12 people were killed in Kano.", 12),
+    ("In Kano three people were killed on Friday.", 3),
+])
+def test_a_count_after_a_day_or_a_place_name_is_a_count_not_a_label(sentence, count):
+    assert toll(sentence) == count
+
+
+@pytest.mark.parametrize("sentence", [
+    "Three members of the military beat to death an electrician in Ouagadougou.",
+    "Two soldiers hacked to death a herder near Djibo.",
+])
+def test_a_count_of_the_killers_is_no_toll(sentence):
+    assert toll(sentence) == 1  # the one they killed
+
+
+def test_the_forces_whose_raid_it_was_are_not_its_dead():
+    found = figures("Two drug suspects were killed during a police raid in Bulacan.")
+    assert [(f.value, f.victims) for f in found] == [(2, "generic")]

@@ -69,6 +69,14 @@ def _month_names(key: str) -> tuple[str, ...]:
 
 
 @cache
+def _day_names() -> frozenset[str]:
+    """The names of the week's days, English and French (the time stage's data file): "On
+    Monday two soldiers were killed" counts two soldiers, no label "Monday 2"."""
+    data = load_data("dates.toml")
+    return frozenset(day for key in ("en", "fr") for day in data[key]["weekdays"])
+
+
+@cache
 def _lang(lang: str) -> _Lang:
     key = _key(lang)
     d = load_data("numbers.toml")[key]
@@ -460,11 +468,15 @@ def _excluded(text: str, start: int, end: int, lx: _Lang, is_digits: bool, value
         return True
     if value < 120 and re.search(r"[A-Z][\w'’-]+\s*\($", before) and re.match(r"^\)", after):
         return True
-    # labels: "Tower 22", "Operation 1027" (a capitalised word that does not start the sentence)
+    # labels: "Tower 22", "Operation 1027", "Phase Two" (a capitalised word that does not start
+    # the sentence, before digits or a capitalised number word: "in Kano three people were
+    # killed" is a count), never a day's name
     cap = _CAP_WORD_BEFORE.search(before)
     if (
         cap
         and cap.group(1).lower() not in _CAP_OK
+        and cap.group(1).lower() not in _day_names()
+        and (is_digits or text[start].isupper())
         and not _SENTENCE_START.search(before[: cap.start(1)])
     ):
         return not (lx.months.fullmatch(cap.group(1)) is not None)

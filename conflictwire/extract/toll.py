@@ -182,7 +182,9 @@ def _kind_of(text: str, start: int, end: int) -> tuple[Kind | None, str]:
     death = lex.death_after.search(head)
     injury = lex.injury_after.search(head)
     if death and (not injury or death.start() < injury.start()):
-        if _KILLERS_COUNTED.match(head[death.start() :]) and not _VERB.search(head[: death.start()]):
+        killers = _KILLERS_COUNTED.search(head)
+        if killers and killers.start() <= death.start() < killers.end() \
+                and not _VERB.search(head[: killers.start()]):
             return None, ""  # "Three militants shot dead a driver": the count is of the killers
         return "dead", head
     if injury:
@@ -221,11 +223,12 @@ def _same_clause(between: str) -> bool:
         _VERB.search(between) or lex.death_after.search(between) or lex.injury_after.search(between))
 
 
-_AGENT = re.compile(r"(?i)\b(?:by|par)\b")
+# the killers after "by", or the forces whose operation it was ("killed during a police raid")
+_AGENT = re.compile(r"(?i)\b(?:by|par|during|lors d)\b")
 # an active killing verb with its object after a count: the count is the subject, the killers
 _KILLERS_COUNTED = re.compile(
     r"(?i)(?:killed|shot dead|shot and killed|murdered|executed|beheaded|massacred|lynched|"
-    r"ont tué|ont abattu)"
+    r"(?:beat|hacked|stabbed|stoned|clubbed|burned|burnt) to death|ont tué|ont abattu)"
     r"\s+(?:a|an|the|his|her|their|its|one|two|three|four|five|six|seven|eight|nine|ten|\d+|several|"
     r"some|un|une|le|la|les|des|deux|trois)\b")
 
