@@ -303,6 +303,22 @@ def test_raiders_killed_in_the_fighting_fought(extractor):
     assert event.event_type == "Battles"
 
 
+@pytest.mark.parametrize("text", [
+    "On Monday the rebels fired grenade launchers and small arms at the government positions near "
+    "Avdiivka, Ukraine.",
+    "On Monday monitors recorded 12 shots involving small arms near Avdiivka, Ukraine.",
+    "On Monday JNIM militants ambushed an army convoy near Mopti, Mali, with an IED detonation followed "
+    "by small arms fire.",
+])
+def test_small_arms_fired_tell_a_fight(extractor, text):
+    assert only(extract(extractor, text)).event_type == "Battles"
+
+
+def test_small_arms_seized_tell_no_fight(extractor):
+    event = only(extract(extractor, "On Monday police seized small arms and ammunition in Kano."))
+    assert event.event_type == "Strategic developments"
+
+
 def test_residents_who_catch_and_burn_a_thief_are_a_mob(extractor):
     event = only(extract(extractor, (
         "On Sunday, residents of Kalundu in Kitui, Kenya, caught two suspected thieves at the market and "
