@@ -638,6 +638,20 @@ def test_a_march_that_marks_an_anniversary_is_news(extractor, text):
     assert (event.event_type, str(event.event_date)) == ("Protests", "2025-04-07")
 
 
+def test_a_happening_of_the_week_before_is_the_story_s_context(extractor):
+    events = extract(extractor, (
+        "On Monday residents of Rosario held a peaceful march against the release of prisoners.\n"
+        "The march came after riots broke out in the city's prison the previous week."))
+    assert [(e.event_type, str(e.event_date)) for e in events] == [("Protests", "2025-04-07")]
+
+
+def test_a_week_earlier_in_a_clause_leaves_the_sentence_its_own_day(extractor):
+    event = only(extract(extractor, (
+        "On Monday teachers in Kaya staged a march in solidarity with two teachers assaulted a week "
+        "earlier.")))
+    assert (event.event_type, str(event.event_date)) == ("Protests", "2025-04-07")
+
+
 def test_a_late_report_of_an_earlier_day_is_the_news(extractor):
     # the report's only event, told with its day, ten days before publication (rule 2)
     event = only(extract(extractor, "On 31 March, motorcycle taxi drivers demonstrated in Kano to demand "

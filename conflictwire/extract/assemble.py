@@ -214,6 +214,7 @@ def judge_time(m: Mention, published: date | None, last_date: date | None,
     """Resolve the mention's event day and decide whether it is background. Without a
     publication day, a year before the latest the report names is the past."""
     old = current = False
+    week_before = None
     for d in m.dates:
         if d.role == "report":
             m.report_date = m.report_date or d.date
@@ -227,6 +228,9 @@ def judge_time(m: Mention, published: date | None, last_date: date | None,
         if d.kind == "anaphoric":
             base = last_date or published
             day = base + timedelta(days=anaphoric_offset(d)) if base else None
+            if anaphoric_offset(d) <= -7:
+                week_before = week_before or day
+                continue
         if d.since:
             old = True
             continue
@@ -254,6 +258,11 @@ def judge_time(m: Mention, published: date | None, last_date: date | None,
                 m.date, m.precision = day, d.precision
         elif d.kind in ("period", "year") and published and day < published - timedelta(days=3):
             old = True
+    if week_before and m.date is None:
+        # "the riots in the prisons the previous week", and no day of its own: a happening a week
+        # or more before the story's, told as its context; it may add to an event of its day,
+        # never start one ("marched for two teachers assaulted a week earlier" keeps its own day)
+        m.earlier, m.date, m.precision = True, week_before, 1
     text = m.own_text or m.sentence.text
     c = cues(m.lang)
     m.mishap = bool(c.disaster.search(text))
