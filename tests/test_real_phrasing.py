@@ -652,6 +652,19 @@ def test_a_week_earlier_in_a_clause_leaves_the_sentence_its_own_day(extractor):
     assert (event.event_type, str(event.event_date)) == ("Protests", "2025-04-07")
 
 
+@pytest.mark.parametrize(("text", "sub"), [
+    ("On Monday pro-government forces were reportedly deployed to Hadibu, Yemen.",
+     "Change to group/activity"),
+    ("On Monday Turkana raiders took up arms in Kapedo, Kenya.",
+     "Change to group/activity"),
+    ("On Monday three armed movements announced their merger into a new group in Kidal, Mali.",
+     "Change to group/activity"),
+    ("On Monday pupils found an unexploded bomb near a school in Isiolo, Kenya.", "Disrupted weapons use"),
+])
+def test_strategic_developments_of_other_phrasings(extractor, text, sub):
+    assert only(extract(extractor, text)).sub_event_type == sub
+
+
 def test_a_late_report_of_an_earlier_day_is_the_news(extractor):
     # the report's only event, told with its day, ten days before publication (rule 2)
     event = only(extract(extractor, "On 31 March, motorcycle taxi drivers demonstrated in Kano to demand "
