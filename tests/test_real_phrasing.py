@@ -319,6 +319,28 @@ def test_small_arms_seized_tell_no_fight(extractor):
     assert event.event_type == "Strategic developments"
 
 
+def test_residents_who_stone_thieves_to_death_are_a_mob(extractor):
+    event = only(extract(extractor, "On Sunday residents stoned two suspected robbers to death in Embu."))
+    assert (event.event_type, event.sub_event_type) == ("Riots", "Mob violence")
+
+
+def test_a_crowd_that_clashes_with_police_throwing_stones_riots(extractor):
+    event = only(extract(extractor, (
+        "On Monday police clashed with squatters in Kisauni, Mombasa; the squatters threw stones at the "
+        "officers.")))
+    assert event.event_type == "Riots"
+
+
+@pytest.mark.parametrize(("text", "forces"), [
+    ("On Monday CRS officers fired tear gas at striking students in Ouagadougou, Burkina Faso.",
+     "Police Forces of Burkina Faso"),
+    ("On Saturday CRS officers fired tear gas at protesters in Paris.", "Police Forces of France"),
+])
+def test_the_crs_are_the_police_of_the_country_they_serve(extractor, text, forces):
+    event = only(extract(extractor, text))
+    assert forces in (event.actor1.name, event.actor2.name)
+
+
 def test_residents_who_catch_and_burn_a_thief_are_a_mob(extractor):
     event = only(extract(extractor, (
         "On Sunday, residents of Kalundu in Kitui, Kenya, caught two suspected thieves at the market and "

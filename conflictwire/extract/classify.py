@@ -237,11 +237,12 @@ def classify(
     rioting = any(t.sub == "riot" and RIOTING_CROWD.match(t.text) for t in triggers)
     if rioting and armed_sides - state_involved < 1 and not (strong & set(REMOTE_ORDER)):
         return "Riots", "Violent demonstration"
-    # "Stones were pelted at the police": a crowd's arms against the forces, no armed group
-    # beside them and the forces not the ones who harmed, is a riot
+    # "Stones were pelted at the police", "students clashed with police, throwing stones": a
+    # crowd's arms against the forces, no armed group beside them and the forces not the ones
+    # who harmed, is a riot
     crowd_armed = any(t.sub == "riot" and CROWD_ARMS.search(t.text) for t in triggers)
     if crowd_armed and state_involved and not forces_harmed_alone and armed_sides - state_involved < 1 \
-            and not (strong & set(REMOTE_ORDER)) and not subs & {"Armed clash", "territory"}:
+            and not (strong & set(REMOTE_ORDER)) and "territory" not in subs:
         return "Riots", "Violent demonstration"
     # "Residents beat a thief", "attacked by voters": unorganised people's violence is a mob's
     if people_act and armed_sides - state_involved < 1 and not (strong & set(REMOTE_ORDER)):
