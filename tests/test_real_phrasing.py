@@ -341,6 +341,15 @@ def test_the_crs_are_the_police_of_the_country_they_serve(extractor, text, force
     assert forces in (event.actor1.name, event.actor2.name)
 
 
+@pytest.mark.parametrize("text", [
+    "On Monday students in Mombasa protested the killing of a student by a mob.",
+    "On Monday protesters gathered in Sidon against the detention of two activists accused of rioting.",
+])
+def test_the_violence_a_protest_is_about_is_its_cause(extractor, text):
+    event = only(extract(extractor, text))
+    assert (event.event_type, event.sub_event_type) == ("Protests", "Peaceful protest")
+
+
 def test_residents_who_catch_and_burn_a_thief_are_a_mob(extractor):
     event = only(extract(extractor, (
         "On Sunday, residents of Kalundu in Kitui, Kenya, caught two suspected thieves at the market and "
