@@ -350,6 +350,14 @@ def test_the_violence_a_protest_is_about_is_its_cause(extractor, text):
     assert (event.event_type, event.sub_event_type) == ("Protests", "Peaceful protest")
 
 
+def test_an_unknown_group_that_ambushes_police_is_an_armed_side(extractor):
+    # "two civilians killed": a headline passive, the counted civilians were killed, they did not kill
+    event = only(extract(extractor, (
+        "On Monday an unknown group ambushed police officers near Narok, Kenya; one officer and two "
+        "civilians killed in the attack.")))
+    assert (event.event_type, event.actor1.name) == ("Battles", "Unidentified Armed Group (Kenya)")
+
+
 def test_residents_who_catch_and_burn_a_thief_are_a_mob(extractor):
     event = only(extract(extractor, (
         "On Sunday, residents of Kalundu in Kitui, Kenya, caught two suspected thieves at the market and "

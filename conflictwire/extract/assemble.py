@@ -42,6 +42,7 @@ from .classify import (
     tells_ground_fight,
 )
 from .detect import Trigger, compile_alternation
+from .numbers import find_quantities
 from .places.gazetteer import haversine_km as km
 from .timex import anaphoric_offset
 
@@ -470,6 +471,15 @@ _NO_OBJECT_AFTER = re.compile(rf"(?i)\s*(?:[,.;:()]|$|(?:{_grammar('no_object_af
 _HARM_NOUN = re.compile(f"(?i)(?:{_words('typing', 'harm_nouns', 'events.toml')})")
 
 
+def _counted_victims(text: str, a: ActorMention, t: Trigger) -> bool:
+    """Whether a counted party stands right before a participle: the headline passive "one
+    police and two civilians killed in the attack" (they were killed, they did not kill)."""
+    before = text[max(0, a.start - 25) : a.start]
+    counts = find_quantities(before)
+    return bool(counts and not before[counts[-1].end :].strip() and not text[a.end : t.start].strip()
+                and t.text.split()[0].lower().endswith("ed") and _NO_OBJECT_AFTER.match(text[t.end :]))
+
+
 def _agents_act(m: Mention, state: list[ActorMention], with_object: bool = False) -> bool:
     """Whether one of `state` is the agent of a violence word of the sentence (with_object:
     only of a word followed by its object, for nouns a headline also names as victims)."""
@@ -484,7 +494,7 @@ def _agents_act(m: Mention, state: list[ActorMention], with_object: bool = False
         nearest = max((a for a in m.actors if a.start <= t.start), key=lambda a: a.start, default=None)
         before = [a for a in state if a is nearest and not _object_of(a, violent, text)]
         passive = _PASSIVE_JUST_BEFORE.search(text[before[-1].end : t.start] if before else "") or (
-            _PASSIVE_VERB.match(t.text))
+            _PASSIVE_VERB.match(t.text)) or (before and _counted_victims(text, before[-1], t))
         if before and not passive and not (
                 _AGAINST_JUST_BEFORE.search(text[max(0, t.start - 12) : t.start])) and not (
                 with_object and (_NO_OBJECT_AFTER.match(text[t.end :])
