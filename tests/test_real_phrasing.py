@@ -358,6 +358,12 @@ def test_an_unknown_group_that_ambushes_police_is_an_armed_side(extractor):
     assert (event.event_type, event.actor1.name) == ("Battles", "Unidentified Armed Group (Kenya)")
 
 
+def test_a_party_s_spokesman_attacked_is_a_civilian(extractor):
+    event = only(extract(extractor, (
+        "On Monday the ODM party spokesman was attacked by an unknown group in Kisumu, Kenya.")))
+    assert (event.event_type, event.actor2.name) == ("Violence against civilians", "Civilians (Kenya)")
+
+
 def test_residents_who_catch_and_burn_a_thief_are_a_mob(extractor):
     event = only(extract(extractor, (
         "On Sunday, residents of Kalundu in Kitui, Kenya, caught two suspected thieves at the market and "

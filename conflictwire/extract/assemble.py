@@ -570,7 +570,7 @@ def _people_of_name(table: str, before_after: str = "") -> tuple[re.Pattern[str]
 _PARTISANS_AFTER, _PARTISANS_BEFORE = _people_of_name("partisans")
 # "Janata Party (BJP) leader", "a local ODM official"
 _MEMBER_AFTER, _MEMBER_BEFORE = _people_of_name(
-    "members", r"(?:\([^)]{1,12}\)\s*|\)\s*)?(?:local |district |senior |former |youth )?")
+    "members", r"(?:\([^)]{1,12}\)\s*|\)\s*)?(?:party )?(?:local |district |senior |former |youth )?")
 
 
 def _named_for(text: str, a: ActorMention, after: re.Pattern[str], before: re.Pattern[str]) -> bool:
