@@ -364,6 +364,15 @@ def test_a_party_s_spokesman_attacked_is_a_civilian(extractor):
     assert (event.event_type, event.actor2.name) == ("Violence against civilians", "Civilians (Kenya)")
 
 
+@pytest.mark.parametrize("text", [
+    "On Monday Al Shabaab militants set on fire two police camps in Ijara, Kenya.",
+    "On Monday JNIM militants attacked the gendarmerie in Balle, Mali, and seized arms, no casualties "
+    "reported.",
+])
+def test_an_armed_group_s_attack_on_the_forces_posts_is_a_battle_harm_or_none(extractor, text):
+    assert only(extract(extractor, text)).event_type == "Battles"
+
+
 def test_residents_who_catch_and_burn_a_thief_are_a_mob(extractor):
     event = only(extract(extractor, (
         "On Sunday, residents of Kalundu in Kitui, Kenya, caught two suspected thieves at the market and "

@@ -150,7 +150,9 @@ def code_event(lead: list[Trigger], others: list[Trigger], who: Involved) -> tup
     subs = {t.sub for t in words}
     # No one harmed: a bomb found and defused is a disrupted weapon, not an explosion, and
     # burning or taking property is looting/property destruction (Strategic developments).
-    if not harmed and "Disrupted weapons use" in subs:
+    # ... unless one armed side attacked the other for them ("attacked a GATIA vehicle and seized
+    # arms and ammunition": a fight)
+    if not harmed and "Disrupted weapons use" in subs and not (who.armed_sides >= 2 and "violence" in subs):
         return "Strategic developments", "Disrupted weapons use"
     # "youths burnt a bar": a crowd destroying property, no organised side, is mob violence
     if who.crowd_destroys and who.armed_sides == 0 and not subs & ({"Peaceful protest"} | VIOLENT):
