@@ -91,8 +91,8 @@ def test_find_toponyms_multiword_and_french(gaz: Gazetteer):
 def test_import_adds_places_and_reports_bad_lines(tmp_path: Path):
     store = tmp_path / "extra.sqlite"
     result = import_geonames(FIXTURE, store)
-    assert result.places == 3  # two populated places and one division; the stream skipped
-    assert result.skipped == 1
+    assert result.places == 3  # two populated places and one division; the stream a fallback
+    assert (result.fallbacks, result.skipped) == (1, 0)
     assert result.admin_areas == 1
     assert len(result.errors) == 2
     assert result.errors[0].startswith(f"{FIXTURE}:3:")
@@ -142,14 +142,15 @@ def test_import_keeps_sites_and_division_names_and_refuses_other_files(tmp_path:
     wrong.write_text("a,b,c\n" * 500, encoding="utf-8")
     store = tmp_path / "extra.sqlite"
     base, divisions, bad = import_files([dump, admin1, wrong], store)
-    assert (base.places, base.sites, base.skipped) == (1, 1, 1)  # the base kept, the school not
+    # the base kept, the school only as a fallback (found for its name when nothing else is)
+    assert (base.places, base.sites, base.fallbacks, base.skipped) == (1, 1, 1, 0)
     assert divisions.kind == "divisions" and divisions.divisions == 1
     assert bad.not_geonames and len(bad.errors) == 1  # said once, not 500 times
     assert len(bad.summary()) == 1 and "not a GeoNames table" in bad.summary()[0]
     assert "1 sites" in base.summary()[0] or "1 site" in base.summary()[0]
     imports, counts = imported(store)
     assert [row[0] for row in imports] == ["ML.txt", "admin1CodesASCII.txt"]
-    assert counts == {"ML": {"S": 1}}
+    assert counts == {"ML": {"S": 1, "fallback": 1}}
     gaz = Gazetteer.load(store)
     camp = places(gaz, "Camp Tessit")
     assert camp and camp[0].feature_code == "MILB"
@@ -166,13 +167,13 @@ def test_import_keeps_wells_localities_forests_and_finds_press_spellings(tmp_pat
         row("99200001", "Tamoussakar", "H", "WLL"),  # a well
         row("99200002", "Ti-n-Kerbatane", "L", "LCTY"),  # a named locality
         row("99200003", "Foulsadji", "V", "FRST"),  # a forest
-        row("99200004", "Oued Tamoussakar", "H", "STM"),  # a stream: not a scene
+        row("99200004", "Oued Tamoussakar", "H", "STM"),  # a stream: only a fallback
         row("99200005", "Diabalika", "P", "PPL"),
         row("99200006", "Kourmanta Location", "A", "ADMD"),
     ]) + "\n", encoding="utf-8")
     store = tmp_path / "extra.sqlite"
     result = import_geonames(dump, store)
-    assert (result.places, result.sites, result.skipped) == (5, 3, 1)
+    assert (result.places, result.sites, result.fallbacks, result.skipped) == (5, 3, 1, 0)
     gaz = Gazetteer.load(store)
     assert [p.feature_code for p in places(gaz, "Tamoussakar")] == ["WLL"]
     assert places(gaz, "Ti-n-Kerbatane") and places(gaz, "Foulsadji")
@@ -288,3 +289,45 @@ def test_locations_give_divisions_in_english(gaz: Gazetteer):
     geocoder = Geocoder(gaz)
     aleppo = next(p for p in places(gaz, "Aleppo") if p.iso3 == "SYR" and p.feature_class == "P")
     assert geocoder.to_location(aleppo).admin1 == "Aleppo"
+
+
+def test_a_stream_hill_or_school_stands_for_a_village_only_where_nothing_else_bears_its_name(
+        tmp_path: Path):
+    """GeoNames lists some villages only under the lake, ruin, stream or school of their name:
+    such a feature is found for the name where its country has no populated place or
+    division of that name, never by a loose spelling, never for a country's name."""
+    def row(gid: str, name: str, fclass: str, fcode: str, cc: str = "ML", alts: str = "") -> str:
+        return "\t".join([gid, name, name, alts, "15.8", "-1.3", fclass, fcode, cc, "", "08", "", "",
+                          "", "0", "", "300", "Africa/Bamako", "2024-01-01"])
+
+    dump = tmp_path / "ML.txt"
+    dump.write_text("\n".join([
+        row("99400001", "Tessoumbari", "H", "LK"),  # the village's name, only as a lake's
+        row("99400002", "Tessoumbari", "S", "RUIN"),
+        row("99400003", "Kourmabou", "T", "HLL"),  # a hill named like a village of Mali
+        row("99400004", "Kourmabou", "P", "PPL"),
+        row("99400005", "Kenya", "H", "STM"),  # a stream named like a country
+        row("99400006", "Lake Dourabali", "H", "LK", alts="Lac Dourabali"),  # a lake of its own
+        row("99400007", "Hotel Tessoumbari", "S", "HTL"),  # not a place of events at all
+    ]) + "\n", encoding="utf-8")
+    store = tmp_path / "extra.sqlite"
+    result = import_geonames(dump, store)
+    assert (result.places, result.fallbacks, result.skipped) == (1, 5, 1)
+    assert "5 other named features as fallbacks" in result.summary()[0]
+    gaz = Gazetteer.load(store)
+    found = gaz.match("Tessoumbari")
+    assert sorted(p.feature_code for p, _ in found) == ["LK", "RUIN"]
+    assert all(p.fallback and q == 1.0 for p, q in found)
+    assert [p.feature_code for p in places(gaz, "Kourmabou")] == ["PPL"]  # the village, not the hill
+    assert all(not p.fallback for p in places(gaz, "Kenya"))
+    assert [p.feature_code for p in places(gaz, "Lac Dourabali")] == ["LK"]
+    assert gaz.match("Tesoumbary") == []  # no loose spelling of a fallback
+    # the toponym finder knows the name, after a cue as any small place
+    import re
+
+    text = "Two youths were wounded by an IED in Tessoumbari on Monday."
+    assert [s for _, _, s in gaz.find_toponyms(text, cue=re.compile(r"\bin\s+$"))] == ["Tessoumbari"]
+    # and `gazetteer find` says why it stands
+    from conflictwire.extract.places.gazetteer_cli import find_command
+
+    assert find_command("Tessoumbari", "ML", store) == 0

@@ -91,6 +91,11 @@ SCENES = {
     "an axis between two towns": (
         "An IED struck a convoy of peacekeepers on the Aguelhok-Tessalit axis on Sunday.", "MLI",
         (19.46, 0.86), 2),
+    # GeoNames knows the village only as a lake and a ruin of its name; the packaged
+    # gazetteer's nearest spellings are towns abroad
+    "a village known only by its lake": (
+        "Two youths were wounded when their vehicle was struck by an IED in Tessoumbari on Monday.",
+        "MLI", (15.81, -1.30), None),
     "a weapon's name": (
         "An explosion involving either an IED or a Grad rocket was reported in Gao on Friday.", "MLI",
         (16.27, -0.04), 1),

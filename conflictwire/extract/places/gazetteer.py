@@ -39,7 +39,7 @@ import threading
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
@@ -105,6 +105,7 @@ class Place:
     population: int
     admin1: str | None
     admin2: str | None
+    fallback: bool = False  # a stream, hill or school found for its name only (geonames_import)
 
     @property
     def is_country(self) -> bool:
@@ -762,8 +763,10 @@ class Gazetteer:
         self._iso3_to_2 = {v[0]: k for k, v in data.country_info.items()}
         self._ext_lookup = lru_cache(maxsize=65536)(self._ext_lookup_uncached)
         self._ext_known = lru_cache(maxsize=65536)(self._ext_known_uncached)
+        self._ext_fallback = lru_cache(maxsize=65536)(self._ext_fallback_uncached)
         self._places: dict[int, Place] = {}  # row -> its (immutable) Place, built once
         self._store_countries: tuple[str, ...] | None = None
+        self._countries_folded: frozenset[str] | None = None
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -847,8 +850,12 @@ class Gazetteer:
     def _ext_lookup_uncached(self, key: str) -> tuple[Place, ...]:
         return self._ext_places("names", key)
 
-    def _ext_places(self, index: Literal["names", "skeletons"], key: str) -> tuple[Place, ...]:
-        """The extension store's places whose `index` ("names" or "skeletons") holds `key`."""
+    def _ext_fallback_uncached(self, key: str) -> tuple[Place, ...]:
+        return self._ext_places("fallbacks", key)
+
+    def _ext_places(self, index: Literal["names", "skeletons", "fallbacks"], key: str) -> tuple[Place, ...]:
+        """The extension store's places whose `index` ("names", "skeletons" or "fallbacks")
+        holds `key` (a store imported before fallbacks were kept has none)."""
         db = self._conn()
         if db is None:
             return ()
@@ -874,9 +881,31 @@ class Gazetteer:
             return False
         try:
             row = db.execute("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)).fetchone()
-            return row is not None
+            if row is not None:
+                return True
         except sqlite3.Error:
             return False
+        return bool(self._fallbacks_for(key, ()))
+
+    def _fallbacks_for(self, key: str, places: list[Place] | tuple[Place, ...]) -> list[Place]:
+        """The store's fallback features of `key` (a stream, a hill, a school: see
+        geonames_import) in the countries where none of `places` is a populated place or a
+        division; none when the name is a country's."""
+        if self._store_path is None:
+            return []
+        found = self._ext_fallback(key)
+        if not found or key in self._country_keys():
+            return []
+        taken = {p.iso3 for p in places}
+        return [replace(p, fallback=True) for p in found if p.iso3 not in taken]
+
+    def _country_keys(self) -> frozenset[str]:
+        if self._countries_folded is None:
+            d = self._d
+            rows = set(d.country_rows.values())
+            self._countries_folded = frozenset(k for k, hit in d.keys.items()
+                                               if any(r in rows for r in self._rows(hit)))
+        return self._countries_folded
 
     def _ext_place(self, r: tuple) -> Place:
         g, name, la, lo, fclass, fcode, cc, a1, a2, p = r
@@ -961,6 +990,7 @@ class Gazetteer:
                     elif places[i].feature_code == "PPL" and p.feature_code != "PPL":
                         old = places[i]
                         places[i] = Place(**{**_asdict(old), "feature_code": p.feature_code})
+            places += self._fallbacks_for(key, places)
         return places
 
     def get(self, geonameid: int) -> Place | None:

@@ -37,7 +37,8 @@ def list_command(store: Path | None) -> int:
     print(f"store: {path}")
     for source, kind, rows, at in imports:
         print(f"  {source:28} {rows:>8,} {kind:10} imported {at}")
-    labels = {"P": "populated", "A": "divisions", "S": "sites", "L": "parks/reserves"}
+    labels = {"P": "populated", "A": "divisions", "S": "sites", "L": "parks/reserves",
+              "fallback": "other named features (fallbacks)"}
     for cc, by_class in sorted(counts.items()):
         parts = ", ".join(f"{n:,} {labels.get(c, c)}" for c, n in sorted(by_class.items()))
         print(f"  {cc}: {parts}")
@@ -67,7 +68,9 @@ def find_command(name: str, country: str | None, store: Path | None) -> int:
         where = ", ".join(x for x in (place.admin2, place.admin1, place.country) if x)
         why = " ".join(f"{k}={v:.2f}" for k, v in parts.items())
         mark = "*" if i == 0 else " "
-        print(f"{mark} {score:.3f} {place.name} [{place.feature_code}] {where} "
+        kind = place.feature_code + (", fallback: no place of this name in its country"
+                                     if place.fallback else "")
+        print(f"{mark} {score:.3f} {place.name} [{kind}] {where} "
               f"({place.latitude:.4f}, {place.longitude:.4f}) pop {place.population:,} "
               f"geonameid {place.geonameid}\n      {why}")
     if len(ranked) > _FIND_SHOWN:

@@ -187,6 +187,7 @@ class Geocoder:
         scored = [
             (p, self.score(p, q, countries=countries, near=near))
             for p, q in self.gazetteer.match(name)
+            if not (p.fallback and prefer == "admin")  # a stream or a hill is no division
         ]
         return order(scored, prefer)
 

@@ -5,10 +5,12 @@ tab-separated with 19 columns: geonameid, name, asciiname, alternatenames, latit
 longitude, feature class, feature code, country code, cc2, admin1 code, admin2 code,
 admin3 code, admin4 code, population, elevation, dem, timezone, modification date.
 
-Populated places (feature class P, villages and neighbourhoods included) and
-administrative areas (class A) go into an sqlite store (default
+Populated places (feature class P, villages and neighbourhoods included), administrative
+areas (class A) and the sites of `KEEP_*` go into an sqlite store (default
 `<cache dir>/geonames_extra.sqlite`), which `Gazetteer.load()` consults after the packaged
-data. Bad lines are reported with file and line number and skipped.
+data. Other named features (streams, hills, dunes, schools: geonames_features.toml) are kept
+as fallbacks, found under their names only where their country has no place of that name
+(`Gazetteer.match`). Bad lines are reported with file and line number and skipped.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ import sqlite3
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+from conflictwire.data import load_data
 from conflictwire.extract.folding import fold_name
 from conflictwire.extract.places.gazetteer import (
     Gazetteer,
@@ -63,6 +67,10 @@ CREATE INDEX IF NOT EXISTS names_gid ON names (geonameid);
 CREATE TABLE IF NOT EXISTS skeletons (
     key TEXT NOT NULL, geonameid INTEGER NOT NULL, PRIMARY KEY (key, geonameid)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS fallbacks (
+    key TEXT NOT NULL, geonameid INTEGER NOT NULL, PRIMARY KEY (key, geonameid)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS fallbacks_gid ON fallbacks (geonameid);
 CREATE TABLE IF NOT EXISTS admin (code TEXT PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS imports (
     source TEXT PRIMARY KEY, kind TEXT NOT NULL, rows INTEGER NOT NULL, at TEXT NOT NULL
@@ -78,6 +86,19 @@ def keeps(fclass: str, fcode: str) -> bool:
             or (fclass, fcode) in KEEP_OTHER)
 
 
+def fallback(fclass: str, fcode: str) -> bool:
+    """Whether a feature not kept as a place is kept as a fallback (geonames_features.toml):
+    a stream, hill, dune or school that may be the only entry of a village's name."""
+    classes, skipped = _fallback_features()
+    return fclass in classes and fcode not in skipped and not keeps(fclass, fcode)
+
+
+@lru_cache(maxsize=1)
+def _fallback_features() -> tuple[frozenset[str], frozenset[str]]:
+    table = load_data("geonames_features.toml").get("fallback", {})
+    return frozenset(table.get("classes", [])), frozenset(table.get("skip_codes", []))
+
+
 @dataclass
 class ImportResult:
     """Counts of an import, and the bad lines as "FILE:LINE: reason"."""
@@ -89,6 +110,7 @@ class ImportResult:
     places: int = 0  # rows added or updated (see `keeps`)
     admin_areas: int = 0  # of which ADM1..ADM5 / ADMD
     sites: int = 0  # of which airports, bases, camps, posts, markets, parks, localities, wells, forests
+    fallbacks: int = 0  # features kept for their names only (streams, hills, schools: `fallback`)
     names: int = 0  # name keys written
     divisions: int = 0  # division names of an admin code table
     skipped: int = 0  # rows of other feature classes
@@ -110,8 +132,8 @@ class ImportResult:
         else:
             out = [f"{self.source}: {self.places:,} places ({self.places - self.admin_areas - self.sites:,} "
                    f"populated places, {self.admin_areas:,} divisions, {self.sites:,} sites) in "
-                   f"{', '.join(sorted(self.countries)) or 'no country'}; {self.skipped:,} rows of "
-                   "other kinds skipped"]
+                   f"{', '.join(sorted(self.countries)) or 'no country'}; {self.fallbacks:,} other named "
+                   f"features as fallbacks; {self.skipped:,} rows of other kinds skipped"]
             if self.divisions_filled:
                 out.append(f"  {self.divisions_filled:,} places without a known first-level division "
                            "given their nearest neighbour's")
@@ -267,6 +289,8 @@ def _import_dump(db: sqlite3.Connection, display: str, lines: Iterator[str], res
                  batch: int) -> None:
     places: list[tuple] = []
     names: list[tuple[str, int]] = []
+    fallbacks: list[tuple[str, int]] = []
+    dropped: list[tuple[int]] = []  # rows of other kinds
     admins: list[tuple[str, str]] = []
     gids: list[tuple[int]] = []
     good = 0
@@ -277,12 +301,15 @@ def _import_dump(db: sqlite3.Connection, display: str, lines: Iterator[str], res
         if gids:
             db.executemany("DELETE FROM names WHERE geonameid = ?", gids)
             db.executemany("DELETE FROM skeletons WHERE geonameid = ?", gids)
+            db.executemany("DELETE FROM fallbacks WHERE geonameid = ?", gids)
+            db.executemany("DELETE FROM places WHERE geonameid = ?", dropped)
         db.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", places)
         db.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", names)
+        db.executemany("INSERT OR IGNORE INTO fallbacks VALUES (?,?)", fallbacks)
         db.executemany("INSERT OR IGNORE INTO skeletons VALUES (?,?)", skeletons)
         db.executemany("INSERT OR IGNORE INTO admin VALUES (?,?)", admins)  # the code tables' names win
         db.commit()
-        for pending in (places, names, admins, gids, skeletons):
+        for pending in (places, names, fallbacks, admins, gids, dropped, skeletons):
             pending.clear()
 
     for lineno, line in enumerate(lines, start=1):
@@ -299,7 +326,17 @@ def _import_dump(db: sqlite3.Connection, display: str, lines: Iterator[str], res
         good += 1
         gid, name, ascii_, alts, lat, lon, fclass, fcode, cc, a1, a2, pop = row
         if not keeps(fclass, fcode):
-            result.skipped += 1
+            if fallback(fclass, fcode):  # its names only, no loose spelling
+                places.append((gid, name, lat, lon, fclass, fcode, cc, a1 or None, a2 or None, pop))
+                gids.append((gid,))
+                fallbacks.extend((k, gid) for k in _keys(name, ascii_, alts))
+                result.fallbacks += 1
+            else:
+                result.skipped += 1
+                gids.append((gid,))  # kept by an earlier import under other rules: out now
+                dropped.append((gid,))
+            if len(places) >= batch or len(gids) >= batch:
+                flush()
             continue
         places.append((gid, name, lat, lon, fclass, fcode, cc, a1 or None, a2 or None, pop))
         gids.append((gid,))
@@ -395,7 +432,7 @@ def _record_import(db: sqlite3.Connection, result: ImportResult) -> None:
 
 def imported(store: Path | None = None) -> tuple[list[tuple[str, str, int, str]], dict[str, dict[str, int]]]:
     """What a store holds: its imports (source, kind, rows, when) and per country the count
-    of places by feature class."""
+    of places by feature class, the fallbacks (`fallback`) as "fallback"."""
     store = Path(store) if store is not None else default_store()
     if not store.exists():
         return [], {}
@@ -406,8 +443,11 @@ def imported(store: Path | None = None) -> tuple[list[tuple[str, str, int, str]]
         except sqlite3.OperationalError:  # a store written before imports were recorded
             imports = []
         counts: dict[str, dict[str, int]] = {}
-        for cc, fclass, n in db.execute("SELECT cc, fclass, count(*) FROM places GROUP BY cc, fclass"):
-            counts.setdefault(cc or "?", {})[fclass] = n
+        for cc, fclass, fcode, n in db.execute("SELECT cc, fclass, fcode, count(*) FROM places"
+                                               " GROUP BY cc, fclass, fcode"):
+            kind = fclass if keeps(fclass, fcode or "") else "fallback"
+            by_kind = counts.setdefault(cc or "?", {})
+            by_kind[kind] = by_kind.get(kind, 0) + n
     finally:
         db.close()
     return imports, counts
