@@ -474,10 +474,13 @@ _HARM_NOUN = re.compile(f"(?i)(?:{_words('typing', 'harm_nouns', 'events.toml')}
 def _counted_victims(text: str, a: ActorMention, t: Trigger) -> bool:
     """Whether a counted party stands right before a participle: the headline passive "one
     police and two civilians killed in the attack" (they were killed, they did not kill)."""
+    # the cheap checks first: counting the numbers runs only for a participle right after the party
+    if text[a.end : t.start].strip() or not t.text.split()[0].lower().endswith("ed") \
+            or not _NO_OBJECT_AFTER.match(text[t.end :]):
+        return False
     before = text[max(0, a.start - 25) : a.start]
     counts = find_quantities(before)
-    return bool(counts and not before[counts[-1].end :].strip() and not text[a.end : t.start].strip()
-                and t.text.split()[0].lower().endswith("ed") and _NO_OBJECT_AFTER.match(text[t.end :]))
+    return bool(counts and not before[counts[-1].end :].strip())
 
 
 def _agents_act(m: Mention, state: list[ActorMention], with_object: bool = False) -> bool:
