@@ -183,6 +183,15 @@ def test_countries_in_english_exclusions(kb: ActorKB) -> None:
     assert kb.countries_in("let us go") == []
 
 
+def test_countries_in_answers_the_same_when_asked_again(kb: ActorKB) -> None:
+    # the answers are kept per text: a caller changing its list changes no later answer
+    text = "Kenyan police crossed into Somalia."
+    first = kb.countries_in(text)
+    first.clear()
+    again = [(iso, text[s:e]) for iso, s, e in kb.countries_in(text)]
+    assert again == [("KEN", "Kenyan"), ("SOM", "Somalia")]
+
+
 def test_mentions_do_not_cross_punctuation(kb: ActorKB) -> None:
     text = "The National Liberation Army (ELN) guerrillas left Mali. Soldiers came."
     got = [(m.text, m.role) for m in kb.find(text)]

@@ -245,6 +245,9 @@ _FR_BETWEEN = {"nationale", "nationales", "national", "nationaux", "regulieres",
                "gouvernementales", "speciales", "armees", "armee"}
 
 
+COUNTRIES_FOUND_KEPT = 4096  # texts whose country names ActorKB keeps (a few chunks' worth)
+
+
 class ActorKB:
     """Named actors, countries and generic nouns, compiled once for fast matching."""
 
@@ -289,6 +292,7 @@ class ActorKB:
                 self._names.add(alias, entry.name)
         # countries: names and demonyms -> ("name"|"dem"|"people", iso3)
         self._countries = Lexicon()
+        self._countries_found: dict[str, tuple[tuple[str, int, int], ...]] = {}
         for c in self.countries.values():
             for n in c.names:
                 self._countries.add(n, ("name", c.iso3))
@@ -447,6 +451,15 @@ class ActorKB:
 
     def countries_in(self, text: str) -> list[tuple[str, int, int]]:
         """(iso3, start, end) of every country name and demonym in `text`, EN and FR."""
+        # the places stage asks this of the same sentences and titles many times a report
+        found = self._countries_found.get(text)
+        if found is None:
+            if len(self._countries_found) >= COUNTRIES_FOUND_KEPT:
+                self._countries_found.clear()
+            found = self._countries_found[text] = tuple(self._find_countries(text))
+        return list(found)
+
+    def _find_countries(self, text: str) -> list[tuple[str, int, int]]:
         toks = tokenize(text)
         out: list[tuple[str, int, int]] = []
         firsts = self._countries.firsts

@@ -62,6 +62,8 @@ class _Lexicon:
     state: re.Pattern[str]
     group: re.Pattern[str]
     one_dead: tuple[re.Pattern[str], ...]
+    # a word every one_dead pattern needs: most sentences have none, and one search tells
+    one_dead_screen: re.Pattern[str]
     things: re.Pattern[str]
 
 
@@ -97,6 +99,8 @@ def _lexicon() -> _Lexicon:
         state=_mixed(data["sources"]["state"]),
         group=_mixed(data["sources"]["group"]),
         one_dead=_single_death(data["single_death"]),
+        one_dead_screen=re.compile("(?i)" + "|".join(
+            [*data["single_death"]["passive"], *data["single_death"]["active"], "body", "to death"])),
         # "...and several houses destroyed": what follows a count is no person
         things=re.compile(r"(?i)\s*(?:\w+\s+)?(?:" + "|".join(data["victims"]["things"]) + r")\b"),
     )
@@ -315,7 +319,8 @@ def figures(sentence: str, lang: str = "en") -> list[Figure]:
         admissible = not (cumulative or sweeping or party_claim)
         found.append(Figure(q.value, kind, victims, source, source_class, admissible,
                             cumulative, sentence, party_claim=party_claim and not (cumulative or sweeping)))
-    one = next((m for p in lex.one_dead if (m := p.search(sentence))), None)
+    one = next((m for p in lex.one_dead if (m := p.search(sentence))), None) \
+        if lex.one_dead_screen.search(sentence) else None
     if one and not any(f.kind == "dead" for f in found):
         found.append(Figure(1, "dead", _victims(one.group(0)), source, source_class,
                             not cumulative, cumulative, sentence, implicit=True))

@@ -31,10 +31,10 @@ _LOCATIVE = re.compile(r"(?i)\b(?:in|near|at|outside|of|from|to|around|à|au|aux
 
 def needs_truecasing(text: str) -> bool:
     """Whether the text is written all in capitals or all in lower case."""
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < MIN_LETTERS:
+    letters = sum(map(str.isalpha, text))  # map over a method: no Python frame per character
+    if letters < MIN_LETTERS:
         return False
-    upper = sum(c.isupper() for c in letters) / len(letters)
+    upper = sum(map(str.isupper, text)) / letters
     return upper > ALL_CAPS or upper < NO_CAPS
 
 
