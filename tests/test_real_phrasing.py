@@ -1100,3 +1100,30 @@ def test_a_partys_militants_in_english_are_its_fighters_in_french_its_activists(
                            ("Supporters of the ANC marched in Durban.", True)]:
         anc = next(a for a in kb.find(text, "en") if a.role == "named")
         assert partisans(text, anc) is expected, text
+
+
+@pytest.mark.parametrize("text", [
+    "Unknown gunmen, presumably JNIM militants, shot dead a shopkeeper in Djibo on Tuesday.",
+    "Unidentified gunmen (believed to be Al Shabaab fighters) killed a trader near Mandera on Tuesday.",
+])
+def test_unnamed_gunmen_said_to_be_a_group_are_that_group_not_a_second_side(extractor, text):
+    event = only(extract(extractor, text))
+    assert event.event_type == "Violence against civilians"
+    assert not event.actor1.name.startswith("Unidentified")
+
+
+@pytest.mark.parametrize("text", [
+    "On Tuesday, soldiers arrested six men from the village of Dori, five were found executed.",
+    "On Tuesday, the gendarmerie arrested an individual near Kaya, the individual was taken to Kaya "
+    "where he was tortured, he died of his wounds.",
+])
+def test_people_harmed_after_the_forces_arrested_them_are_attacked_by_those_forces(extractor, text):
+    event = only(extract(extractor, text))
+    assert (event.event_type, event.actor2.name.split(" (")[0]) == ("Violence against civilians", "Civilians")
+    assert event.actor1.type == "State forces"
+
+
+def test_an_officer_off_duty_after_words_about_him_is_a_civilian_struck(extractor):
+    event = only(extract(extractor, "Gunmen shot dead a police officer of the county who was off-duty "
+                                    "in Eldoret on Tuesday."))
+    assert event.event_type == "Violence against civilians"

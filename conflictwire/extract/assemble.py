@@ -442,8 +442,25 @@ _STATE_OF = re.compile(r"^(?:(?:Military|Police) Forces|Government) of (?:the )?
 
 def forces_act(m: Mention) -> bool:
     """Whether the sentence's forces are the ones who use violence: named before a violence
-    word in the active ("soldiers beat a man"), or after it as its agent ("shot by police")."""
-    return _agents_act(m, [a for a in m.actors if _is_state(a)])
+    word in the active ("soldiers beat a man"), or after it as its agent ("shot by police"),
+    or the ones who held the people harmed."""
+    state = [a for a in m.actors if _is_state(a)]
+    return _agents_act(m, state) or _harmed_in_custody(m, state)
+
+
+def _harmed_in_custody(m: Mention, state: list[ActorMention]) -> bool:
+    """Whether the sentence tells the forces' arrest and then harm with no one else named
+    to do it ("soldiers arrested six men, five were found executed", "the gendarmerie arrested
+    a man, who was tortured"): the forces who held them harmed them (ACLED: an attack on
+    civilians)."""
+    arrest = next((t for t in m.triggers if t.sub == "Arrests"), None)
+    if arrest is None or not any(a.start < arrest.start for a in state):
+        return False
+    if any(a.role in ("unidentified", "identity", "private_security")
+           or (a.role == "named" and a.actor and a.actor.type in NON_STATE) for a in m.actors):
+        return False  # "soldiers arrested two men; militants later killed a guard": a fight
+    return any(t.sub == "violence" and t.start > arrest.end and not _HARM_NOUN.fullmatch(t.text)
+               for t in m.triggers)
 
 
 def crowd_acts(m: Mention) -> bool:
@@ -820,6 +837,19 @@ def describes_victim(text: str, a: ActorMention) -> bool:
                 or _DESCRIBED_AFTER.match(text[a.end : a.end + 20]))
 
 
+# "unknown gunmen, presumably JNIM militants": what stands between the unnamed men and the
+# group they are said to be
+_PRESUMED_GAP = re.compile(rf"(?i)^\s*[,(]\s*(?:{_words('armed_groups', 'apposition')})\s+"
+                           r"(?:(?:members|elements|fighters) of\s+|from\s+|of\s+)?(?:the\s+)?$")
+
+
+def presumed_as(text: str, a: ActorMention, after: ActorMention | None) -> bool:
+    """Whether unnamed armed men are named again at once as the group they are said to be
+    ("unknown gunmen, presumably JNIM militants"): one party, the group."""
+    return a.role == "unidentified" and after is not None and after.role in ("named", "identity") \
+        and bool(_PRESUMED_GAP.match(text[a.end : after.start]))
+
+
 def kb_demonym(word: str) -> str | None:
     return ActorKB.load().demonym_country(word)
 
@@ -837,10 +867,10 @@ def participants(m: Mention) -> list[ActorMention]:
     text = m.sentence.text
     speakers = tolls.speaker_spans(text)
     kept = []
-    for a in m.actors:
+    for a, after in zip(m.actors, [*m.actors[1:], None], strict=False):
         if any(s <= a.start and a.end <= e for s, e in speakers):
             continue
-        if affiliated(text, a) or describes_victim(text, a):
+        if affiliated(text, a) or describes_victim(text, a) or presumed_as(text, a, after):
             continue
         kept.append(a)
         # "Syrian and Russian warplanes": the first adjective names a second actor.
