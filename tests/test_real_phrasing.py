@@ -1127,3 +1127,24 @@ def test_an_officer_off_duty_after_words_about_him_is_a_civilian_struck(extracto
     event = only(extract(extractor, "Gunmen shot dead a police officer of the county who was off-duty "
                                     "in Eldoret on Tuesday."))
     assert event.event_type == "Violence against civilians"
+
+
+def test_forces_before_a_participle_with_no_object_were_harmed_not_harming(extractor):
+    # a headline's passive: the police were killed, and did not attack their own post
+    text = "Police officers killed when responding to attack on police post in Lamu"
+    event = only(extract(extractor, text))
+    assert event.event_type == "Battles"
+    assert event.actor2.type == "State forces"
+
+
+def test_forces_after_by_and_a_demonym_are_the_killers(extractor):
+    event = only(extract(extractor, "A cleric was shot dead by suspected Ethiopian Liyu Police in Garissa "
+                                    "on Sunday, hours after one person was killed and three others injured."))
+    assert event.event_type == "Violence against civilians"
+    assert event.actor1.type == "State forces"
+
+
+def test_a_crowd_hurt_in_confrontations_with_the_police_riots(extractor):
+    event = only(extract(extractor, "On Tuesday, at least five youths were killed and eight others wounded "
+                                    "amid violent confrontations with the police in Orodara."))
+    assert event.event_type == "Riots"

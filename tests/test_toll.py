@@ -147,6 +147,13 @@ def test_the_first_victim_word_after_a_count_says_who_it_counts():
     assert [(f.value, f.victims) for f in found] == [(3, "civilians")]
 
 
+def test_the_victim_words_end_where_the_scene_begins():
+    # "amid clashes with the police": the police are where it happened, not who was hurt
+    found = figures("Five youths were killed and eight others wounded amid confrontations with the police.")
+    got = [(f.value, f.kind, f.victims) for f in found]
+    assert got == [(5, "dead", "generic"), (8, "injured", "generic")]
+
+
 def test_a_count_of_killers_is_no_toll():
     found = figures("Three militants shot dead two traders near the market.")
     assert [(f.value, f.kind) for f in found] == [(2, "dead")]

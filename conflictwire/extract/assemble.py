@@ -488,6 +488,16 @@ _NO_OBJECT_AFTER = re.compile(rf"(?i)\s*(?:[,.;:()]|$|(?:{_grammar('no_object_af
 _HARM_NOUN = re.compile(f"(?i)(?:{_words('typing', 'harm_nouns', 'events.toml')})")
 
 
+_HARM_PARTICIPLE = re.compile(rf"(?i)(?:{_grammar('harm_participles')})$")
+
+
+def _headline_victims(text: str, a: ActorMention, t: Trigger) -> bool:
+    """Whether a party stands right before a participle that needs an object and has none:
+    the headline passive "Police officers killed when responding to an attack"."""
+    return not text[a.end : t.start].strip() and bool(_HARM_PARTICIPLE.match(t.text)) \
+        and bool(_NO_OBJECT_AFTER.match(text[t.end :]))
+
+
 def _counted_victims(text: str, a: ActorMention, t: Trigger) -> bool:
     """Whether a counted party stands right before a participle: the headline passive "one
     police and two civilians killed in the attack" (they were killed, they did not kill)."""
@@ -513,15 +523,21 @@ def _agents_act(m: Mention, state: list[ActorMention], with_object: bool = False
         # police fired": the police fired)
         nearest = max((a for a in m.actors if a.start <= t.start), key=lambda a: a.start, default=None)
         before = [a for a in state if a is nearest and not _object_of(a, violent, text)]
-        passive = _PASSIVE_JUST_BEFORE.search(text[before[-1].end : t.start] if before else "") or (
-            _PASSIVE_VERB.match(t.text)) or (before and _counted_victims(text, before[-1], t))
+        # the party's own verb is its first violence word: harmed there, it did not do the later
+        # ones ("Police officers killed when responding to an attack")
+        own = next((v for v in violent if v.start >= before[-1].end), t) if before else t
+        headline = bool(before) and (_counted_victims(text, before[-1], own)
+                                     or _headline_victims(text, before[-1], own))
+        passive = _PASSIVE_JUST_BEFORE.search(text[before[-1].end : own.start] if before else "") or (
+            _PASSIVE_VERB.match(own.text)) or headline
         if before and not passive and not (
                 _AGAINST_JUST_BEFORE.search(text[max(0, t.start - 12) : t.start])) and not (
                 with_object and (_NO_OBJECT_AFTER.match(text[t.end :])
                                  or not _ADJACENT.match(text[before[-1].end : t.start]))):
             return True
         parsed = m.agents.get(t.start)
-        if parsed and (parsed[1] or not with_object) and any(a.start <= parsed[0] < a.end for a in state):
+        if parsed and (parsed[1] or not with_object) and any(
+                a.start <= parsed[0] < a.end and not (headline and a is before[-1]) for a in state):
             return True  # "residents caught two thieves and burned them alive"
         if any(a.start >= t.end and (_BY_JUST_BEFORE.search(text[t.end : a.start]) or (
                 _DURING_JUST_BEFORE.search(text[t.end : a.start])
@@ -543,7 +559,8 @@ _OBJECT_GAP = re.compile(rf"(?i)^\s*(?:(?:{_grammar('object_articles')})\s+)?"
 
 
 _BY_JUST_BEFORE = re.compile(rf"(?i)\b(?:{_grammar('by_agent')})\s+"
-                             rf"(?:(?:{_grammar('by_agent_articles')})\s+)?$")
+                             rf"(?:(?:{_grammar('by_agent_articles')})\s+)?"
+                             rf"(?:(?:{_grammar('by_agent_qualifiers')})\s+){{0,2}}$")
 # "killed during a police raid", "died in army custody": the forces' own operation
 _DURING_JUST_BEFORE = re.compile(rf"(?i)\b(?:{_grammar('during')})\s+"
                                  rf"(?:(?:{_grammar('during_articles')})\s+)?$")

@@ -41,6 +41,7 @@ KILLED = _typing("killed")  # a death told
 FOUND_DEAD = _typing("found_dead")  # a captive's death, not a bystander's
 RIOTING_CROWD = _typing("rioting_crowd")  # a violent crowd named, not a violent act
 CROWD_ARMS = _typing("crowd_arms")  # a crowd's own arms: stones, barricades, burning tyres
+CROWD_AGAINST_FORCES = _typing("crowd_against_forces")  # a crowd's fight with the forces
 MUTUAL = _typing("mutual")  # both sides fighting
 EXCHANGE = _typing("exchange")
 STREET_FIGHT = _typing("street_fight")  # crowds against the police, not armed groups
@@ -239,10 +240,11 @@ def classify(
     rioting = any(t.sub == "riot" and RIOTING_CROWD.match(t.text) for t in triggers)
     if rioting and armed_sides - state_involved < 1 and not (strong & set(REMOTE_ORDER)):
         return "Riots", "Violent demonstration"
-    # "Stones were pelted at the police", "students clashed with police, throwing stones": a
-    # crowd's arms against the forces, no armed group beside them and the forces not the ones
-    # who harmed, is a riot
-    crowd_armed = any(t.sub == "riot" and CROWD_ARMS.search(t.text) for t in triggers)
+    # "Stones were pelted at the police", "students clashed with police, throwing stones",
+    # "youths killed in confrontations with the police": a crowd's arms, or its fight with the
+    # forces, no armed group beside them and the forces not the ones who harmed, is a riot
+    crowd_armed = any(t.sub == "riot" and (CROWD_ARMS.search(t.text) or (
+        crowd and CROWD_AGAINST_FORCES.match(t.text))) for t in triggers)
     if crowd_armed and state_involved and not forces_harmed_alone and armed_sides - state_involved < 1 \
             and not (strong & set(REMOTE_ORDER)) and "territory" not in subs:
         return "Riots", "Violent demonstration"

@@ -157,7 +157,8 @@ def _single_death(words: dict[str, list[str]]) -> tuple[re.Pattern[str], ...]:
     )
 
 
-_STOP = re.compile(r"\b(?:and|et|but|mais|while|as|after|before|when|in|at|on|near|à|dans|près)\b"
+_STOP = re.compile(r"\b(?:and|et|but|mais|while|as|after|before|when|in|at|on|near|amid|amidst|during|"
+                   r"following|à|dans|près|lors)\b"
                    r"|[,;:()]|(?<![A-Z])\.(?!\w)")
 # "60 Afghans", "20 Christians": a capitalised plural right after the number names civilians.
 _PEOPLE = re.compile(r"^\s*(?:[A-Z][a-z]+ ){0,1}[A-Z][a-zé]+(?:ans|ens|ais|ois|ites|is|ns|s)\b")
