@@ -1148,3 +1148,14 @@ def test_a_crowd_hurt_in_confrontations_with_the_police_riots(extractor):
     event = only(extract(extractor, "On Tuesday, at least five youths were killed and eight others wounded "
                                     "amid violent confrontations with the police in Orodara."))
     assert event.event_type == "Riots"
+
+
+@pytest.mark.parametrize(("text", "sub"), [
+    ("On Tuesday, rebel forces fired grenade launchers and heavy machine guns at army positions near "
+     "Popasna.", "Shelling/artillery/missile attack"),
+    ("On Tuesday, rebel forces fired grenade launchers and small arms at army positions near Popasna.",
+     "Armed clash"),
+    ("On Tuesday, clashes erupted near Marib after Southern Resistance fired RPGs at a fort.", "Armed clash"),
+])
+def test_heavy_weapons_fired_from_afar_are_shelling_unless_the_sides_fight(extractor, text, sub):
+    assert only(extract(extractor, text)).sub_event_type == sub

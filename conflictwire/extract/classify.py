@@ -257,6 +257,10 @@ def classify(
     if armed_sides >= 2 and strong & set(REMOTE_ORDER) and (ground_fight or any(
             t.sub in ("violence", "Armed clash") and DIRECT_FIRE.search(t.text) for t in triggers)):
         return "Battles", "Armed clash"
+    # ... and so is one told as mutual ("clashes erupted between X and Y after X fired RPGs"),
+    # whether or not both sides are known
+    if strong & set(REMOTE_ORDER) and any(t.sub == "Armed clash" and MUTUAL.match(t.text) for t in triggers):
+        return "Battles", "Armed clash"
     # Artillery exchanged between two sides is a battle fought at range, not a one-sided attack.
     if any(t.sub == "Armed clash" and EXCHANGE.search(t.text) for t in triggers) and not (
             strong & set(REMOTE_ORDER) - {"Shelling/artillery/missile attack"}):
