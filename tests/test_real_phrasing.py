@@ -1159,3 +1159,8 @@ def test_a_crowd_hurt_in_confrontations_with_the_police_riots(extractor):
 ])
 def test_heavy_weapons_fired_from_afar_are_shelling_unless_the_sides_fight(extractor, text, sub):
     assert only(extract(extractor, text)).sub_event_type == sub
+
+
+def test_a_group_of_people_who_attack_are_a_mob_not_nobody_in_particular(extractor):
+    event = only(extract(extractor, "On Tuesday, a group of people attacked a radio station in Kisumu."))
+    assert (event.event_type, event.sub_event_type) == ("Riots", "Mob violence")

@@ -471,9 +471,14 @@ def crowd_acts(m: Mention) -> bool:
 def people_act(m: Mention) -> bool:
     """Whether unorganised people use violence ("residents beat a suspected thief", "attacked
     by voters"): a group of them as the subject of a violence word with its object."""
-    people = [a for a in m.actors if a.role == "civilians" and not _NOBODY_IN_PARTICULAR.match(a.text)
-              and not _ARMED_TRADES.search(a.text)]
+    text = m.sentence.text
+    people = [a for a in m.actors if a.role == "civilians" and not _ARMED_TRADES.search(a.text) and (
+        not _NOBODY_IN_PARTICULAR.match(a.text) or _BAND_OF.search(text[max(0, a.start - 30) : a.start]))]
     return _agents_act(m, people, with_object=True)
+
+
+# "a group of people", "a crowd of residents": people who act as one
+_BAND_OF = re.compile(rf"(?i)\b(?:{_words('people', 'collectives')})\s+of\s+$")
 
 
 # Herders and hunters who attack are read as their community's militia, not a mob.
