@@ -1164,3 +1164,13 @@ def test_heavy_weapons_fired_from_afar_are_shelling_unless_the_sides_fight(extra
 def test_a_group_of_people_who_attack_are_a_mob_not_nobody_in_particular(extractor):
     event = only(extract(extractor, "On Tuesday, a group of people attacked a radio station in Kisumu."))
     assert (event.event_type, event.sub_event_type) == ("Riots", "Mob violence")
+
+
+@pytest.mark.parametrize(("text", "sub"), [
+    ("On Tuesday, militants ambushed an army convoy near Gossi, killing one soldier, and two technicals "
+     "with machine guns mounted were seized.", "Armed clash"),
+    ("On Tuesday, three aid workers were seized by gunmen from their residence in Mandera.",
+     "Abduction/forced disappearance"),
+])
+def test_goods_seized_are_no_abduction_people_seized_are(extractor, text, sub):
+    assert only(extract(extractor, text)).sub_event_type == sub
