@@ -154,6 +154,15 @@ def test_the_victim_words_end_where_the_scene_begins():
     assert got == [(5, "dead", "generic"), (8, "injured", "generic")]
 
 
+@pytest.mark.parametrize(("sentence", "lang", "found"), [
+    ("The fighting left five injured near the market.", "en", [(5, "injured")]),
+    ("The attack left three dead and five injured.", "en", [(3, "dead"), (5, "injured")]),
+    ("L'attaque a fait cinq blessés.", "fr", [(5, "injured")]),
+])
+def test_a_verb_of_either_kind_counts_what_the_word_after_the_number_says(sentence, lang, found):
+    assert [(f.value, f.kind) for f in figures(sentence, lang)] == found
+
+
 def test_a_count_of_killers_is_no_toll():
     found = figures("Three militants shot dead two traders near the market.")
     assert [(f.value, f.kind) for f in found] == [(2, "dead")]

@@ -179,7 +179,13 @@ def _kind_of(text: str, start: int, end: int) -> tuple[Kind | None, str]:
     if lex.death_before.search(before):
         after = text[end : end + 50]
         stop = _STOP.search(after)
-        return "dead", after[: stop.start()] if stop else after
+        head = after[: stop.start()] if stop else after
+        # "the attack left five injured", « faisant cinq blessés »: the word after the number
+        # says what a verb of either kind counted
+        injury = lex.injury_after.search(head)
+        if injury and not lex.death_after.search(head[: injury.start()]):
+            return "injured", head
+        return "dead", head
     after = text[end : end + 70]
     stop = _STOP.search(after)
     head = after[: stop.start()] if stop else after
