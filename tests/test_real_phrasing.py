@@ -1174,3 +1174,11 @@ def test_a_group_of_people_who_attack_are_a_mob_not_nobody_in_particular(extract
 ])
 def test_goods_seized_are_no_abduction_people_seized_are(extractor, text, sub):
     assert only(extract(extractor, text)).sub_event_type == sub
+
+
+def test_a_past_perfect_in_a_relative_clause_does_not_push_the_main_verb_back(extractor):
+    # "who had gathered" tells how the farmers came there; "protest" is the news
+    event = only(extract(extractor, "Farmers who had gathered at the Bungoma market protest a delay of "
+                                    "payments by the sugar company."))
+    assert event.event_type == "Protests"
+    assert extract(extractor, "Farmers had protested a delay of payments by the sugar company.") == []

@@ -210,6 +210,9 @@ def _within(day: date, first: date, last: date) -> bool:
     return first <= day <= last
 
 
+_RELATIVE_BEFORE = re.compile(r"(?i)\b(?:who|which|that|whom|qui)\s+(?:\w+ly\s+)?$")
+
+
 def judge_time(m: Mention, published: date | None, last_date: date | None,
                latest_year: int | None = None) -> None:
     """Resolve the mention's event day and decide whether it is background. Without a
@@ -277,8 +280,11 @@ def judge_time(m: Mention, published: date | None, last_date: date | None,
         m.background = True
     told_before = c.pluperfect.search(text)
     # "..., after leaders had advocated it": a past perfect after every trigger tells the
-    # cause, not the event.
-    if not current and told_before and any(t.end > told_before.start() for t in m.triggers):
+    # cause, not the event. In a relative clause ("Farmers who had gathered at the market
+    # protest ...") it tells only its own words: a trigger after it is the sentence's own verb.
+    relative = told_before is not None and bool(_RELATIVE_BEFORE.search(text[: told_before.start()]))
+    if not current and told_before and any(t.end > told_before.start() and not (
+            relative and t.start >= told_before.end()) for t in m.triggers):
         m.earlier = True
     # A claim or a reaction speaks of an event, it is not one (unless it is the lead that
     # tells the event: "X claimed Saturday's bombing that killed 79").
