@@ -246,6 +246,8 @@ _FR_BETWEEN = {"nationale", "nationales", "national", "nationaux", "regulieres",
 
 
 COUNTRIES_FOUND_KEPT = 4096  # texts whose country names ActorKB keeps (a few chunks' worth)
+TOKENIZED_KEPT = 1024  # sentences whose tokens ActorKB keeps (a chunk's worth)
+TOKENIZED_LONGEST = 600  # characters: longer texts (whole reports) are tokenized each time
 
 
 class ActorKB:
@@ -293,6 +295,7 @@ class ActorKB:
         # countries: names and demonyms -> ("name"|"dem"|"people", iso3)
         self._countries = Lexicon()
         self._countries_found: dict[str, tuple[tuple[str, int, int], ...]] = {}
+        self._tokenized: dict[str, tuple[Tok, ...]] = {}
         for c in self.countries.values():
             for n in c.names:
                 self._countries.add(n, ("name", c.iso3))
@@ -459,8 +462,20 @@ class ActorKB:
             found = self._countries_found[text] = tuple(self._find_countries(text))
         return list(found)
 
+    def _tokens(self, text: str) -> tuple[Tok, ...]:
+        """`tokenize(text)`, kept for a sentence: `find` and `countries_in` read the same
+        sentences (a whole report's tokens are not kept: they would cost more memory than time)."""
+        if len(text) > TOKENIZED_LONGEST:
+            return tuple(tokenize(text))
+        toks = self._tokenized.get(text)
+        if toks is None:
+            if len(self._tokenized) >= TOKENIZED_KEPT:
+                self._tokenized.clear()
+            toks = self._tokenized[text] = tuple(tokenize(text))
+        return toks
+
     def _find_countries(self, text: str) -> list[tuple[str, int, int]]:
-        toks = tokenize(text)
+        toks = self._tokens(text)
         out: list[tuple[str, int, int]] = []
         firsts = self._countries.firsts
         i = 0
@@ -506,7 +521,7 @@ class ActorKB:
         of that country. `country` (ISO3) resolves names that depend on it
         ("Islamic State" in Nigeria is ISWAP).
         """
-        toks = tokenize(text)
+        toks = self._tokens(text)
         langs = ("en", "fr") if lang not in ("en", "fr") else (lang,)
         out: list[ActorMention] = []
         starts = self._starts
