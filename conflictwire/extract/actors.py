@@ -22,7 +22,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from conflictwire.data import load_data
 from conflictwire.models import Actor, ActorMention, ActorType
@@ -250,6 +250,19 @@ TOKENIZED_KEPT = 1024  # sentences whose tokens ActorKB keeps (a chunk's worth)
 TOKENIZED_LONGEST = 600  # characters: longer texts (whole reports) are tokenized each time
 
 
+T = TypeVar("T")
+
+
+def _kept(cache: dict[str, T], key: str, limit: int, make: Callable[[], T]) -> T:
+    """`cache[key]`, made on first use; the cache is emptied when it holds `limit` entries."""
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= limit:
+            cache.clear()
+        found = cache[key] = make()
+    return found
+
+
 class ActorKB:
     """Named actors, countries and generic nouns, compiled once for fast matching."""
 
@@ -455,24 +468,15 @@ class ActorKB:
     def countries_in(self, text: str) -> list[tuple[str, int, int]]:
         """(iso3, start, end) of every country name and demonym in `text`, EN and FR."""
         # the places stage asks this of the same sentences and titles many times a report
-        found = self._countries_found.get(text)
-        if found is None:
-            if len(self._countries_found) >= COUNTRIES_FOUND_KEPT:
-                self._countries_found.clear()
-            found = self._countries_found[text] = tuple(self._find_countries(text))
-        return list(found)
+        return list(_kept(self._countries_found, text, COUNTRIES_FOUND_KEPT,
+                          lambda: tuple(self._find_countries(text))))
 
     def _tokens(self, text: str) -> tuple[Tok, ...]:
         """`tokenize(text)`, kept for a sentence: `find` and `countries_in` read the same
         sentences (a whole report's tokens are not kept: they would cost more memory than time)."""
         if len(text) > TOKENIZED_LONGEST:
             return tuple(tokenize(text))
-        toks = self._tokenized.get(text)
-        if toks is None:
-            if len(self._tokenized) >= TOKENIZED_KEPT:
-                self._tokenized.clear()
-            toks = self._tokenized[text] = tuple(tokenize(text))
-        return toks
+        return _kept(self._tokenized, text, TOKENIZED_KEPT, lambda: tuple(tokenize(text)))
 
     def _find_countries(self, text: str) -> list[tuple[str, int, int]]:
         toks = self._tokens(text)

@@ -210,7 +210,7 @@ def _within(day: date, first: date, last: date) -> bool:
     return first <= day <= last
 
 
-_RELATIVE_BEFORE = re.compile(r"(?i)\b(?:who|which|that|whom|qui)\s+(?:\w+ly\s+)?$")
+_RELATIVE_BEFORE = re.compile(rf"(?i)\b(?:{_grammar('relative_pronouns')})\s+(?:\w+ly\s+)?$")
 
 
 def judge_time(m: Mention, published: date | None, last_date: date | None,
@@ -502,19 +502,17 @@ _HARM_NOUN = re.compile(f"(?i)(?:{_words('typing', 'harm_nouns', 'events.toml')}
 _HARM_PARTICIPLE = re.compile(rf"(?i)(?:{_grammar('harm_participles')})$")
 
 
-def _headline_victims(text: str, a: ActorMention, t: Trigger) -> bool:
-    """Whether a party stands right before a participle that needs an object and has none:
-    the headline passive "Police officers killed when responding to an attack"."""
-    return not text[a.end : t.start].strip() and bool(_HARM_PARTICIPLE.match(t.text)) \
-        and bool(_NO_OBJECT_AFTER.match(text[t.end :]))
-
-
-def _counted_victims(text: str, a: ActorMention, t: Trigger) -> bool:
-    """Whether a counted party stands right before a participle: the headline passive "one
-    police and two civilians killed in the attack" (they were killed, they did not kill)."""
+def _named_as_victims(text: str, a: ActorMention, t: Trigger) -> bool:
+    """Whether a party stands right before a participle with no object after it, a headline's
+    passive: a participle that needs an object ("Police officers killed when responding to an
+    attack"), or any -ed participle after a counted party ("one police and two civilians
+    killed in the attack"). They were harmed; they did not harm."""
     # the cheap checks first: counting the numbers runs only for a participle right after the party
-    if text[a.end : t.start].strip() or not t.text.split()[0].lower().endswith("ed") \
-            or not _NO_OBJECT_AFTER.match(text[t.end :]):
+    if text[a.end : t.start].strip() or not _NO_OBJECT_AFTER.match(text[t.end :]):
+        return False
+    if _HARM_PARTICIPLE.match(t.text):
+        return True
+    if not t.text.split()[0].lower().endswith("ed"):
         return False
     before = text[max(0, a.start - 25) : a.start]
     counts = find_quantities(before)
@@ -537,8 +535,7 @@ def _agents_act(m: Mention, state: list[ActorMention], with_object: bool = False
         # the party's own verb is its first violence word: harmed there, it did not do the later
         # ones ("Police officers killed when responding to an attack")
         own = next((v for v in violent if v.start >= before[-1].end), t) if before else t
-        headline = bool(before) and (_counted_victims(text, before[-1], own)
-                                     or _headline_victims(text, before[-1], own))
+        headline = bool(before) and _named_as_victims(text, before[-1], own)
         passive = _PASSIVE_JUST_BEFORE.search(text[before[-1].end : own.start] if before else "") or (
             _PASSIVE_VERB.match(own.text)) or headline
         if before and not passive and not (
